@@ -1,0 +1,30 @@
+#include "AssetLocator.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+
+namespace kvlab {
+
+QString AssetLocator::assetsDir()
+{
+    const QString fromEnvironment = qEnvironmentVariable("KVLAB_ASSETS");
+    if (!fromEnvironment.isEmpty())
+        return fromEnvironment;
+    const QString installed = QCoreApplication::applicationDirPath() + QStringLiteral("/../share/kvcache-lab");
+    if (QFileInfo::exists(installed + QStringLiteral("/models")))
+        return QDir::cleanPath(installed);
+    return QStringLiteral(KVLAB_ASSETS_DIR);
+}
+
+QString AssetLocator::modelDir(const QString& name)
+{
+    return assetsDir() + QStringLiteral("/models/") + name;
+}
+
+QStringList AssetLocator::shippedModelNames()
+{
+    return QDir(assetsDir() + QStringLiteral("/models")).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+}
+
+} // namespace kvlab

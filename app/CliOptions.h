@@ -1,0 +1,35 @@
+#pragma once
+
+#include "SamplingSettings.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace kvlab {
+
+// What the command line asked for. Parsing never exits the process: errors
+// come back as text so the caller can print them and return exit code 2.
+struct CliOptions {
+    enum class Mode { Window, Text };
+
+    Mode mode = Mode::Window;
+    QString prompt = QStringLiteral("I");
+    QString modelDir;     // empty: the shipped tiny-mha model
+    int maxNewTokens = 0; // 0: until [EOS] or the context is full
+    kv::SamplingSettings sampling;
+    bool helpRequested = false;
+    bool versionRequested = false;
+    QString helpText;
+
+    struct Result;
+    static Result parse(const QStringList& arguments);
+};
+
+struct CliOptions::Result {
+    std::optional<CliOptions> options;
+    QString error;
+};
+
+} // namespace kvlab

@@ -1,0 +1,61 @@
+#include "Launcher.h"
+
+#include "CliOptions.h"
+#include "TextWalkThrough.h"
+
+#include <QApplication>
+#include <QCoreApplication>
+
+#include <iostream>
+#include <memory>
+
+namespace kvlab {
+
+namespace {
+
+bool displayAvailable()
+{
+    return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+        || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+}
+
+void setApplicationNames()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("KV Cache Lab"));
+    QCoreApplication::setApplicationName(QStringLiteral("kvcache-lab"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(KVLAB_VERSION));
+}
+
+} // namespace
+
+int launch(int argc, char** argv)
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    const CliOptions::Result parsed = CliOptions::parse(arguments);
+    if (!parsed.options) {
+        std::cerr << "kvcache-lab: " << parsed.error.toStdString() << "\n"
+                  << "Try 'kvcache-lab --help'.\n";
+        return 2;
+    }
+    CliOptions options = *parsed.options;
+    if (options.helpRequested) {
+        std::cout << options.helpText.toStdString();
+        return 0;
+    }
+    if (options.versionRequested) {
+        std::cout << "kvcache-lab " << KVLAB_VERSION << "\n";
+        return 0;
+    }
+    if (options.mode == CliOptions::Mode::Window && !displayAvailable()) {
+        std::cerr << "kvcache-lab: no display found (DISPLAY and WAYLAND_DISPLAY are unset), so the walk-through "
+                     "runs in the terminal instead of a window.\n";
+        options.mode = CliOptions::Mode::Text;
+    }
+    QCoreApplication app(argc, argv);
+    setApplicationNames();
+    return runTextWalkThrough(options, std::cout, std::cerr);
+}
+
+} // namespace kvlab

@@ -1,0 +1,11 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace kvlab {
+
+// 1234567 -> "1,234,567"
+std::string groupDigits(std::int64_t value);
+
+} // namespace kvlab

@@ -1,0 +1,6 @@
+#include "Launcher.h"
+
+int main(int argc, char** argv)
+{
+    return kvlab::launch(argc, argv);
+}

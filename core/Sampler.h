@@ -1,0 +1,31 @@
+#pragma once
+
+#include "SamplingSettings.h"
+#include "Tensor.h"
+
+#include <random>
+#include <vector>
+
+namespace kv {
+
+// Picks the next token from logits: greedy, or temperature / top-k / top-p
+// sampling from a seeded generator, so a run with the same seed repeats.
+class Sampler {
+public:
+    explicit Sampler(SamplingSettings settings);
+
+    int pick(const RowVector& logits);
+    // The distribution pick() draws from after temperature, top-k and top-p
+    // (all zeros but one for greedy).
+    std::vector<double> distribution(const RowVector& logits) const;
+
+    const SamplingSettings& settings() const { return m_settings; }
+
+private:
+    double uniform();
+
+    SamplingSettings m_settings;
+    std::mt19937_64 m_generator;
+};
+
+} // namespace kv

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "DecodeMode.h"
+#include "HeadRecord.h"
+#include "StepCost.h"
+
+#include <vector>
+
+namespace kv {
+
+// Everything one decode step (or the prefill) computed in one mode.
+struct StepRecord {
+    DecodeMode mode = DecodeMode::Cached;
+    int index = 0;        // 0 is the prefill
+    bool prefill = false;
+    std::vector<int> inputTokens;  // fed through the model this step (uncached: the whole sequence)
+    std::vector<int> positions;    // their positions
+    int firstNewInput = 0;         // inputTokens before this index were already processed by an earlier step
+    std::vector<int> keyTokens;    // whose keys/values the attention read, in row order
+    std::vector<HeadRecord> heads; // layer-major: heads[layer * n_head + head]
+    RowVector logits;              // next-token logits of the last input
+    RowVector probabilities;       // softmax(logits)
+    int chosenToken = -1;
+    StepCost cost;
+
+    const HeadRecord& head(int layer, int head, int headsPerLayer) const
+    {
+        return heads.at(static_cast<std::size_t>(layer * headsPerLayer + head));
+    }
+};
+
+} // namespace kv

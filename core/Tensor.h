@@ -1,0 +1,12 @@
+#pragma once
+
+#include <Eigen/Core>
+
+namespace kv {
+
+// Activations are (tokens x features), one token per row, row-major like the
+// safetensors data, so a row is one token's vector.
+using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using RowVector = Eigen::Matrix<float, 1, Eigen::Dynamic>;
+
+} // namespace kv

@@ -1,0 +1,43 @@
+#include "TensorOps.h"
+
+#include <cmath>
+
+namespace kv {
+
+Matrix layerNorm(const Eigen::Ref<const Matrix>& x, const RowVector& gain, const RowVector& bias, float eps)
+{
+    Matrix y(x.rows(), x.cols());
+    for (Eigen::Index r = 0; r < x.rows(); ++r) {
+        const float mean = x.row(r).mean();
+        const float variance = (x.row(r).array() - mean).square().mean();
+        const float invStd = 1.0f / std::sqrt(variance + eps);
+        y.row(r) = ((x.row(r).array() - mean) * invStd * gain.array() + bias.array()).matrix();
+    }
+    return y;
+}
+
+Matrix geluTanh(const Eigen::Ref<const Matrix>& x)
+{
+    const float sqrtTwoOverPi = std::sqrt(2.0f / 3.14159265358979f);
+    return x.unaryExpr([sqrtTwoOverPi](float v) {
+        return 0.5f * v * (1.0f + std::tanh(sqrtTwoOverPi * (v + 0.044715f * v * v * v)));
+    });
+}
+
+Matrix softmaxRows(const Eigen::Ref<const Matrix>& scores)
+{
+    Matrix weights(scores.rows(), scores.cols());
+    for (Eigen::Index r = 0; r < scores.rows(); ++r) {
+        const float maximum = scores.row(r).maxCoeff();
+        weights.row(r) = (scores.row(r).array() - maximum).exp().matrix();
+        weights.row(r) /= weights.row(r).sum();
+    }
+    return weights;
+}
+
+RowVector softmax(const RowVector& logits)
+{
+    return softmaxRows(logits);
+}
+
+} // namespace kv

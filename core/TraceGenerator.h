@@ -1,0 +1,18 @@
+#pragma once
+
+#include "DecodeSession.h"
+#include "GenerationSettings.h"
+#include "Trace.h"
+
+namespace kv {
+
+// Generates from `prompt` with `session`, recording every step: the prefill,
+// then one decode step per token until [EOS] or the token budget.
+// Throws CapacityError when prompt plus budget exceed the context.
+Trace generateTrace(DecodeSession& session, const std::vector<int>& prompt, const GenerationSettings& settings,
+                    int eosId, bool resetCache = true);
+
+// How many new tokens a run may ask for: the budget, capped by the context.
+int effectiveMaxNewTokens(const ModelConfig& config, std::size_t promptLength, const GenerationSettings& settings);
+
+} // namespace kv

@@ -1,0 +1,119 @@
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+// Runs the real kvcache-lab binary as a user would from a terminal.
+class TestCli : public QObject {
+    Q_OBJECT
+
+private:
+    struct Run {
+        int exitCode = -1;
+        QString out;
+        QString err;
+    };
+
+    static Run run(const QStringList& arguments)
+    {
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.remove("DISPLAY");
+        environment.remove("WAYLAND_DISPLAY");
+        environment.remove("QT_QPA_PLATFORM");
+        process.setProcessEnvironment(environment);
+        process.start(QStringLiteral(KVLAB_BINARY), arguments);
+        if (!process.waitForFinished(60000))
+            return {};
+        return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+                QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+    }
+
+private slots:
+    void defaultWalkThroughEndsWithTheSentence()
+    {
+        const Run result = run({"--text"});
+        QCOMPARE(result.exitCode, 0);
+        const QStringList lines = result.out.trimmed().split('\n');
+        QCOMPARE(lines.last(), QStringLiteral("generated: I saw a beautiful car [EOS]"));
+        QCOMPARE(lines.filter(QRegularExpression("^step +\\d+ ")).size(), 5);
+        QVERIFY(lines.filter("step  0  prefill  in: I@0").size() == 1);
+        QVERIFY(lines.filter(QRegularExpression("step  3  decode   in: beautiful@3 +next: car ")).size() == 1);
+        QVERIFY(result.out.contains("both paths chose the same tokens: yes"));
+        QVERIFY(result.err.isEmpty());
+    }
+
+    void noDisplayFallsBackToTheTerminalAndSaysWhy()
+    {
+        const Run result = run({});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY(result.err.contains("no display"));
+        QVERIFY(result.out.trimmed().endsWith("generated: I saw a beautiful car [EOS]"));
+    }
+
+    void gqaModelAlsoGeneratesTheSentence()
+    {
+        const Run result = run({"--text", "--model", KVLAB_ASSETS_DIR "/models/tiny-gqa"});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY(result.out.trimmed().endsWith("generated: I saw a beautiful car [EOS]"));
+        QVERIFY(result.out.contains("4 heads, 2 KV heads"));
+    }
+
+    void samplingIsReproducible()
+    {
+        const QStringList arguments = {"--text", "--temperature", "1.5", "--top-k", "5", "--seed", "7"};
+        const Run first = run(arguments);
+        const Run second = run(arguments);
+        QCOMPARE(first.exitCode, 0);
+        QCOMPARE(first.out.split('\n').filter("generated:"), second.out.split('\n').filter("generated:"));
+    }
+
+    void badInputExitsTwoWithOneMessage_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("unknown word") << QStringList{"--text", "--prompt", "I zebra"} << "\"zebra\"";
+        QTest::newRow("empty prompt") << QStringList{"--text", "--prompt", "  "} << "prompt is empty";
+        QTest::newRow("beyond capacity") << QStringList{"--text", "--max-new", "40"} << "exceeds the model's context of 16";
+        QTest::newRow("missing model") << QStringList{"--text", "--model", "/nonexistent/model"} << "/nonexistent/model: model folder not found";
+        QTest::newRow("bad number") << QStringList{"--text", "--top-p", "2"} << "--top-p must be a number in (0, 1]";
+        QTest::newRow("unknown option") << QStringList{"--text", "--frobnicate"} << "frobnicate";
+        QTest::newRow("stray argument") << QStringList{"--text", "hello"} << "unexpected argument";
+    }
+
+    void badInputExitsTwoWithOneMessage()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, expected);
+        const Run result = run(arguments);
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.err.contains(expected), qPrintable(result.err));
+        QVERIFY(result.out.isEmpty());
+    }
+
+    void corruptModelExitsTwo()
+    {
+        QTemporaryDir dir;
+        const QString source = KVLAB_ASSETS_DIR "/models/tiny-mha";
+        for (const char* file : {"config.json", "model.safetensors", "vocab.txt"})
+            QVERIFY(QFile::copy(source + "/" + file, dir.path() + "/" + file));
+        QFile weights(dir.path() + "/model.safetensors");
+        QVERIFY(weights.open(QIODevice::ReadWrite));
+        weights.write("\xff\xff\xff\xff\xff\xff\xff\x7f"); // a hostile header length
+        weights.close();
+        const Run result = run({"--text", "--model", dir.path()});
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.err.contains("model.safetensors: header length"), qPrintable(result.err));
+    }
+
+    void helpListsTheOptions()
+    {
+        const Run result = run({"--help"});
+        QCOMPARE(result.exitCode, 0);
+        for (const char* option : {"--text", "--prompt", "--model", "--max-new", "--temperature", "--top-k", "--top-p", "--seed"})
+            QVERIFY2(result.out.contains(option), option);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,111 @@
+#include "DecodeSession.h"
+#include "TestModels.h"
+#include "WalkThrough.h"
+
+#include <QtTest>
+
+using namespace kv;
+
+// The first invariant of the project: decoding with the KV cache gives the
+// same logits as recomputing the whole prefix, at every step.
+class TestDecodePaths : public QObject {
+    Q_OBJECT
+
+private slots:
+    void cachedEqualsUncachedAtEveryStep_data()
+    {
+        QTest::addColumn<int>("layers");
+        QTest::addColumn<int>("heads");
+        QTest::addColumn<int>("kvHeads");
+        QTest::addColumn<int>("promptLength");
+        for (int layers = 1; layers <= 3; ++layers) {
+            QTest::addRow("MHA 4/4, %d layer(s)", layers) << layers << 4 << 4 << 1;
+            QTest::addRow("GQA 4/2, %d layer(s)", layers) << layers << 4 << 2 << 3;
+            QTest::addRow("MQA 4/1, %d layer(s)", layers) << layers << 4 << 1 << 2;
+        }
+    }
+
+    void cachedEqualsUncachedAtEveryStep()
+    {
+        QFETCH(int, layers);
+        QFETCH(int, heads);
+        QFETCH(int, kvHeads);
+        QFETCH(int, promptLength);
+        const ModelConfig config = kvtest::smallConfig(layers, heads, kvHeads, 12);
+        const Transformer model = kvtest::randomTransformer(config, 100 + layers);
+        const std::vector<int> tokens = kvtest::randomTokens(config.nPositions, config.vocabSize, layers);
+        const std::vector<int> prompt(tokens.begin(), tokens.begin() + promptLength);
+
+        DecodeSession uncached(model, DecodeMode::Uncached);
+        DecodeSession cached(model, DecodeMode::Cached);
+        float worst = 0.0f;
+        float largestLogit = 0.0f;
+        RowVector a = uncached.start(prompt).logits;
+        RowVector b = cached.start(prompt).logits;
+        // Feed fixed tokens up to the last position: the cache ends full.
+        for (int next = promptLength;; ++next) {
+            worst = std::max(worst, (a - b).cwiseAbs().maxCoeff());
+            largestLogit = std::max(largestLogit, a.cwiseAbs().maxCoeff());
+            if (next == config.nPositions)
+                break;
+            a = uncached.next(tokens[static_cast<std::size_t>(next)]).logits;
+            b = cached.next(tokens[static_cast<std::size_t>(next)]).logits;
+        }
+        QCOMPARE(cached.cache().length(), config.nPositions);
+        QCOMPARE(uncached.sequence().size(), std::size_t(config.nPositions));
+        QVERIFY2(worst <= 1e-5f, qPrintable(QString("max |dlogit| %1").arg(worst)));
+        QVERIFY2(largestLogit > 0.5f, "logits too small for the comparison to mean anything");
+    }
+
+    void uncachedReallyRecomputesEverything()
+    {
+        const ModelConfig config = kvtest::smallConfig(2, 4, 2, 10);
+        const Transformer model = kvtest::randomTransformer(config);
+        DecodeSession uncached(model, DecodeMode::Uncached);
+        uncached.start({1, 2});
+        uncached.next(3);
+        QCOMPARE(uncached.lastInputs(), (std::vector<int>{1, 2, 3}));
+        QCOMPARE(uncached.lastPositions(), (std::vector<int>{0, 1, 2}));
+        QCOMPARE(uncached.lastFirstNewInput(), 2);
+        QCOMPARE(uncached.cache().length(), 0);
+
+        DecodeSession cached(model, DecodeMode::Cached);
+        cached.start({1, 2});
+        cached.next(3);
+        QCOMPARE(cached.lastInputs(), std::vector<int>{3});
+        QCOMPARE(cached.lastPositions(), std::vector<int>{2});
+        QCOMPARE(cached.cache().length(), 3);
+    }
+
+    void walkThroughRunsBothPathsToTheSameTokens()
+    {
+        const ModelConfig config = kvtest::smallConfig(2, 4, 2, 12);
+        const Transformer model = kvtest::randomTransformer(config, 5);
+        GenerationSettings settings;
+        settings.stopAtEos = false;
+        settings.maxNewTokens = 9;
+        const WalkThrough run = runWalkThrough(model, {4, 8, 15}, settings, 0);
+        QCOMPARE(run.cached.steps.size(), std::size_t(9));
+        QCOMPARE(run.uncached.steps.size(), std::size_t(9));
+        QCOMPARE(run.maxAbsLogitDiff.size(), std::size_t(9));
+        QVERIFY(run.sameTokens());
+        QVERIFY(run.worstLogitDiff() <= 1e-5f);
+    }
+
+    void sampledWalkThroughIsReproducibleAndAgrees()
+    {
+        const ModelConfig config = kvtest::smallConfig(2, 4, 4, 12);
+        const Transformer model = kvtest::randomTransformer(config, 9, 0.5f);
+        GenerationSettings settings;
+        settings.stopAtEos = false;
+        settings.sampling = SamplingSettings{1.0f, 10, 0.95f, 42};
+        const WalkThrough first = runWalkThrough(model, {2}, settings, 0);
+        const WalkThrough second = runWalkThrough(model, {2}, settings, 0);
+        QCOMPARE(first.cached.generated(), second.cached.generated());
+        QVERIFY(first.sameTokens());
+        QCOMPARE(first.cached.steps.size(), std::size_t(11)); // fills the context of 12
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDecodePaths)
+#include "tst_decodepaths.moc"
