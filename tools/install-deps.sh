@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages KV Cache Lab needs, only those missing.
+# Usage: tools/install-deps.sh [--test]   (--test adds Xvfb and image tools)
+set -euo pipefail
+
+packages=(qt6-base-dev qt6-svg-dev libeigen3-dev libqcustomplot-dev libqcustomplot2.1-qt6
+          nlohmann-json3-dev cmake ninja-build g++ libgl-dev)
+if [[ "${1:-}" == "--test" ]]; then
+    packages+=(xvfb xauth imagemagick poppler-utils)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "Installing missing packages: ${missing[*]}"
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "error: need root or sudo to install ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
