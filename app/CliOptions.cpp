@@ -50,7 +50,10 @@ CliOptions::Result CliOptions::parse(const QStringList& arguments)
     const QCommandLineOption topK(QStringLiteral("top-k"), QStringLiteral("Sample among the K likeliest tokens (0: all)."), QStringLiteral("K"));
     const QCommandLineOption topP(QStringLiteral("top-p"), QStringLiteral("Sample from the smallest set holding probability P (1: all)."), QStringLiteral("P"));
     const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed for sampling (default 0)."), QStringLiteral("S"));
-    parser.addOptions({help, version, text, prompt, model, maxNew, temperature, topK, topP, seed});
+    const QCommandLineOption step(QStringLiteral("step"), QStringLiteral("Window: open at this decode step (0 is the prefill)."), QStringLiteral("N"));
+    const QCommandLineOption phase(QStringLiteral("phase"), QStringLiteral("Window: open at this phase of the step, 1-7."), QStringLiteral("P"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Window: save a screenshot of the window to FILE and quit."), QStringLiteral("FILE"));
+    parser.addOptions({help, version, text, prompt, model, maxNew, temperature, topK, topP, seed, step, phase, screenshot});
 
     Result result;
     if (!parser.parse(arguments)) {
@@ -71,6 +74,7 @@ CliOptions::Result CliOptions::parse(const QStringList& arguments)
     if (parser.isSet(prompt))
         options.prompt = parser.value(prompt);
     options.modelDir = parser.value(model);
+    options.screenshotPath = parser.value(screenshot);
 
     auto number = [&]<typename Number>(const QCommandLineOption& option, Number& target, auto valid,
                                        const char* rule) -> bool {
@@ -90,7 +94,9 @@ CliOptions::Result CliOptions::parse(const QStringList& arguments)
         && number(temperature, options.sampling.temperature, [](float v) { return v >= 0.0f && v <= 100.0f; }, "a number from 0 to 100")
         && number(topK, options.sampling.topK, [](int v) { return v >= 0; }, "0 or a positive integer")
         && number(topP, options.sampling.topP, [](float v) { return v > 0.0f && v <= 1.0f; }, "a number in (0, 1]")
-        && number(seed, seedValue, [](qulonglong) { return true; }, "a non-negative integer");
+        && number(seed, seedValue, [](qulonglong) { return true; }, "a non-negative integer")
+        && number(step, options.startStep, [](int v) { return v >= 0; }, "0 or a positive integer")
+        && number(phase, options.startPhase, [](int v) { return v >= 1 && v <= 7; }, "an integer from 1 to 7");
     if (!ok)
         return result;
     options.sampling.seed = seedValue;

@@ -19,6 +19,9 @@ struct CliOptions {
     QString modelDir;     // empty: the shipped tiny-mha model
     int maxNewTokens = 0; // 0: until [EOS] or the context is full
     kv::SamplingSettings sampling;
+    int startStep = 0;     // window: open at this step...
+    int startPhase = 1;    // ...and phase (1..7)
+    QString screenshotPath; // window: save a grab of the window here, then quit
     bool helpRequested = false;
     bool versionRequested = false;
     QString helpText;

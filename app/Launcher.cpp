@@ -2,6 +2,7 @@
 
 #include "CliOptions.h"
 #include "TextWalkThrough.h"
+#include "WindowRunner.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -53,9 +54,14 @@ int launch(int argc, char** argv)
                      "runs in the terminal instead of a window.\n";
         options.mode = CliOptions::Mode::Text;
     }
-    QCoreApplication app(argc, argv);
+    if (options.mode == CliOptions::Mode::Text) {
+        QCoreApplication app(argc, argv);
+        setApplicationNames();
+        return runTextWalkThrough(options, std::cout, std::cerr);
+    }
+    QApplication app(argc, argv);
     setApplicationNames();
-    return runTextWalkThrough(options, std::cout, std::cerr);
+    return runWindow(options);
 }
 
 } // namespace kvlab

@@ -20,11 +20,16 @@ WalkThrough runWalkThrough(const Transformer& model, const std::vector<int>& pro
     WalkThrough result;
     result.uncached = generateTrace(uncachedSession, prompt, settings, eosId);
     result.cached = generateTrace(cachedSession, prompt, settings, eosId);
-    const std::size_t common = std::min(result.uncached.steps.size(), result.cached.steps.size());
-    for (std::size_t i = 0; i < common; ++i)
-        result.maxAbsLogitDiff.push_back(
-            (result.uncached.steps[i].logits - result.cached.steps[i].logits).cwiseAbs().maxCoeff());
+    compareLogits(result);
     return result;
+}
+
+void compareLogits(WalkThrough& run)
+{
+    run.maxAbsLogitDiff.clear();
+    const std::size_t common = std::min(run.uncached.steps.size(), run.cached.steps.size());
+    for (std::size_t i = 0; i < common; ++i)
+        run.maxAbsLogitDiff.push_back((run.uncached.steps[i].logits - run.cached.steps[i].logits).cwiseAbs().maxCoeff());
 }
 
 } // namespace kv

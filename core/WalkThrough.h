@@ -14,6 +14,7 @@ struct WalkThrough {
     Trace uncached;
     Trace cached;
     std::vector<float> maxAbsLogitDiff; // per step both paths ran
+    int staleCacheRows = 0;             // cached rows an earlier prompt left behind (a demonstrated bug)
 
     float worstLogitDiff() const;
     bool sameTokens() const { return uncached.generated() == cached.generated(); }
@@ -22,5 +23,8 @@ struct WalkThrough {
 
 WalkThrough runWalkThrough(const Transformer& model, const std::vector<int>& prompt,
                            const GenerationSettings& settings, int eosId);
+
+// Fills in maxAbsLogitDiff from the two traces.
+void compareLogits(WalkThrough& run);
 
 } // namespace kv

@@ -42,9 +42,8 @@ import torch.nn.functional as F
 SEED = 1234
 EOS = "[EOS]"
 SEQ_LEN = 16  # == n_positions; a line plus its [EOS] must fit
-IGNORE = -100  # cross_entropy's ignore_index for padding targets
 
-TRAIN_STEPS = 2500
+TRAIN_STEPS = 600
 LEARNING_RATE = 3e-3
 WEIGHT_DECAY = 0.01
 
@@ -111,21 +110,29 @@ def encode(text, token_ids):
     return [token_ids[word] for word in text.split()]
 
 
-def build_batch(lines, token_ids):
-    """Inputs [N, SEQ_LEN] and next-token targets [N, SEQ_LEN].
+def build_buckets(lines, token_ids):
+    """Group the training rows by length: a list of (inputs, targets) pairs.
 
-    Each line becomes its ids + [EOS], right-padded with [EOS]. The target at
-    position j is token j+1; targets past the real [EOS] are padding and are
-    ignored by the loss.
+    Conceptually every line becomes its ids + [EOS], right-padded with [EOS] to
+    SEQ_LEN, and the target at position j is token j+1, with targets past the
+    real [EOS] ignored. Because attention is causal, padding never influences
+    the real positions, so dropping it changes neither the logits nor the loss.
+    Grouping lines of equal length into one tensor therefore optimises exactly
+    the padded objective with ~2.5x less work, which matters because matrix
+    products are slow with the reference BLAS Debian's torch may be using.
     """
     eos_id = token_ids[EOS]
-    inputs = torch.full((len(lines), SEQ_LEN), eos_id, dtype=torch.long)
-    targets = torch.full((len(lines), SEQ_LEN), IGNORE, dtype=torch.long)
-    for row, words in enumerate(lines):
+    by_length = {}
+    for words in lines:
         ids = [token_ids[w] for w in words] + [eos_id]
-        inputs[row, : len(ids)] = torch.tensor(ids)
-        targets[row, : len(ids) - 1] = torch.tensor(ids[1:])
-    return inputs, targets
+        by_length.setdefault(len(ids), []).append(ids)
+    buckets = []
+    for length in sorted(by_length):
+        rows = torch.tensor(by_length[length], dtype=torch.long)
+        # The final [EOS] is only ever a target, never an input whose
+        # prediction is trained, so inputs stop one token early.
+        buckets.append((rows[:, :-1], rows[:, 1:]))
+    return buckets
 
 
 # ---------------------------------------------------------------------------
@@ -221,7 +228,8 @@ def forward(tokens, params, config):
 # Training and decoding
 # ---------------------------------------------------------------------------
 
-def train(params, config, inputs, targets):
+def train(params, config, buckets):
+    """Full-batch AdamW on the mean next-token loss over all real targets."""
     # GPT-2 practice: decay only the matrices, not biases or LayerNorm gains.
     decay = [t for t in params.values() if t.dim() >= 2]
     no_decay = [t for t in params.values() if t.dim() < 2]
@@ -234,14 +242,18 @@ def train(params, config, inputs, targets):
         optimizer, lambda step: 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / TRAIN_STEPS))
     )
     vocab_size = config["vocab_size"]
+    n_targets = sum(targets.numel() for _, targets in buckets)
     for step in range(1, TRAIN_STEPS + 1):
-        logits = forward(inputs, params, config)
-        loss = F.cross_entropy(logits.view(-1, vocab_size), targets.view(-1), ignore_index=IGNORE)
+        loss = 0.0
+        for inputs, targets in buckets:
+            logits = forward(inputs, params, config)
+            loss = loss + F.cross_entropy(logits.reshape(-1, vocab_size), targets.reshape(-1), reduction="sum")
+        loss = loss / n_targets
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         schedule.step()
-        if step % 500 == 0 or step == 1:
+        if step % 100 == 0 or step == 1:
             print(f"  step {step:5d}  loss {loss.item():.4f}")
     return loss.item()
 
@@ -376,8 +388,7 @@ def train_one(spec, lines, vocab, token_ids, out_root):
 
     generator = torch.Generator().manual_seed(SEED)
     params = init_params(config, generator)
-    inputs, targets = build_batch(lines, token_ids)
-    final_loss = train(params, config, inputs, targets)
+    final_loss = train(params, config, build_buckets(lines, token_ids))
 
     demo = greedy(DEMO_PROMPT, params, config, vocab, token_ids)
     print(f"  final loss {final_loss:.4f}")

@@ -1,0 +1,68 @@
+#include "LessonFactory.h"
+
+#include "Demonstrations.h"
+#include "KvError.h"
+
+namespace kvlab {
+
+void LessonFactory::loadModel(const QString& directory)
+{
+    m_bundle = kv::ModelBundle::load(directory.toStdString());
+}
+
+std::vector<int> LessonFactory::encode(const QString& prompt) const
+{
+    if (!hasModel())
+        throw kv::KvError("no model is loaded");
+    if (prompt.trimmed().isEmpty())
+        throw kv::KvError("the prompt is empty; type at least one word");
+    return m_bundle.tokenizer->encode(prompt.toStdString());
+}
+
+std::shared_ptr<Lesson> LessonFactory::wrap(kv::WalkThrough run, Lesson::Kind kind) const
+{
+    auto lesson = std::make_shared<Lesson>();
+    lesson->run = std::move(run);
+    lesson->tokenizer = m_bundle.tokenizer;
+    lesson->modelName = modelName();
+    lesson->kind = kind;
+    return lesson;
+}
+
+std::shared_ptr<const Lesson> LessonFactory::normal(const QString& prompt, const kv::GenerationSettings& settings) const
+{
+    const std::vector<int> tokens = encode(prompt);
+    return wrap(kv::runWalkThrough(*m_bundle.model, tokens, settings, m_bundle.tokenizer->eosId()), Lesson::Kind::Normal);
+}
+
+std::shared_ptr<const Lesson> LessonFactory::staleCache(const QString& first, const QString& second,
+                                                        const kv::GenerationSettings& settings) const
+{
+    auto lesson = wrap(kv::runStaleCacheDemo(*m_bundle.model, encode(first), encode(second), settings,
+                                             m_bundle.tokenizer->eosId()),
+                       Lesson::Kind::StaleCache);
+    const auto& correct = lesson->run.uncached.steps.front();
+    const auto& wrong = lesson->run.cached.steps.front();
+    lesson->banner = tr("Demonstration: the cache was not reset after “%1”. The prompt “%2” now attends to %3 stale "
+                        "rows (red). Correct next token: “%4”; with the stale cache: “%5”.")
+                         .arg(first, second)
+                         .arg(lesson->run.staleCacheRows)
+                         .arg(lesson->token(correct.chosenToken), lesson->token(wrong.chosenToken));
+    return lesson;
+}
+
+std::shared_ptr<const Lesson> LessonFactory::frozenPosition(const QString& prompt,
+                                                            const kv::GenerationSettings& settings) const
+{
+    auto lesson = wrap(kv::runFrozenPositionDemo(*m_bundle.model, encode(prompt), settings, m_bundle.tokenizer->eosId()),
+                       Lesson::Kind::FrozenPosition);
+    const auto correct = lesson->run.uncached.generated();
+    const auto wrong = lesson->run.cached.generated();
+    lesson->banner = tr("Demonstration: current_pos is never advanced, so every new token is embedded at position 0. "
+                        "Correct: “%1”; with the bug: “%2”.")
+                         .arg(QString::fromStdString(m_bundle.tokenizer->decode(correct)),
+                              QString::fromStdString(m_bundle.tokenizer->decode(wrong)));
+    return lesson;
+}
+
+} // namespace kvlab

@@ -1,0 +1,308 @@
+#include "AttentionDiagram.h"
+#include "CliOptions.h"
+#include "Demonstrations.h"
+#include "DiagramWidget.h"
+#include "LegendDiagram.h"
+#include "MainWindow.h"
+#include "PlaybackController.h"
+#include "PromptEdit.h"
+#include "TokenStripDiagram.h"
+
+#include <QLabel>
+#include <QSettings>
+#include <QSlider>
+#include <QStandardPaths>
+#include <QtTest>
+
+using namespace kvlab;
+using kv::DecodeMode;
+
+namespace {
+
+CliOptions defaultOptions()
+{
+    return *CliOptions::parse({QStringLiteral("kvcache-lab")}).options;
+}
+
+// Is `color` within a few units of `expected` in every channel?
+bool near(QColor color, QColor expected, int tolerance = 12)
+{
+    return std::abs(color.red() - expected.red()) <= tolerance && std::abs(color.green() - expected.green()) <= tolerance
+        && std::abs(color.blue() - expected.blue()) <= tolerance;
+}
+
+// The colour of a cell's state border: sampled just inside its top-left corner.
+QColor borderColour(const QImage& image, const MatrixPlacement& place, int row, int col)
+{
+    const QRectF cell = place.cellRect(row, col);
+    const double inset = std::max(1.0, cell.width() * 0.06);
+    return image.pixelColor(int(cell.left() + inset + 1.0), int(cell.top() + cell.height() / 2));
+}
+
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+private:
+    std::unique_ptr<MainWindow> m_window;
+
+    PlaybackController& controller() { return *m_window->controller(); }
+    void press(int key, Qt::KeyboardModifiers modifiers = Qt::NoModifier, int times = 1)
+    {
+        for (int i = 0; i < times; ++i)
+            QTest::keyClick(m_window.get(), static_cast<Qt::Key>(key), modifiers);
+    }
+    void goToStep(int step, Phase phase)
+    {
+        press(Qt::Key_Home);
+        press(Qt::Key_Right, Qt::ShiftModifier, step);
+        press(Qt::Key_Right, Qt::NoModifier, phaseIndex(phase));
+        QCOMPARE(controller().frame().step, step);
+        QCOMPARE(controller().frame().phase, phase);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("KV Cache Lab Tests"));
+        QSettings().clear();
+    }
+
+    void init()
+    {
+        m_window = std::make_unique<MainWindow>(defaultOptions());
+        m_window->resize(1600, 960);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        controller().setReducedMotion(true);
+    }
+
+    void cleanup() { m_window.reset(); }
+
+    void opensOnTheDefaultWalkThrough()
+    {
+        const Frame& frame = controller().frame();
+        QVERIFY(frame.valid());
+        QCOMPARE(frame.lesson->stepCount(), 5);
+        QCOMPARE(QString::fromStdString(frame.lesson->tokenizer->decode(frame.lesson->run.cached.generated())),
+                 QStringLiteral("saw a beautiful car [EOS]"));
+        QCOMPARE(controller().position(), 0);
+    }
+
+    void keyboardWalksThroughAndBack()
+    {
+        press(Qt::Key_Right, Qt::NoModifier, 5 * kPhaseCount + 3);
+        QCOMPARE(controller().position(), 5 * kPhaseCount - 1); // stops at the last phase of the last step
+        press(Qt::Key_Home);
+        QCOMPARE(controller().position(), 0);
+        press(Qt::Key_Right, Qt::ShiftModifier, 2);
+        QCOMPARE(controller().frame().step, 2);
+        QCOMPARE(controller().frame().phase, Phase::TokenIn);
+        press(Qt::Key_Right);
+        press(Qt::Key_Left, Qt::ShiftModifier); // back to the start of this step
+        QCOMPARE(controller().position(), 2 * kPhaseCount);
+        press(Qt::Key_Left, Qt::ShiftModifier);
+        QCOMPARE(controller().position(), kPhaseCount);
+        press(Qt::Key_End);
+        QCOMPARE(controller().position(), 5 * kPhaseCount - 1);
+        QVERIFY(m_window->narration()->text().contains(QStringLiteral("“[EOS]”")));
+    }
+
+    void spaceStartsAndStopsPlayback()
+    {
+        press(Qt::Key_Space);
+        QVERIFY(controller().playing());
+        QTRY_VERIFY_WITH_TIMEOUT(controller().position() >= 1, 3000);
+        press(Qt::Key_Space);
+        QVERIFY(!controller().playing());
+    }
+
+    void tokenStripShowsBeautifulAtPositionThree()
+    {
+        goToStep(3, Phase::Scores);
+        const DiagramWidget* strip = m_window->tokenStrip();
+        const auto& diagram = static_cast<const TokenStripDiagram&>(strip->diagram());
+        const auto boxes = diagram.boxes(QRectF(strip->rect()), strip->frame());
+        QCOMPARE(boxes.size(), std::size_t(4));
+        QCOMPARE(boxes[3].text, QStringLiteral("beautiful"));
+        QCOMPARE(boxes[3].position, 3);
+        QVERIFY(boxes[3].current && !boxes[2].current);
+        const QImage image = strip->render();
+        const QColor newColour = strip->frame().theme.stateColor(CellState::New);
+        const QRectF box = boxes[3].rect;
+        QVERIFY(near(image.pixelColor(int(box.center().x()), int(box.top() + 1)), newColour, 40));
+        QVERIFY(!near(image.pixelColor(int(boxes[2].rect.center().x()), int(boxes[2].rect.top() + 1)), newColour, 40));
+    }
+
+    void cachedPaneShowsTheNewColumnAndRow()
+    {
+        goToStep(3, Phase::NextToken);
+        DiagramWidget* pane = m_window->pane(DecodeMode::Cached);
+        const auto& diagram = static_cast<const AttentionDiagram&>(pane->diagram());
+        const auto layout = diagram.layout(QRectF(pane->rect()), pane->frame());
+        const QImage image = pane->render();
+        const Theme& theme = pane->frame().theme;
+        const MatrixSpec& keys = layout.matrices[1];
+        QCOMPARE(keys.cols(), 4);
+        QCOMPARE(keys.rows(), 8);
+        QVERIFY(near(borderColour(image, layout.places[1], 0, 3), theme.stateColor(CellState::New)));
+        QVERIFY(near(borderColour(image, layout.places[1], 5, 0), theme.stateColor(CellState::FromCache)));
+        const MatrixSpec& values = layout.matrices[4];
+        QCOMPARE(values.rows(), 4);
+        QVERIFY(near(borderColour(image, layout.places[4], 3, 2), theme.stateColor(CellState::New)));
+        QVERIFY(near(borderColour(image, layout.places[4], 1, 2), theme.stateColor(CellState::FromCache)));
+        QCOMPARE(layout.matrices[0].rows(), 1); // one query row
+        QCOMPARE(layout.matrices[2].rows(), 1); // one score row
+    }
+
+    void uncachedPaneShowsTheRecomputation()
+    {
+        goToStep(3, Phase::NextToken);
+        DiagramWidget* pane = m_window->pane(DecodeMode::Uncached);
+        const auto& diagram = static_cast<const AttentionDiagram&>(pane->diagram());
+        const auto layout = diagram.layout(QRectF(pane->rect()), pane->frame());
+        const QImage image = pane->render();
+        const Theme& theme = pane->frame().theme;
+        QCOMPARE(layout.matrices[0].rows(), 4); // all of Q
+        QCOMPARE(layout.matrices[2].rows(), 4); // the full score triangle
+        QVERIFY(near(borderColour(image, layout.places[0], 0, 0), theme.stateColor(CellState::Recomputed)));
+        QVERIFY(near(borderColour(image, layout.places[0], 2, 5), theme.stateColor(CellState::Recomputed)));
+        QVERIFY(near(borderColour(image, layout.places[0], 3, 5), theme.stateColor(CellState::New)));
+        QCOMPARE(layout.matrices[2].state(0, 0), CellState::Wasted);
+        QCOMPARE(layout.matrices[2].state(0, 1), CellState::Masked);
+        QCOMPARE(layout.matrices[2].state(3, 3), CellState::New);
+        const QRectF masked = layout.places[2].cellRect(0, 3);
+        QVERIFY(near(image.pixelColor(masked.center().toPoint()), theme.stateColor(CellState::Masked), 4));
+    }
+
+    void steppingBackRestoresThePicture()
+    {
+        goToStep(2, Phase::Softmax);
+        const QImage before = m_window->pane(DecodeMode::Cached)->render();
+        press(Qt::Key_Right, Qt::NoModifier, 3);
+        press(Qt::Key_Right, Qt::ShiftModifier);
+        QVERIFY(m_window->pane(DecodeMode::Cached)->render() != before);
+        press(Qt::Key_Left, Qt::ShiftModifier, 2);
+        press(Qt::Key_Right, Qt::NoModifier, phaseIndex(Phase::Softmax));
+        QCOMPARE(m_window->pane(DecodeMode::Cached)->render(), before);
+    }
+
+    void unknownWordIsRefusedAndTheWalkThroughStays()
+    {
+        const auto lessonBefore = controller().frame().lesson;
+        PromptEdit* prompt = m_window->promptEdit();
+        prompt->clear();
+        QTest::keyClicks(prompt, QStringLiteral("I zebra"));
+        QCOMPARE(prompt->unknownWords().size(), 1);
+        QCOMPARE(prompt->unknownWords().front().word, QStringLiteral("zebra"));
+        QTest::keyClick(prompt, Qt::Key_Return);
+        QVERIFY(m_window->promptError()->text().contains(QStringLiteral("\"zebra\"")));
+        QCOMPARE(controller().frame().lesson, lessonBefore);
+    }
+
+    void enterRerunsBothPaths()
+    {
+        PromptEdit* prompt = m_window->promptEdit();
+        prompt->clear();
+        QTest::keyClicks(prompt, QStringLiteral("the cat"));
+        QTest::keyClick(prompt, Qt::Key_Return);
+        const Frame& frame = controller().frame();
+        QCOMPARE(frame.lesson->run.cached.prompt.size(), std::size_t(2));
+        QVERIFY(frame.lesson->run.sameTokens());
+        QVERIFY(m_window->promptError()->text().isEmpty());
+    }
+
+    void demonstrationsChangeTheNextTokenAsTheCoreSays()
+    {
+        const auto& bundle = m_window->lessons().bundle();
+        const auto eos = bundle.tokenizer->eosId();
+        m_window->demonstrate(Lesson::Kind::StaleCache);
+        QVERIFY(m_window->banner()->isVisibleTo(m_window.get()));
+        const auto stale = kv::runStaleCacheDemo(*bundle.model, bundle.tokenizer->encode("I"),
+                                                 bundle.tokenizer->encode("the cat"), {}, eos);
+        const Frame& frame = controller().frame();
+        QCOMPARE(frame.lesson->run.cached.generated(), stale.cached.generated());
+        QVERIFY(stale.cached.steps[0].chosenToken != stale.uncached.steps[0].chosenToken);
+        QCOMPARE(frame.lesson->run.staleCacheRows, 5);
+
+        m_window->demonstrate(Lesson::Kind::FrozenPosition);
+        const auto frozen = kv::runFrozenPositionDemo(*bundle.model, bundle.tokenizer->encode("I"), {}, eos);
+        QCOMPARE(controller().frame().lesson->run.cached.generated(), frozen.cached.generated());
+        QVERIFY(frozen.cached.generated() != frozen.uncached.generated());
+        QVERIFY(m_window->banner()->text().contains(QStringLiteral("position 0")));
+
+        m_window->runPrompt(QStringLiteral("I"));
+        QVERIFY(!m_window->banner()->isVisibleTo(m_window.get()));
+    }
+
+    void hoverExplainsACell()
+    {
+        goToStep(3, Phase::NextToken);
+        DiagramWidget* pane = m_window->pane(DecodeMode::Cached);
+        const auto& diagram = static_cast<const AttentionDiagram&>(pane->diagram());
+        const auto layout = diagram.layout(QRectF(pane->rect()), pane->frame());
+        const QString tip = diagram.tooltipAt(QRectF(pane->rect()), pane->frame(), layout.places[2].cellRect(0, 1).center());
+        QVERIFY2(tip.startsWith(QStringLiteral("score[3,1] = q₃·k₁ / √8 = ")), qPrintable(tip));
+        const QString key = diagram.tooltipAt(QRectF(pane->rect()), pane->frame(), layout.places[1].cellRect(0, 1).center());
+        QVERIFY2(key.contains(QStringLiteral("read from cache")) && key.contains(QStringLiteral("first computed at step 1")),
+                 qPrintable(key));
+    }
+
+    void clickingATokenHighlightsIt()
+    {
+        goToStep(3, Phase::Mix);
+        DiagramWidget* strip = m_window->tokenStrip();
+        const auto& diagram = static_cast<const TokenStripDiagram&>(strip->diagram());
+        const auto boxes = diagram.boxes(QRectF(strip->rect()), strip->frame());
+        QTest::mouseClick(strip, Qt::LeftButton, {}, boxes[1].rect.center().toPoint());
+        QCOMPARE(controller().frame().selectedToken, 1);
+        const auto& pane = static_cast<const AttentionDiagram&>(m_window->pane(DecodeMode::Cached)->diagram());
+        const auto layout = pane.layout(QRectF(m_window->pane(DecodeMode::Cached)->rect()), controller().frame());
+        QCOMPARE(layout.matrices[1].highlightCol, 1);
+        QCOMPARE(layout.matrices[4].highlightRow, 1);
+    }
+
+    void settingsSurviveARestart()
+    {
+        m_window->setThemeName(QStringLiteral("dark"));
+        m_window->findChild<QSlider*>(QStringLiteral("speedSlider"))->setValue(4);
+        m_window->close();
+        m_window = std::make_unique<MainWindow>(defaultOptions());
+        QCOMPARE(controller().frame().theme.name, QStringLiteral("dark"));
+        QCOMPARE(m_window->findChild<QSlider*>(QStringLiteral("speedSlider"))->value(), 4);
+        QCOMPARE(controller().speed(), 2.0);
+        m_window->setThemeName(QStringLiteral("light"));
+    }
+
+    void presentationModeUsesLargeType()
+    {
+        QTest::keyClick(m_window.get(), Qt::Key_F5);
+        QVERIFY(m_window->presenting());
+        QVERIFY(controller().frame().theme.typeScale > 1.3);
+        QTest::keyClick(m_window.get(), Qt::Key_Escape);
+        QVERIFY(!m_window->presenting());
+    }
+
+    void paintingOneFrameAt1080p()
+    {
+        goToStep(3, Phase::NextToken);
+        const Frame frame = controller().frame();
+        QImage image(1920, 1080, QImage::Format_ARGB32_Premultiplied);
+        const TokenStripDiagram strip;
+        const AttentionDiagram uncached(DecodeMode::Uncached);
+        const AttentionDiagram cached(DecodeMode::Cached);
+        const LegendDiagram legend;
+        QBENCHMARK {
+            QPainter painter(&image);
+            strip.paint(painter, QRectF(0, 0, 1920, 120), frame);
+            uncached.paint(painter, QRectF(0, 120, 960, 800), frame);
+            cached.paint(painter, QRectF(960, 120, 960, 800), frame);
+            legend.paint(painter, QRectF(0, 920, 1920, 40), frame);
+        }
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "DecodeMode.h"
+#include "Diagram.h"
+#include "MatrixPainter.h"
+#include "MatrixSpec.h"
+
+#include <QCoreApplication>
+
+#include <vector>
+
+namespace kvlab {
+
+// One pane, "Without KV cache" or "With KV cache": the attention of the
+// selected layer and head at this step as Q · Kᵀ = scores (first row) and
+// weights · V = output (second row), with the pane's cost and check below.
+class AttentionDiagram : public Diagram {
+    Q_DECLARE_TR_FUNCTIONS(AttentionDiagram)
+
+public:
+    explicit AttentionDiagram(kv::DecodeMode mode);
+
+    void paint(QPainter& painter, const QRectF& rect, const Frame& frame) const override;
+    QString tooltipAt(const QRectF& rect, const Frame& frame, QPointF point) const override;
+    QSizeF preferredSize() const override { return {900, 640}; }
+
+    kv::DecodeMode mode() const { return m_mode; }
+
+    struct Layout {
+        std::vector<MatrixSpec> matrices;
+        std::vector<MatrixPlacement> places;
+        double labelFontPx = 13;
+        double scale = 1;
+        QRectF title;
+        QRectF footer;
+    };
+    // Where everything goes in `rect`: shared by painting, hovering and the tests.
+    Layout layout(const QRectF& rect, const Frame& frame) const;
+
+private:
+    void paintHeader(QPainter& painter, const Layout& layout, const Frame& frame) const;
+    void paintOperators(QPainter& painter, const Layout& layout, const Frame& frame) const;
+    void paintFooter(QPainter& painter, const Layout& layout, const Frame& frame) const;
+    QString describeCell(const Frame& frame, const MatrixSpec& spec, int row, int col) const;
+
+    kv::DecodeMode m_mode;
+};
+
+} // namespace kvlab

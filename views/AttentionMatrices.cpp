@@ -1,0 +1,227 @@
+#include "AttentionMatrices.h"
+
+#include <cmath>
+
+namespace kvlab {
+
+namespace {
+
+using kv::DecodeMode;
+using Role = MatrixSpec::Role;
+
+QString subscript(int number)
+{
+    static const char16_t digits[] = u"₀₁₂₃₄₅₆₇₈₉";
+    QString text;
+    for (QChar c : QString::number(number))
+        text += QChar(digits[c.digitValue()]);
+    return text;
+}
+
+double largestMagnitude(const kv::Matrix& values)
+{
+    double largest = 0.0;
+    for (Eigen::Index i = 0; i < values.size(); ++i)
+        if (std::isfinite(values.data()[i]))
+            largest = std::max(largest, static_cast<double>(std::abs(values.data()[i])));
+    return largest > 0.0 ? largest : 1.0;
+}
+
+// The facts about one pane at one frame that decide every cell's state.
+struct PaneFacts {
+    const Frame& frame;
+    DecodeMode mode;
+    const kv::StepRecord& record;
+    const kv::HeadRecord& head;
+    int stale = 0;
+
+    bool cached() const { return mode == DecodeMode::Cached; }
+    int queries() const { return static_cast<int>(head.queries.rows()); }
+    int keys() const { return static_cast<int>(head.keys.rows()); }
+    // Uncached: sequence rows before this index were already processed by earlier steps.
+    int firstNew() const { return cached() ? 0 : record.firstNewInput; }
+
+    CellState keyRowState(int row) const
+    {
+        if (cached())
+            return row < stale ? CellState::Stale : row < head.appendedFrom ? CellState::FromCache : CellState::New;
+        return row < firstNew() ? CellState::Recomputed : CellState::New;
+    }
+    CellState queryRowState(int row) const
+    {
+        return !cached() && row < firstNew() ? CellState::Recomputed : CellState::New;
+    }
+    // Score, weight and output rows before the newest are thrown away without a cache.
+    CellState resultRowState(int row) const
+    {
+        return !cached() && row < firstNew() ? CellState::Wasted : CellState::New;
+    }
+    bool masked(int queryRow, int keyRow) const { return keyRow > head.appendedFrom + queryRow; }
+    bool keyRowAppearsAtAppend(int row) const { return cached() && row >= head.appendedFrom; }
+    QString tokenOfKey(int row) const { return frame.lesson->token(record.keyTokens[static_cast<std::size_t>(row)]); }
+    QString tokenOfQuery(int row) const { return tokenOfKey(head.appendedFrom + row); }
+};
+
+QStringList keyLabels(const PaneFacts& facts)
+{
+    QStringList labels;
+    for (int r = 0; r < facts.keys(); ++r)
+        labels << facts.tokenOfKey(r);
+    return labels;
+}
+
+QStringList queryLabels(const PaneFacts& facts)
+{
+    QStringList labels;
+    for (int r = 0; r < facts.queries(); ++r)
+        labels << facts.tokenOfQuery(r);
+    return labels;
+}
+
+template <typename StateOf>
+std::vector<CellState> statesOf(int rows, int cols, StateOf&& stateOf)
+{
+    std::vector<CellState> states;
+    states.reserve(static_cast<std::size_t>(rows * cols));
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c)
+            states.push_back(stateOf(r, c));
+    return states;
+}
+
+// Cells of a result matrix (scores, weights, output) before its phase are pending.
+MatrixSpec resultMatrix(const PaneFacts& facts, Role role, Phase phase, kv::Matrix values, bool perKey)
+{
+    MatrixSpec spec;
+    spec.role = role;
+    spec.values = std::move(values);
+    spec.rowLabels = queryLabels(facts);
+    if (perKey)
+        spec.colLabels = keyLabels(facts);
+    const bool shown = facts.frame.reached(phase);
+    spec.reveal = facts.frame.progressOf(phase);
+    spec.states = statesOf(spec.rows(), spec.cols(), [&](int r, int c) {
+        if (perKey && facts.masked(r, c))
+            return CellState::Masked;
+        return shown ? facts.resultRowState(r) : CellState::Pending;
+    });
+    return spec;
+}
+
+MatrixSpec queriesMatrix(const PaneFacts& facts)
+{
+    MatrixSpec spec;
+    spec.role = Role::Queries;
+    spec.values = facts.head.queries;
+    spec.rowLabels = queryLabels(facts);
+    const bool shown = facts.frame.reached(Phase::Project);
+    spec.reveal = facts.frame.progressOf(Phase::Project);
+    spec.states = statesOf(spec.rows(), spec.cols(),
+                           [&](int r, int) { return shown ? facts.queryRowState(r) : CellState::Pending; });
+    spec.title = facts.cached() ? QStringLiteral("q = x·W_Q") : QStringLiteral("Q = X·W_Q");
+    return spec;
+}
+
+// Keys (transposed) or values: rows already in the cache are there from the
+// start; this pass's rows appear at Project (no cache) or slide in at Append.
+MatrixSpec keyValueMatrix(const PaneFacts& facts, Role role)
+{
+    const bool transposed = role == Role::KeysT;
+    MatrixSpec spec;
+    spec.role = role;
+    spec.values = transposed ? kv::Matrix(facts.head.keys.transpose()) : facts.head.values;
+    if (transposed)
+        spec.colLabels = keyLabels(facts);
+    else
+        spec.rowLabels = keyLabels(facts);
+    const Phase arrives = facts.cached() ? Phase::Append : Phase::Project;
+    auto stateOfKey = [&](int keyRow) {
+        const bool computedThisPass = facts.cached() ? facts.keyRowAppearsAtAppend(keyRow) : true;
+        if (computedThisPass && !facts.frame.reached(arrives))
+            return CellState::Pending;
+        return facts.keyRowState(keyRow);
+    };
+    spec.states = statesOf(spec.rows(), spec.cols(), [&](int r, int c) { return stateOfKey(transposed ? c : r); });
+    if (!facts.cached())
+        spec.reveal = facts.frame.progressOf(Phase::Project);
+    if (facts.cached() && facts.frame.phase == Phase::Append && facts.keys() - facts.head.appendedFrom == 1) {
+        (transposed ? spec.slidingCol : spec.slidingRow) = facts.keys() - 1;
+        spec.slide = 3.0 * (1.0 - facts.frame.progress);
+    }
+    const QString slot = subscript(facts.record.positions.back());
+    if (facts.cached()) {
+        spec.title = transposed ? QStringLiteral("Kᵀ (cache + new column)") : QStringLiteral("V (cache + new row)");
+        if (!facts.record.prefill)
+            spec.note = transposed ? QStringLiteral("↑ k%1 appended").arg(slot) : QStringLiteral("← v%1 appended").arg(slot);
+        else
+            spec.note = QStringLiteral("prompt fills the cache");
+    } else {
+        spec.title = transposed ? QStringLiteral("Kᵀ = (X·W_K)ᵀ") : QStringLiteral("V = X·W_V");
+        if (facts.firstNew() > 0)
+            spec.note = QStringLiteral("%1 of %2 recomputed").arg(facts.firstNew()).arg(facts.keys());
+    }
+    return spec;
+}
+
+void highlightSelection(const PaneFacts& facts, std::vector<MatrixSpec>& specs)
+{
+    const int selected = facts.frame.selectedToken;
+    if (selected < 0 || selected >= facts.keys())
+        return;
+    const int queryRow = selected - facts.head.appendedFrom;
+    for (MatrixSpec& spec : specs) {
+        switch (spec.role) {
+        case Role::KeysT:
+            spec.highlightCol = selected;
+            break;
+        case Role::Values:
+            spec.highlightRow = selected;
+            break;
+        case Role::Scores:
+        case Role::Weights:
+            spec.highlightCol = selected;
+            spec.highlightRow = queryRow < facts.queries() ? queryRow : -1;
+            break;
+        case Role::Queries:
+        case Role::Output:
+            spec.highlightRow = queryRow >= 0 && queryRow < facts.queries() ? queryRow : -1;
+            break;
+        }
+    }
+}
+
+} // namespace
+
+int staleRowCount(const Frame& frame, kv::DecodeMode mode)
+{
+    return mode == DecodeMode::Cached ? frame.lesson->run.staleCacheRows : 0;
+}
+
+std::vector<MatrixSpec> attentionMatrices(const Frame& frame, kv::DecodeMode mode)
+{
+    const PaneFacts facts{frame, mode, frame.record(mode), frame.headRecord(mode), staleRowCount(frame, mode)};
+    const int headDim = static_cast<int>(facts.head.queries.cols());
+
+    std::vector<MatrixSpec> specs;
+    specs.push_back(queriesMatrix(facts));
+    specs.push_back(keyValueMatrix(facts, Role::KeysT));
+    MatrixSpec scores = resultMatrix(facts, Role::Scores, Phase::Scores, facts.head.scores, true);
+    scores.title = (facts.cached() ? QStringLiteral("q·Kᵀ/√%1") : QStringLiteral("Q·Kᵀ/√%1 (masked)")).arg(headDim);
+    specs.push_back(std::move(scores));
+    MatrixSpec weights = resultMatrix(facts, Role::Weights, Phase::Softmax, facts.head.weights, true);
+    weights.title = QStringLiteral("weights = softmax");
+    specs.push_back(std::move(weights));
+    specs.push_back(keyValueMatrix(facts, Role::Values));
+    MatrixSpec output = resultMatrix(facts, Role::Output, Phase::Mix, facts.head.output, false);
+    output.title = QStringLiteral("output = weights·V");
+    specs.push_back(std::move(output));
+
+    for (MatrixSpec& spec : specs) {
+        spec.caption = spec.shape();
+        spec.valueRange = spec.role == Role::Weights ? 1.0 : largestMagnitude(spec.values);
+    }
+    highlightSelection(facts, specs);
+    return specs;
+}
+
+} // namespace kvlab

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "CellState.h"
+#include "Tensor.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <vector>
+
+namespace kvlab {
+
+// One matrix of the attention diagram, as it should look at this frame:
+// values, labels, each cell's state, and how far its animation has run.
+struct MatrixSpec {
+    enum class Role { Queries, KeysT, Scores, Weights, Values, Output };
+
+    Role role = Role::Queries;
+    QString title;   // e.g. "Q = X·W_Q"
+    QString caption; // e.g. "4×8"
+    QString note;    // e.g. "← v₃ appended"
+    kv::Matrix values;
+    QStringList rowLabels; // empty: none
+    QStringList colLabels;
+    std::vector<CellState> states; // row-major
+    double valueRange = 1.0;       // |value| drawn at full colour
+    double reveal = 1.0;           // 0..1 share of cells shown (row-major sweep)
+    int slidingRow = -1;           // a row (or column) sliding into place...
+    int slidingCol = -1;
+    double slide = 0.0;            // ...still this many cells away
+    int highlightRow = -1;         // the selected token's row or column
+    int highlightCol = -1;
+
+    int rows() const { return static_cast<int>(values.rows()); }
+    int cols() const { return static_cast<int>(values.cols()); }
+    CellState state(int row, int col) const { return states[static_cast<std::size_t>(row * cols() + col)]; }
+    QString shape() const { return QStringLiteral("%1×%2").arg(rows()).arg(cols()); }
+};
+
+} // namespace kvlab

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "DecodeMode.h"
+#include "Frame.h"
+
+#include <QCoreApplication>
+#include <QString>
+
+namespace kvlab {
+
+// The words of the walk-through: every sentence is filled in from the traces
+// (shapes, tokens, counts, bytes), never typed in.
+class Narrator {
+    Q_DECLARE_TR_FUNCTIONS(Narrator)
+
+public:
+    struct Verdict {
+        bool known = false; // the next token is not shown before its phase
+        bool agrees = true;
+        QString text;
+    };
+
+    static QString stepTitle(const Frame& frame);
+    // Two or three sentences on the current phase (rich text).
+    static QString narration(const Frame& frame);
+    static QString paneSubtitle(const Frame& frame, kv::DecodeMode mode);
+    static QString paneWork(const Frame& frame, kv::DecodeMode mode);
+    static QString paneCost(const Frame& frame, kv::DecodeMode mode);
+    static Verdict paneVerdict(const Frame& frame, kv::DecodeMode mode);
+    // "head 2 reads KV head 1, shared with heads 2, 3"
+    static QString headSharing(const kv::ModelConfig& config, int head);
+    static QString bytes(std::int64_t count);
+};
+
+} // namespace kvlab
