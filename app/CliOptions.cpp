@@ -53,7 +53,10 @@ CliOptions::Result CliOptions::parse(const QStringList& arguments)
     const QCommandLineOption step(QStringLiteral("step"), QStringLiteral("Window: open at this decode step (0 is the prefill)."), QStringLiteral("N"));
     const QCommandLineOption phase(QStringLiteral("phase"), QStringLiteral("Window: open at this phase of the step, 1-7."), QStringLiteral("P"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Window: save a screenshot of the window to FILE and quit."), QStringLiteral("FILE"));
-    parser.addOptions({help, version, text, prompt, model, maxNew, temperature, topK, topP, seed, step, phase, screenshot});
+    const QCommandLineOption present(QStringLiteral("present"), QStringLiteral("Window: start in presentation mode (full screen, large type)."));
+    const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("Window: light or dark."), QStringLiteral("NAME"));
+    parser.addOptions({help, version, text, prompt, model, maxNew, temperature, topK, topP, seed, step, phase, screenshot,
+                       present, theme});
 
     Result result;
     if (!parser.parse(arguments)) {
@@ -75,6 +78,12 @@ CliOptions::Result CliOptions::parse(const QStringList& arguments)
         options.prompt = parser.value(prompt);
     options.modelDir = parser.value(model);
     options.screenshotPath = parser.value(screenshot);
+    options.presentation = parser.isSet(present);
+    options.theme = parser.value(theme);
+    if (!options.theme.isEmpty() && options.theme != QLatin1String("light") && options.theme != QLatin1String("dark")) {
+        result.error = QStringLiteral("--theme must be light or dark, got \"%1\"").arg(options.theme);
+        return result;
+    }
 
     auto number = [&]<typename Number>(const QCommandLineOption& option, Number& target, auto valid,
                                        const char* rule) -> bool {

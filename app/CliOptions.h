@@ -22,6 +22,8 @@ struct CliOptions {
     int startStep = 0;     // window: open at this step...
     int startPhase = 1;    // ...and phase (1..7)
     QString screenshotPath; // window: save a grab of the window here, then quit
+    bool presentation = false; // window: start in presentation mode
+    QString theme;             // window: "light" or "dark"; empty keeps the saved one
     bool helpRequested = false;
     bool versionRequested = false;
     QString helpText;

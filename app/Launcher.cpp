@@ -1,6 +1,7 @@
 #include "Launcher.h"
 
 #include "CliOptions.h"
+#include "MemoryCommand.h"
 #include "TextWalkThrough.h"
 #include "WindowRunner.h"
 
@@ -34,6 +35,11 @@ int launch(int argc, char** argv)
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
+    if (arguments.size() > 1 && arguments[1] == QLatin1String("--memory")) {
+        QCoreApplication app(argc, argv);
+        setApplicationNames();
+        return runMemoryCommand(arguments.mid(2), std::cout, std::cerr);
+    }
     const CliOptions::Result parsed = CliOptions::parse(arguments);
     if (!parsed.options) {
         std::cerr << "kvcache-lab: " << parsed.error.toStdString() << "\n"

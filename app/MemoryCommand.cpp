@@ -61,9 +61,13 @@ void readSettings(const QCommandLineParser& parser, const kv::ModelPreset& model
         request.gpu = kv::GpuPreset::get(parser.value("gpu").toStdString());
 }
 
-MemoryRequest parseRequest(const QStringList& arguments)
+QString choices(const std::vector<std::string>& names)
 {
-    QCommandLineParser parser;
+    return QString::fromStdString(kv::joinNames(names));
+}
+
+void addOptions(QCommandLineParser& parser)
+{
     parser.setApplicationDescription(QStringLiteral(
         "kvcache-lab --memory PRESET [options]: the KV cache memory of a real model's shape."));
     parser.addPositionalArgument(QStringLiteral("PRESET"), QStringLiteral("A model preset, or \"list\" to see them."));
@@ -71,10 +75,16 @@ MemoryRequest parseRequest(const QStringList& arguments)
         {{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")},
         {QStringLiteral("context"), QStringLiteral("Tokens per sequence (default 4096, or the model's maximum)."), QStringLiteral("N")},
         {QStringLiteral("batch"), QStringLiteral("Sequences decoded together (default 1)."), QStringLiteral("B")},
-        {QStringLiteral("dtype"), QStringLiteral("fp32, fp16 (default), bf16, fp8, int8 or int4."), QStringLiteral("D")},
+        {QStringLiteral("dtype"), QStringLiteral("Cache and weights dtype: %1 (default fp16).").arg(choices(kv::dataTypeNames())), QStringLiteral("D")},
         {QStringLiteral("kv-heads"), QStringLiteral("What if the model had K KV heads (must divide its heads)."), QStringLiteral("K")},
-        {QStringLiteral("gpu"), QStringLiteral("Split a GPU's memory: A100-40GB, A100-80GB, H100-80GB, RTX-4090-24GB."), QStringLiteral("NAME")},
+        {QStringLiteral("gpu"), QStringLiteral("Split a GPU's memory: %1.").arg(choices(kv::GpuPreset::names())), QStringLiteral("NAME")},
     });
+}
+
+MemoryRequest parseRequest(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    addOptions(parser);
     MemoryRequest request;
     // parse() expects the program name first.
     if (!parser.parse(QStringList{QStringLiteral("kvcache-lab --memory")} + arguments))
@@ -103,7 +113,7 @@ std::string shapeSummary(const kv::ModelPreset& model)
     else
         shape += std::to_string(model.heads) + " heads, " + std::to_string(model.kvHeads) + " KV heads x "
             + std::to_string(model.headDim) + " head_dim";
-    return shape + ", hidden " + std::to_string(model.hiddenSize) + ", " + groupDigits(model.parameters)
+    return shape + ", hidden " + std::to_string(model.hiddenSize) + ", " + kv::groupDigits(model.parameters)
         + " parameters, context " + std::to_string(model.maxContext);
 }
 
@@ -144,7 +154,7 @@ void printGpu(const kv::MemoryCalculator& calculator, const kv::GpuPreset& gpu, 
     const std::int64_t batch = calculator.settings().batch;
     const std::int64_t maxTokens = calculator.maxTokensThatFit(gpu, batch);
     const std::optional<std::int64_t> window = calculator.model().slidingWindow;
-    out << "gpu: " << gpu.name << " (" << groupDigits(gpu.bytes) << " B, 1 GB = 10^9 B)\n"
+    out << "gpu: " << gpu.name << " (" << kv::groupDigits(gpu.bytes) << " B, 1 GB = 10^9 B)\n"
         << "gpu_bytes: " << split.gpuBytes << "\n"
         << "weights_bytes: " << split.weightsBytes << "\n"
         << "weights_share_percent: " << percent(split.weightsShare()) << "\n"

@@ -67,11 +67,11 @@ void printStep(std::ostream& out, const kv::WalkThrough& run, std::size_t index,
     out << "step " << std::setw(2) << index << "  " << (cached.prefill ? "prefill" : "decode ") << "  in: "
         << std::left << std::setw(14) << newInputs(cached, tokenizer) << std::right
         << "  next: " << std::left << std::setw(36) << topThree(cached, tokenizer) << std::right
-        << "  MACs without: " << std::setw(9) << groupDigits(uncached.cost.macs.total()) << " (total "
-        << std::setw(9) << groupDigits(run.uncached.totalMacs(index).total()) << ")"
-        << "  with: " << std::setw(7) << groupDigits(cached.cost.macs.total()) << " (total " << std::setw(9)
-        << groupDigits(run.cached.totalMacs(index).total()) << ")"
-        << "  KV bytes: " << std::setw(6) << groupDigits(cached.cost.kvBytes) << "  max|dlogit|: " << diff.str()
+        << "  MACs without: " << std::setw(9) << kv::groupDigits(uncached.cost.macs.total()) << " (total "
+        << std::setw(9) << kv::groupDigits(run.uncached.totalMacs(index).total()) << ")"
+        << "  with: " << std::setw(7) << kv::groupDigits(cached.cost.macs.total()) << " (total " << std::setw(9)
+        << kv::groupDigits(run.cached.totalMacs(index).total()) << ")"
+        << "  KV bytes: " << std::setw(6) << kv::groupDigits(cached.cost.kvBytes) << "  max|dlogit|: " << diff.str()
         << "\n";
 }
 
@@ -84,7 +84,7 @@ void printSummary(std::ostream& out, const kv::WalkThrough& run)
     ratio << std::fixed << std::setprecision(2) << static_cast<double>(without) / static_cast<double>(with);
     std::ostringstream worst;
     worst << std::scientific << std::setprecision(1) << run.worstLogitDiff();
-    out << "total multiply-adds: without cache " << groupDigits(without) << ", with cache " << groupDigits(with)
+    out << "total multiply-adds: without cache " << kv::groupDigits(without) << ", with cache " << kv::groupDigits(with)
         << " (" << ratio.str() << "x less work with the cache)\n";
     out << "both paths chose the same tokens: " << (run.sameTokens() ? "yes" : "NO") << " (max |dlogit| "
         << worst.str() << ")\n";

@@ -14,7 +14,11 @@ namespace kvlab {
 int runWindow(const CliOptions& options)
 {
     MainWindow window(options);
+    if (!options.theme.isEmpty())
+        window.setThemeName(options.theme);
     window.show();
+    if (options.presentation)
+        window.setPresentation(true);
     PlaybackController* controller = window.controller();
     controller->setPosition(options.startStep * kPhaseCount + options.startPhase - 1);
     if (!options.screenshotPath.isEmpty()) {

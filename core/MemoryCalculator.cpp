@@ -2,10 +2,9 @@
 
 #include "CalculatorError.h"
 #include "CostModel.h"
+#include "NumberFormat.h"
 
 #include <algorithm>
-#include <limits>
-#include <locale>
 #include <sstream>
 
 namespace kv {
@@ -17,26 +16,12 @@ constexpr std::int64_t kMaxGpuBytes = std::int64_t(1) << 50;
 
 using Factor = MemoryCalculator::Factor;
 
-// 1342177280 -> "1,342,177,280"
-struct ThousandsCommas : std::numpunct<char> {
-    char do_thousands_sep() const override { return ','; }
-    std::string do_grouping() const override { return "\3"; }
-};
-
-std::string withCommas(std::int64_t value)
-{
-    std::ostringstream out;
-    out.imbue(std::locale(std::locale::classic(), new ThousandsCommas));
-    out << value;
-    return out.str();
-}
-
 std::string counted(std::int64_t value, const std::string& unit)
 {
     return std::to_string(value) + " " + unit;
 }
 
-// The product of the factors' values, or a CalculatorError when it does not fit in 64 bits.
+// Throws CalculatorError when the product of the factors' values does not fit in 64 bits.
 void requireProductFits(const std::vector<Factor>& factors)
 {
     std::int64_t product = 1;
@@ -75,6 +60,8 @@ void validateShape(const ModelPreset& model)
 {
     require(model.layers >= 1, model.name + ": layers must be at least 1, got " + std::to_string(model.layers));
     require(model.heads >= 1, model.name + ": heads must be at least 1, got " + std::to_string(model.heads));
+    require(!model.slidingWindow || *model.slidingWindow >= 1,
+            model.name + ": a sliding window must hold at least 1 token, got " + std::to_string(model.slidingWindow.value_or(0)));
     require(model.parameters >= 0,
             model.name + ": the parameter count cannot be negative, got " + std::to_string(model.parameters));
     if (model.attention == AttentionKind::LatentMla) {
@@ -147,7 +134,7 @@ std::string MemoryCalculator::formula() const
     std::string text;
     for (const Factor& factor : factors(cachedTokens(), m_settings.batch))
         text += (text.empty() ? "" : " x ") + factor.text;
-    return text + " = " + withCommas(totalBytes()) + " B";
+    return text + " = " + groupDigits(totalBytes()) + " B";
 }
 
 std::vector<std::string> MemoryCalculator::notes() const
@@ -215,20 +202,20 @@ std::string MemoryCalculator::windowNote() const
 {
     if (!m_model.slidingWindow)
         return {};
-    const std::string window = withCommas(*m_model.slidingWindow);
+    const std::string window = groupDigits(*m_model.slidingWindow);
     if (windowCaps())
         return m_model.name + "'s sliding window keeps only the last " + window + " tokens: the cache stops growing there, "
-            + "whatever the context (" + withCommas(m_settings.context) + " tokens here)";
+            + "whatever the context (" + groupDigits(m_settings.context) + " tokens here)";
     return m_model.name + "'s sliding window would cap the cache at " + window + " tokens; this context of "
-        + withCommas(m_settings.context) + " stays under it";
+        + groupDigits(m_settings.context) + " stays under it";
 }
 
 std::string MemoryCalculator::contextNote() const
 {
     if (m_model.maxContext == 0 || m_settings.context <= m_model.maxContext)
         return {};
-    return "a context of " + withCommas(m_settings.context) + " tokens is beyond " + m_model.name
-        + "'s trained maximum of " + withCommas(m_model.maxContext);
+    return "a context of " + groupDigits(m_settings.context) + " tokens is beyond " + m_model.name
+        + "'s trained maximum of " + groupDigits(m_model.maxContext);
 }
 
 void MemoryCalculator::requireGpu(const GpuPreset& gpu)

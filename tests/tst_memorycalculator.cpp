@@ -298,6 +298,14 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(KvError, MemoryCalculator(model, settings));
     }
 
+    void emptySlidingWindowIsAnError()
+    {
+        ModelPreset model = ModelPresets::get("Mistral-7B");
+        model.slidingWindow = 0;
+        const QString message = errorOf([&] { MemoryCalculator(model, MemorySettings{}); });
+        QVERIFY2(message.contains("sliding window must hold at least 1 token, got 0"), qPrintable(message));
+    }
+
     void notesExplainTheFigure_data()
     {
         QTest::addColumn<QString>("preset");

@@ -1,6 +1,6 @@
 #include "NumberFormat.h"
 
-namespace kvlab {
+namespace kv {
 
 std::string groupDigits(std::int64_t value)
 {
@@ -11,4 +11,4 @@ std::string groupDigits(std::int64_t value)
     return negative ? "-" + digits : digits;
 }
 
-} // namespace kvlab
+} // namespace kv

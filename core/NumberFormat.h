@@ -3,9 +3,9 @@
 #include <cstdint>
 #include <string>
 
-namespace kvlab {
+namespace kv {
 
 // 1234567 -> "1,234,567"
 std::string groupDigits(std::int64_t value);
 
-} // namespace kvlab
+} // namespace kv
