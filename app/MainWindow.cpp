@@ -25,6 +25,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QScreen>
 #include <QStatusBar>
 #include <QVBoxLayout>
 
@@ -89,8 +90,6 @@ void MainWindow::buildCentral()
     m_banner->setStyleSheet(QStringLiteral("QLabel { background: #c62828; color: white; font-weight: bold; padding: 8px; border-radius: 4px; }"));
     m_banner->hide();
     m_strip = new DiagramWidget(std::make_unique<TokenStripDiagram>(), central);
-    m_strip->setMinimumHeight(96);
-    m_strip->setMaximumHeight(180);
     m_uncachedPane = new DiagramWidget(std::make_unique<AttentionDiagram>(kv::DecodeMode::Uncached));
     m_cachedPane = new DiagramWidget(std::make_unique<AttentionDiagram>(kv::DecodeMode::Cached));
     m_panes = new QSplitter(Qt::Horizontal, central);
@@ -105,14 +104,14 @@ void MainWindow::buildCentral()
     m_narration->setObjectName(QStringLiteral("narration"));
     m_narration->setWordWrap(true);
     m_narration->setTextFormat(Qt::RichText);
-    m_narration->setMinimumHeight(70);
     m_narration->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_narration->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     layout->addWidget(m_banner);
-    layout->addWidget(m_strip, 1);
-    layout->addWidget(m_panes, 6);
+    layout->addWidget(m_strip);
+    layout->addWidget(m_panes, 1);
     layout->addWidget(m_legend);
     layout->addWidget(m_stepTitle);
-    layout->addWidget(m_narration, 1);
+    layout->addWidget(m_narration);
     setCentralWidget(central);
     connect(m_strip, &DiagramWidget::tokenClicked, this, [this](int index) {
         if (index >= 0)
@@ -352,6 +351,8 @@ void MainWindow::applyTheme()
     const Theme base = Theme::byName(m_themeName);
     m_controller->setTheme(m_presenting ? base.presenting() : base);
     const int textPx = m_presenting ? 26 : 15;
+    m_strip->setFixedHeight(m_presenting ? 120 : 96);
+    m_legend->setFixedHeight(m_presenting ? 44 : 36);
     const QString style = QStringLiteral("color: %1; font-size: %2px;").arg(base.text.name()).arg(textPx);
     m_narration->setStyleSheet(style);
     m_stepTitle->setStyleSheet(style);
@@ -367,6 +368,7 @@ void MainWindow::setPresentation(bool on)
     m_modelBar->setVisible(!on);
     if (on) {
         m_samplingDock->hide();
+        setGeometry(screen()->geometry()); // also where no window manager honours full screen
         showFullScreen();
     } else {
         showNormal();

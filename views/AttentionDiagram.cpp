@@ -31,6 +31,13 @@ double widestLabel(const std::vector<MatrixSpec>& matrices, double fontPx)
     return widest + fontPx * 0.8;
 }
 
+// The largest pixel size, up to `maximum`, at which `text` fits in `width`.
+double fittingPixelSize(const QString& text, double width, double maximum, bool bold)
+{
+    const double natural = QFontMetricsF(pixelFont(maximum, bold)).horizontalAdvance(text);
+    return natural <= width ? maximum : std::max(7.0, std::floor(maximum * width / natural));
+}
+
 // The step at which the key/value row `row` was first computed.
 int firstComputedAt(const Frame& frame, kv::DecodeMode mode, int row)
 {
@@ -61,55 +68,68 @@ AttentionDiagram::Layout AttentionDiagram::layout(const QRectF& rect, const Fram
     result.matrices = attentionMatrices(frame, m_mode);
     const double s = std::clamp(rect.width() / 900.0, 0.75, 2.2) * frame.theme.typeScale;
     result.scale = s;
-    const double lf = 13.0 * s;
-    result.labelFontPx = lf;
     const double pad = 12.0 * s;
     result.title = QRectF(rect.left() + pad, rect.top() + pad * 0.6, rect.width() - 2 * pad, 30.0 * s);
-    const double footerHeight = 3 * 20.0 * s;
+    const double footerHeight = 3 * 19.0 * s;
     result.footer = QRectF(rect.left() + pad, rect.bottom() - footerHeight - pad * 0.5, rect.width() - 2 * pad, footerHeight);
+    const QRectF body(rect.left() + pad, result.title.bottom() + pad * 0.5, rect.width() - 2 * pad,
+                      result.footer.top() - result.title.bottom() - pad);
 
     const auto& m = result.matrices;
     const int headDim = m[0].cols();
     const int queries = m[0].rows();
     const int keys = m[1].cols();
-    const double labelWidth = widestLabel(m, lf);
-    const double op = 30.0 * s;
-    const double titleSpace = lf * 2.0;
-    const double columnLabels = lf * 4.4;
-    const double below = lf * 3.1;
-    const QRectF body(rect.left() + pad, result.title.bottom() + pad * 0.5, rect.width() - 2 * pad,
-                      result.footer.top() - result.title.bottom() - pad);
-
-    const double widthA = 2 * labelWidth + 2 * op;
-    const double widthB = 3 * labelWidth + 2 * op;
-    const int cellsA = headDim + 2 * keys;
-    const int cellsB = keys + 2 * headDim;
+    const int cellsA = headDim + 2 * keys;     // Q, Kᵀ, scores side by side
+    const int cellsB = keys + 2 * headDim;     // weights, V, output side by side
     const int rowsA = std::max(queries, headDim);
     const int rowsB = std::max(queries, keys);
-    const double fixedHeight = 2 * (titleSpace + columnLabels + below);
-    double cell = std::min({(body.width() - widthA) / cellsA, (body.width() - widthB) / cellsB,
-                            (body.height() - fixedHeight) / (rowsA + rowsB), 52.0 * s});
-    cell = std::max(cell, 4.0);
 
-    const double spareHeight = body.height() - fixedHeight - cell * (rowsA + rowsB);
-    const double topA = body.top() + titleSpace + columnLabels + std::max(0.0, spareHeight) * 0.25;
-    const double topB = topA + rowsA * cell + below + titleSpace + columnLabels + std::max(0.0, spareHeight) * 0.25;
+    // Labels take room from the cells, so size them from a first guess of the
+    // cell and settle the cell size for that label size.
+    struct Fit {
+        double cell, labelWidth, op, titleSpace, columnLabels, below;
+    };
+    auto fit = [&](double lf) {
+        Fit f{};
+        f.labelWidth = widestLabel(m, lf);
+        f.op = 2.2 * lf;
+        f.titleSpace = lf * 2.0;
+        f.columnLabels = lf * 4.2;
+        f.below = lf * 2.9;
+        // Row A: labels, Q, op, Kᵀ, op, labels, scores. Row B: labels, weights, op, labels, V, op, output.
+        const double widthA = 2 * f.labelWidth + 2 * f.op;
+        const double widthB = 2 * f.labelWidth + 2 * f.op;
+        const double fixedHeight = 2 * (f.titleSpace + f.columnLabels + f.below);
+        f.cell = std::min({(body.width() - widthA) / cellsA, (body.width() - widthB) / cellsB,
+                           (body.height() - fixedHeight) / (rowsA + rowsB), 60.0 * s});
+        f.cell = std::max(f.cell, 4.0);
+        return f;
+    };
+    const double maxLabel = 15.0 * s;
+    Fit f = fit(13.0 * s);
+    result.labelFontPx = std::clamp(f.cell * 0.55, std::min(10.0, maxLabel), maxLabel);
+    f = fit(result.labelFontPx);
+    const double cell = f.cell;
 
-    // Row A: [labels] Q  ·  Kᵀ  =  [labels] scores
-    double x = body.left() + (body.width() - (widthA + cellsA * cell)) / 2 + labelWidth;
+    const double spare = std::max(0.0, body.height() - 2 * (f.titleSpace + f.columnLabels + f.below) - cell * (rowsA + rowsB));
+    const double topA = body.top() + spare * 0.2 + f.titleSpace + f.columnLabels;
+    const double topB = topA + rowsA * cell + f.below + spare * 0.3 + f.titleSpace + f.columnLabels;
+
     result.places.resize(6);
-    result.places[0] = {QPointF(x, topA), cell};
-    x += headDim * cell + op;
-    result.places[1] = {QPointF(x, topA), cell};
-    x += keys * cell + op + labelWidth;
-    result.places[2] = {QPointF(x, topA), cell};
-    // Row B: [labels] weights  ·  [labels] V  =  [labels] output
-    x = body.left() + (body.width() - (widthB + cellsB * cell)) / 2 + labelWidth;
-    result.places[3] = {QPointF(x, topB), cell};
-    x += keys * cell + op + labelWidth;
-    result.places[4] = {QPointF(x, topB), cell};
-    x += headDim * cell + op + labelWidth;
-    result.places[5] = {QPointF(x, topB), cell};
+    double x = body.left() + (body.width() - (2 * f.labelWidth + 2 * f.op + cellsA * cell)) / 2 + f.labelWidth;
+    result.places[0] = {QPointF(x, topA), cell, topA - f.columnLabels - f.titleSpace};
+    x += headDim * cell + f.op;
+    result.places[1] = {QPointF(x, topA), cell, topA - f.columnLabels - f.titleSpace};
+    x += keys * cell + f.op + f.labelWidth;
+    result.places[2] = {QPointF(x, topA), cell, topA - f.columnLabels - f.titleSpace};
+    x = body.left() + (body.width() - (2 * f.labelWidth + 2 * f.op + cellsB * cell)) / 2 + f.labelWidth;
+    result.places[3] = {QPointF(x, topB), cell, topB - f.columnLabels - f.titleSpace};
+    x += keys * cell + f.op + f.labelWidth;
+    result.places[4] = {QPointF(x, topB), cell, topB - f.columnLabels - f.titleSpace};
+    x += headDim * cell + f.op;
+    result.places[5] = {QPointF(x, topB), cell, topB - f.columnLabels - f.titleSpace};
+    // The output's rows are the weights' rows: one set of labels is enough.
+    result.matrices[5].rowLabels.clear();
     return result;
 }
 
@@ -153,7 +173,7 @@ void AttentionDiagram::paintHeader(QPainter& painter, const Layout& layout, cons
 
 void AttentionDiagram::paintOperators(QPainter& painter, const Layout& layout, const Frame& frame) const
 {
-    painter.setFont(pixelFont(26.0 * layout.scale, true));
+    painter.setFont(pixelFont(std::min(26.0 * layout.scale, layout.labelFontPx * 1.8), true));
     painter.setPen(frame.theme.text);
     auto between = [&](int left, int right, const QString& symbol) {
         const MatrixSpec& a = layout.matrices[static_cast<std::size_t>(left)];
@@ -173,17 +193,21 @@ void AttentionDiagram::paintOperators(QPainter& painter, const Layout& layout, c
 void AttentionDiagram::paintFooter(QPainter& painter, const Layout& layout, const Frame& frame) const
 {
     const double lineHeight = layout.footer.height() / 3;
-    painter.setFont(pixelFont(14.0 * layout.scale));
-    painter.setPen(frame.theme.text);
-    QRectF line(layout.footer.left(), layout.footer.top(), layout.footer.width(), lineHeight);
-    painter.drawText(line, Qt::AlignLeft | Qt::AlignVCenter, Narrator::paneWork(frame, m_mode));
-    line.translate(0, lineHeight);
-    painter.drawText(line, Qt::AlignLeft | Qt::AlignVCenter, Narrator::paneCost(frame, m_mode));
-    line.translate(0, lineHeight);
     const Narrator::Verdict verdict = Narrator::paneVerdict(frame, m_mode);
-    painter.setFont(pixelFont(14.0 * layout.scale, true));
-    painter.setPen(verdict.known ? (verdict.agrees ? frame.theme.good : frame.theme.bad) : frame.theme.mutedText);
-    painter.drawText(line, Qt::AlignLeft | Qt::AlignVCenter, verdict.text);
+    const QStringList lines{Narrator::paneWork(frame, m_mode), Narrator::paneCost(frame, m_mode), verdict.text};
+    // One type size for the three lines: the largest at which the longest fits.
+    double px = 15.0 * layout.scale;
+    for (const QString& text : lines)
+        px = std::min(px, fittingPixelSize(text, layout.footer.width(), px, true));
+    QRectF line(layout.footer.left(), layout.footer.top(), layout.footer.width(), lineHeight);
+    for (int i = 0; i < lines.size(); ++i) {
+        const bool last = i == lines.size() - 1;
+        painter.setFont(pixelFont(px, last));
+        painter.setPen(!last ? frame.theme.text
+                             : verdict.known ? (verdict.agrees ? frame.theme.good : frame.theme.bad) : frame.theme.mutedText);
+        painter.drawText(line, Qt::AlignLeft | Qt::AlignVCenter, lines[i]);
+        line.translate(0, lineHeight);
+    }
 }
 
 QString AttentionDiagram::tooltipAt(const QRectF& rect, const Frame& frame, QPointF point) const
@@ -205,13 +229,15 @@ QString AttentionDiagram::describeCell(const Frame& frame, const MatrixSpec& spe
     if (state == CellState::Pending)
         return tr("Not computed yet: this appears in a later phase of the step.");
     const int headDim = static_cast<int>(head.queries.cols());
-    const int query = head.appendedFrom + row; // key-row index of a query row
+    const bool querySide = spec.role != Role::KeysT && spec.role != Role::Values;
+    const QueryRowRef ref = querySide ? queryRowAt(frame, m_mode, row) : QueryRowRef{frame.head, row};
+    const int query = head.appendedFrom + ref.row; // key-row index of a query row
     const double value = spec.values(row, col);
     QString what;
     int keyRow = -1;
     switch (spec.role) {
     case Role::Queries:
-        what = tr("q%1[%2] = x%1 · W_Q (head %3) = %4").arg(sub(query)).arg(col).arg(frame.head).arg(value, 0, 'f', 4);
+        what = tr("q%1[%2] = x%1 · W_Q (head %3) = %4").arg(sub(query)).arg(col).arg(ref.head).arg(value, 0, 'f', 4);
         keyRow = query;
         break;
     case Role::KeysT:

@@ -28,15 +28,20 @@ double largestMagnitude(const kv::Matrix& values)
 }
 
 // The facts about one pane at one frame that decide every cell's state.
+// With grouped-query attention the query heads sharing the selected KV head
+// are stacked: query-side matrices hold one block of rows per head.
 struct PaneFacts {
     const Frame& frame;
     DecodeMode mode;
     const kv::StepRecord& record;
-    const kv::HeadRecord& head;
+    std::vector<const kv::HeadRecord*> group;
+    const kv::HeadRecord& head; // the first of the group; K and V are the same for all
     int stale = 0;
 
     bool cached() const { return mode == DecodeMode::Cached; }
     int queries() const { return static_cast<int>(head.queries.rows()); }
+    int stackedRows() const { return queries() * static_cast<int>(group.size()); }
+    int queryOf(int stackedRow) const { return stackedRow % queries(); }
     int keys() const { return static_cast<int>(head.keys.rows()); }
     // Uncached: sequence rows before this index were already processed by earlier steps.
     int firstNew() const { return cached() ? 0 : record.firstNewInput; }
@@ -49,14 +54,23 @@ struct PaneFacts {
     }
     CellState queryRowState(int row) const
     {
-        return !cached() && row < firstNew() ? CellState::Recomputed : CellState::New;
+        return !cached() && queryOf(row) < firstNew() ? CellState::Recomputed : CellState::New;
     }
     // Score, weight and output rows before the newest are thrown away without a cache.
     CellState resultRowState(int row) const
     {
-        return !cached() && row < firstNew() ? CellState::Wasted : CellState::New;
+        return !cached() && queryOf(row) < firstNew() ? CellState::Wasted : CellState::New;
     }
-    bool masked(int queryRow, int keyRow) const { return keyRow > head.appendedFrom + queryRow; }
+    bool masked(int queryRow, int keyRow) const { return keyRow > head.appendedFrom + queryOf(queryRow); }
+    // One matrix of the group's records, blocks stacked in head order.
+    kv::Matrix stacked(kv::Matrix kv::HeadRecord::*member) const
+    {
+        const kv::Matrix& first = head.*member;
+        kv::Matrix all(first.rows() * static_cast<Eigen::Index>(group.size()), first.cols());
+        for (std::size_t g = 0; g < group.size(); ++g)
+            all.middleRows(static_cast<Eigen::Index>(g) * first.rows(), first.rows()) = group[g]->*member;
+        return all;
+    }
     bool keyRowAppearsAtAppend(int row) const { return cached() && row >= head.appendedFrom; }
     QString tokenOfKey(int row) const { return frame.lesson->token(record.keyTokens[static_cast<std::size_t>(row)]); }
     QString tokenOfQuery(int row) const { return tokenOfKey(head.appendedFrom + row); }
@@ -73,8 +87,10 @@ QStringList keyLabels(const PaneFacts& facts)
 QStringList queryLabels(const PaneFacts& facts)
 {
     QStringList labels;
-    for (int r = 0; r < facts.queries(); ++r)
-        labels << facts.tokenOfQuery(r);
+    for (const kv::HeadRecord* member : facts.group)
+        for (int r = 0; r < facts.queries(); ++r)
+            labels << (facts.group.size() > 1 ? QStringLiteral("h%1 %2").arg(member->head).arg(facts.tokenOfQuery(r))
+                                              : facts.tokenOfQuery(r));
     return labels;
 }
 
@@ -112,7 +128,7 @@ MatrixSpec queriesMatrix(const PaneFacts& facts)
 {
     MatrixSpec spec;
     spec.role = Role::Queries;
-    spec.values = facts.head.queries;
+    spec.values = facts.stacked(&kv::HeadRecord::queries);
     spec.rowLabels = queryLabels(facts);
     const bool shown = facts.frame.reached(Phase::Project);
     spec.reveal = facts.frame.progressOf(Phase::Project);
@@ -169,6 +185,7 @@ void highlightSelection(const PaneFacts& facts, std::vector<MatrixSpec>& specs)
     if (selected < 0 || selected >= facts.keys())
         return;
     const int queryRow = selected - facts.head.appendedFrom;
+    const bool hasQuery = queryRow >= 0 && queryRow < facts.queries();
     for (MatrixSpec& spec : specs) {
         switch (spec.role) {
         case Role::KeysT:
@@ -180,17 +197,33 @@ void highlightSelection(const PaneFacts& facts, std::vector<MatrixSpec>& specs)
         case Role::Scores:
         case Role::Weights:
             spec.highlightCol = selected;
-            spec.highlightRow = queryRow < facts.queries() ? queryRow : -1;
+            spec.highlightRow = hasQuery ? queryRow : -1;
             break;
         case Role::Queries:
         case Role::Output:
-            spec.highlightRow = queryRow >= 0 && queryRow < facts.queries() ? queryRow : -1;
+            spec.highlightRow = hasQuery ? queryRow : -1;
             break;
         }
     }
 }
 
 } // namespace
+
+std::vector<int> sharingHeads(const Frame& frame)
+{
+    const int group = frame.lesson->config().queriesPerKvHead();
+    const int first = frame.head / group * group;
+    std::vector<int> heads;
+    for (int h = first; h < first + group; ++h)
+        heads.push_back(h);
+    return heads;
+}
+
+QueryRowRef queryRowAt(const Frame& frame, kv::DecodeMode mode, int stackedRow)
+{
+    const int perHead = static_cast<int>(frame.headRecord(mode).queries.rows());
+    return {sharingHeads(frame).at(static_cast<std::size_t>(stackedRow / perHead)), stackedRow % perHead};
+}
 
 int staleRowCount(const Frame& frame, kv::DecodeMode mode)
 {
@@ -199,20 +232,23 @@ int staleRowCount(const Frame& frame, kv::DecodeMode mode)
 
 std::vector<MatrixSpec> attentionMatrices(const Frame& frame, kv::DecodeMode mode)
 {
-    const PaneFacts facts{frame, mode, frame.record(mode), frame.headRecord(mode), staleRowCount(frame, mode)};
+    std::vector<const kv::HeadRecord*> group;
+    for (int h : sharingHeads(frame))
+        group.push_back(&frame.headRecord(mode, h));
+    const PaneFacts facts{frame, mode, frame.record(mode), group, *group.front(), staleRowCount(frame, mode)};
     const int headDim = static_cast<int>(facts.head.queries.cols());
 
     std::vector<MatrixSpec> specs;
     specs.push_back(queriesMatrix(facts));
     specs.push_back(keyValueMatrix(facts, Role::KeysT));
-    MatrixSpec scores = resultMatrix(facts, Role::Scores, Phase::Scores, facts.head.scores, true);
+    MatrixSpec scores = resultMatrix(facts, Role::Scores, Phase::Scores, facts.stacked(&kv::HeadRecord::scores), true);
     scores.title = (facts.cached() ? QStringLiteral("q·Kᵀ/√%1") : QStringLiteral("Q·Kᵀ/√%1 (masked)")).arg(headDim);
     specs.push_back(std::move(scores));
-    MatrixSpec weights = resultMatrix(facts, Role::Weights, Phase::Softmax, facts.head.weights, true);
+    MatrixSpec weights = resultMatrix(facts, Role::Weights, Phase::Softmax, facts.stacked(&kv::HeadRecord::weights), true);
     weights.title = QStringLiteral("weights = softmax");
     specs.push_back(std::move(weights));
     specs.push_back(keyValueMatrix(facts, Role::Values));
-    MatrixSpec output = resultMatrix(facts, Role::Output, Phase::Mix, facts.head.output, false);
+    MatrixSpec output = resultMatrix(facts, Role::Output, Phase::Mix, facts.stacked(&kv::HeadRecord::output), false);
     output.title = QStringLiteral("output = weights·V");
     specs.push_back(std::move(output));
 

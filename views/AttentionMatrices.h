@@ -12,6 +12,17 @@ namespace kvlab {
 // and weights, V, output (row B), with each cell's state at this phase.
 std::vector<MatrixSpec> attentionMatrices(const Frame& frame, kv::DecodeMode mode);
 
+// The query heads shown together: those sharing the selected head's K/V head
+// (just the selected head without grouped-query attention).
+std::vector<int> sharingHeads(const Frame& frame);
+
+// Which head and query row a row of the stacked query-side matrices is.
+struct QueryRowRef {
+    int head = 0;
+    int row = 0;
+};
+QueryRowRef queryRowAt(const Frame& frame, kv::DecodeMode mode, int stackedRow);
+
 // The key rows (tokens) of this pane that an earlier prompt left in the cache.
 int staleRowCount(const Frame& frame, kv::DecodeMode mode);
 

@@ -162,12 +162,10 @@ void paintMatrix(QPainter& painter, const MatrixSpec& spec, const MatrixPlacemen
     }
     paintLabels(painter, spec, place, theme, labelFontPx);
 
-    const double rise = spec.colLabels.isEmpty() ? labelFontPx * 0.6 : labelFontPx * 4.2;
-    painter.setFont(fontOfPixels(labelFontPx * 1.12, true));
+    painter.setFont(fontOfPixels(labelFontPx * 1.15, true));
     painter.setPen(theme.text);
-    painter.drawText(QRectF(grid.left() - 200, grid.top() - rise - labelFontPx * 1.7, grid.width() + 400,
-                            labelFontPx * 1.6),
-                     Qt::AlignHCenter | Qt::AlignBottom, spec.title);
+    painter.drawText(QRectF(grid.left() - 200, place.titleTop, grid.width() + 400, labelFontPx * 1.8),
+                     Qt::AlignHCenter | Qt::AlignVCenter, spec.title);
     painter.setFont(fontOfPixels(labelFontPx));
     painter.setPen(theme.mutedText);
     painter.drawText(QRectF(grid.left() - 200, grid.bottom() + 2, grid.width() + 400, labelFontPx * 1.5),

@@ -15,6 +15,7 @@ namespace kvlab {
 struct MatrixPlacement {
     QPointF origin; // top-left of cell (0, 0)
     double cell = 20.0;
+    double titleTop = 0.0; // the titles of one row of matrices line up
 
     QRectF cellRect(int row, int col) const
     {
