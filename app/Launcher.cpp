@@ -1,5 +1,6 @@
 #include "Launcher.h"
 
+#include "BenchCommand.h"
 #include "CliOptions.h"
 #include "MemoryCommand.h"
 #include "TextWalkThrough.h"
@@ -39,6 +40,11 @@ int launch(int argc, char** argv)
         QCoreApplication app(argc, argv);
         setApplicationNames();
         return runMemoryCommand(arguments.mid(2), std::cout, std::cerr);
+    }
+    if (arguments.size() > 1 && arguments[1] == QLatin1String("--bench")) {
+        QCoreApplication app(argc, argv);
+        setApplicationNames();
+        return runBenchCommand(arguments.mid(2), std::cout, std::cerr);
     }
     const CliOptions::Result parsed = CliOptions::parse(arguments);
     if (!parsed.options) {

@@ -2,6 +2,7 @@
 
 #include "AssetLocator.h"
 #include "AttentionDiagram.h"
+#include "ChartsPanel.h"
 #include "DiagramWidget.h"
 #include "KvError.h"
 #include "LegendDiagram.h"
@@ -175,6 +176,18 @@ void MainWindow::buildDocks()
     addDockWidget(Qt::RightDockWidgetArea, m_samplingDock);
     m_samplingDock->hide();
     connect(m_sampling, &SamplingPanel::changed, this, [this] { runPrompt(m_lastPrompt); });
+
+    m_charts = new ChartsPanel(this);
+    m_charts->setMinimumWidth(360);
+    m_chartsDock = new QDockWidget(tr("Charts"), this);
+    m_chartsDock->setObjectName(QStringLiteral("chartsDock"));
+    m_chartsDock->setWidget(m_charts);
+    addDockWidget(Qt::RightDockWidgetArea, m_chartsDock);
+    resizeDocks({m_chartsDock}, {420}, Qt::Horizontal);
+    connect(m_chartsDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible)
+            m_charts->setFrame(m_controller->frame());
+    });
 }
 
 void MainWindow::buildMenus()
@@ -217,6 +230,7 @@ void MainWindow::buildMenus()
     reduced->setCheckable(true);
     reduced->setToolTip(tr("Jump between phases instead of animating"));
     view->addAction(m_samplingDock->toggleViewAction());
+    view->addAction(m_chartsDock->toggleViewAction());
     view->addSeparator();
     view->addAction(tr("&Presentation Mode"), QKeySequence(Qt::Key_F5), this, [this] { setPresentation(!m_presenting); });
     view->addAction(tr("&Full Screen"), QKeySequence(Qt::Key_F11), this, [this] {
@@ -334,6 +348,8 @@ void MainWindow::showFrame(const Frame& frame)
     m_legend->setFrame(frame);
     if (!frame.valid())
         return;
+    if (m_chartsDock->isVisible())
+        m_charts->setFrame(frame);
     m_stepTitle->setText(QStringLiteral("<b>%1</b>").arg(Narrator::stepTitle(frame)));
     m_narration->setText(Narrator::narration(frame));
     m_headSharing->setText(QStringLiteral(" ") + Narrator::headSharing(frame.lesson->config(), frame.head) + QStringLiteral("  "));
@@ -368,6 +384,7 @@ void MainWindow::setPresentation(bool on)
     m_modelBar->setVisible(!on);
     if (on) {
         m_samplingDock->hide();
+        m_chartsDock->hide();
         setGeometry(screen()->geometry()); // also where no window manager honours full screen
         showFullScreen();
     } else {

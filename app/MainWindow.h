@@ -16,6 +16,7 @@ class QSplitter;
 
 namespace kvlab {
 
+class ChartsPanel;
 class DiagramWidget;
 class PlaybackBar;
 class PlaybackController;
@@ -38,6 +39,7 @@ public:
     QLabel* narration() const { return m_narration; }
     QLabel* banner() const { return m_banner; }
     QLabel* promptError() const { return m_promptError; }
+    ChartsPanel* charts() const { return m_charts; }
     const LessonFactory& lessons() const { return m_lessons; }
 
     bool runPrompt(const QString& prompt); // false, with a message, when refused
@@ -86,6 +88,8 @@ private:
     QLabel* m_headSharing = nullptr;
     SamplingPanel* m_sampling = nullptr;
     QDockWidget* m_samplingDock = nullptr;
+    ChartsPanel* m_charts = nullptr;
+    QDockWidget* m_chartsDock = nullptr;
     QString m_themeName = QStringLiteral("light");
     QString m_lastPrompt;
     bool m_presenting = false;

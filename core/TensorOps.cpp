@@ -4,6 +4,16 @@
 
 namespace kv {
 
+Matrix matmul(const Eigen::Ref<const Matrix>& a, const Eigen::Ref<const Matrix>& b)
+{
+    if (a.rows() != 1)
+        return a * b;
+    Matrix padded = Matrix::Zero(2, a.cols());
+    padded.row(0) = a.row(0);
+    Matrix result = padded * b;
+    return result.topRows(1);
+}
+
 Matrix layerNorm(const Eigen::Ref<const Matrix>& x, const RowVector& gain, const RowVector& bias, float eps)
 {
     Matrix y(x.rows(), x.cols());

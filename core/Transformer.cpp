@@ -76,7 +76,7 @@ Matrix Transformer::attention(int layerIndex, const Matrix& normed, KVCache* cac
     const auto n = normed.rows();
 
     // q | k | v for the new tokens: (n, d + 2*kv_dim)
-    const Matrix qkv = (normed * layer.attnWeight).rowwise() + layer.attnBias;
+    const Matrix qkv = matmul(normed, layer.attnWeight).rowwise() + layer.attnBias;
     macs.projections += static_cast<std::int64_t>(n) * d * m_config.qkvWidth();
 
     // Keys and values the attention reads: this pass's alone, or the cache
@@ -104,12 +104,12 @@ Matrix Transformer::attention(int layerIndex, const Matrix& normed, KVCache* cac
         const auto k = keys.middleCols(kvHead * headDim, headDim);
         const auto v = values.middleCols(kvHead * headDim, headDim);
 
-        Matrix scores = (q * k.transpose()) * scale; // (n, keys read)
+        Matrix scores = matmul(q, k.transpose()) * scale; // (n, keys read)
         for (Eigen::Index i = 0; i < n; ++i)
             for (Eigen::Index j = appendedFrom + i + 1; j < keyCount; ++j)
                 scores(i, j) = -std::numeric_limits<float>::infinity();
         Matrix weights = softmaxRows(scores);
-        Matrix output = weights * v; // (n, head_dim)
+        Matrix output = matmul(weights, v); // (n, head_dim)
         heads.middleCols(h * headDim, headDim) = output;
 
         if (observer)
@@ -121,14 +121,14 @@ Matrix Transformer::attention(int layerIndex, const Matrix& normed, KVCache* cac
 
     // Output projection: (n, d)
     macs.projections += static_cast<std::int64_t>(n) * d * d;
-    return (heads * layer.attnProjWeight).rowwise() + layer.attnProjBias;
+    return matmul(heads, layer.attnProjWeight).rowwise() + layer.attnProjBias;
 }
 
 Matrix Transformer::mlp(const LayerWeights& layer, const Matrix& normed, MacCounts& macs) const
 {
-    const Matrix hidden = geluTanh((normed * layer.fcWeight).rowwise() + layer.fcBias); // (n, 4d)
+    const Matrix hidden = geluTanh(matmul(normed, layer.fcWeight).rowwise() + layer.fcBias); // (n, 4d)
     macs.mlp += 2LL * normed.rows() * m_config.nEmbd * m_config.mlpWidth();
-    return (hidden * layer.fcProjWeight).rowwise() + layer.fcProjBias;
+    return matmul(hidden, layer.fcProjWeight).rowwise() + layer.fcProjBias;
 }
 
 } // namespace kv

@@ -43,8 +43,8 @@ SEED = 1234
 EOS = "[EOS]"
 SEQ_LEN = 16  # == n_positions; a line plus its [EOS] must fit
 
-TRAIN_STEPS = 600
-LEARNING_RATE = 3e-3
+TRAIN_STEPS = 400
+LEARNING_RATE = 1e-2
 WEIGHT_DECAY = 0.01
 
 DEMO_PROMPT = "I"

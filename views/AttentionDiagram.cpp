@@ -70,7 +70,7 @@ AttentionDiagram::Layout AttentionDiagram::layout(const QRectF& rect, const Fram
     result.scale = s;
     const double pad = 12.0 * s;
     result.title = QRectF(rect.left() + pad, rect.top() + pad * 0.6, rect.width() - 2 * pad, 30.0 * s);
-    const double footerHeight = 3 * 19.0 * s;
+    const double footerHeight = 4 * 19.0 * s;
     result.footer = QRectF(rect.left() + pad, rect.bottom() - footerHeight - pad * 0.5, rect.width() - 2 * pad, footerHeight);
     const QRectF body(rect.left() + pad, result.title.bottom() + pad * 0.5, rect.width() - 2 * pad,
                       result.footer.top() - result.title.bottom() - pad);
@@ -192,9 +192,10 @@ void AttentionDiagram::paintOperators(QPainter& painter, const Layout& layout, c
 
 void AttentionDiagram::paintFooter(QPainter& painter, const Layout& layout, const Frame& frame) const
 {
-    const double lineHeight = layout.footer.height() / 3;
     const Narrator::Verdict verdict = Narrator::paneVerdict(frame, m_mode);
-    const QStringList lines{Narrator::paneWork(frame, m_mode), Narrator::paneCost(frame, m_mode), verdict.text};
+    const QStringList lines{Narrator::paneWork(frame, m_mode), Narrator::paneMacs(frame, m_mode),
+                            Narrator::paneMemory(frame, m_mode), verdict.text};
+    const double lineHeight = layout.footer.height() / lines.size();
     // One type size for the three lines: the largest at which the longest fits.
     double px = 15.0 * layout.scale;
     for (const QString& text : lines)

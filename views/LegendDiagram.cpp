@@ -7,12 +7,38 @@
 
 namespace kvlab {
 
+namespace {
+
+std::vector<CellState> shownStates(const Frame& frame)
+{
+    std::vector<CellState> states{CellState::New, CellState::FromCache, CellState::Recomputed, CellState::Wasted,
+                                  CellState::Masked};
+    if (frame.lesson && frame.lesson->run.staleCacheRows > 0)
+        states.push_back(CellState::Stale);
+    return states;
+}
+
+// The width the legend needs at scale `s`, to shrink it when the window is narrow.
+double naturalWidth(const Frame& frame, double s)
+{
+    QFont font;
+    font.setPixelSize(static_cast<int>(std::lround(14 * s)));
+    const QFontMetricsF metrics(font);
+    double width = 12 * s;
+    for (CellState state : shownStates(frame))
+        width += 18 * s + 6 * s + metrics.horizontalAdvance(Theme::stateName(state)) + 24 * s;
+    return width + metrics.horizontalAdvance(QStringLiteral("value: − ")) + 140 * s + 20 * s;
+}
+
+} // namespace
+
 void LegendDiagram::paint(QPainter& painter, const QRectF& rect, const Frame& frame) const
 {
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing, true);
     painter.fillRect(rect, frame.theme.background);
-    const double s = std::clamp(rect.height() / 36.0, 0.7, 2.5);
+    double s = std::clamp(rect.height() / 36.0, 0.7, 2.5);
+    s = std::min(s, s * rect.width() / naturalWidth(frame, s));
     QFont font;
     font.setPixelSize(static_cast<int>(std::lround(14 * s)));
     painter.setFont(font);
@@ -20,11 +46,7 @@ void LegendDiagram::paint(QPainter& painter, const QRectF& rect, const Frame& fr
     const double box = 18 * s;
     double x = rect.left() + 12 * s;
     const double y = rect.center().y() - box / 2;
-    std::vector<CellState> states{CellState::New, CellState::FromCache, CellState::Recomputed, CellState::Wasted,
-                                  CellState::Masked};
-    if (frame.lesson && frame.lesson->run.staleCacheRows > 0)
-        states.push_back(CellState::Stale);
-    for (CellState state : states) {
+    for (CellState state : shownStates(frame)) {
         const QRectF swatch(x, y, box, box);
         if (state == CellState::Masked || state == CellState::Wasted) {
             painter.setPen(Qt::NoPen);

@@ -110,22 +110,27 @@ QString Narrator::paneWork(const Frame& frame, DecodeMode mode)
     return tr("this step: %1 row(s) of Q, K, V computed · %2 scores").arg(queries).arg(scores);
 }
 
-QString Narrator::paneCost(const Frame& frame, DecodeMode mode)
+QString Narrator::paneMacs(const Frame& frame, DecodeMode mode)
 {
     const kv::Trace& trace = mode == DecodeMode::Cached ? frame.lesson->run.cached : frame.lesson->run.uncached;
     const kv::StepRecord& record = frame.record(mode);
-    const QString work = tr("multiply-adds: %1 this step, %2 so far")
-                             .arg(number(record.cost.macs.total()))
-                             .arg(number(trace.totalMacs(static_cast<std::size_t>(frame.step)).total()));
+    return tr("multiply-adds: %1 this step, %2 so far")
+        .arg(number(record.cost.macs.total()))
+        .arg(number(trace.totalMacs(static_cast<std::size_t>(frame.step)).total()));
+}
+
+QString Narrator::paneMemory(const Frame& frame, DecodeMode mode)
+{
     if (mode == DecodeMode::Uncached)
-        return work + tr(" · no cache: K and V are rebuilt every step");
+        return tr("no cache: K and V are rebuilt every step");
     const kv::ModelConfig& config = frame.lesson->config();
-    return work + tr(" · KV cache holds %1 (2 × 4 B × %2 layers × %3 KV heads × %4 × %5 tokens)")
-                      .arg(bytes(record.cost.kvBytes))
-                      .arg(config.nLayer)
-                      .arg(config.nKvHead)
-                      .arg(config.headDim())
-                      .arg(record.keyTokens.size());
+    const kv::StepRecord& record = frame.record(mode);
+    return tr("KV cache: %1 = 2 × 4 B × %2 layers × %3 KV heads × %4 dims × %5 tokens")
+        .arg(bytes(record.cost.kvBytes))
+        .arg(config.nLayer)
+        .arg(config.nKvHead)
+        .arg(config.headDim())
+        .arg(record.keyTokens.size());
 }
 
 Narrator::Verdict Narrator::paneVerdict(const Frame& frame, DecodeMode mode)

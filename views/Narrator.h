@@ -25,7 +25,8 @@ public:
     static QString narration(const Frame& frame);
     static QString paneSubtitle(const Frame& frame, kv::DecodeMode mode);
     static QString paneWork(const Frame& frame, kv::DecodeMode mode);
-    static QString paneCost(const Frame& frame, kv::DecodeMode mode);
+    static QString paneMacs(const Frame& frame, kv::DecodeMode mode);
+    static QString paneMemory(const Frame& frame, kv::DecodeMode mode);
     static Verdict paneVerdict(const Frame& frame, kv::DecodeMode mode);
     // "head 2 reads KV head 1, shared with heads 2, 3"
     static QString headSharing(const kv::ModelConfig& config, int head);

@@ -109,11 +109,26 @@ Theme Theme::dark()
     return theme;
 }
 
+// For slides and handouts: white paper, black text, and hues from the
+// Okabe-Ito / ColorBrewer sets that stay apart under red-green colour
+// blindness (values run brown -> white -> teal, the yellow-blue axis every
+// common colour vision keeps; the two sides are vermilion and blue).
 Theme Theme::print()
 {
     Theme theme = light();
     theme.name = QStringLiteral("print");
     theme.background = Qt::white;
+    theme.panel = Qt::white;
+    theme.text = Qt::black;
+    theme.mutedText = QColor(0x3c, 0x3c, 0x3c);
+    theme.grid = QColor(0xb4, 0xb4, 0xb4);
+    theme.negative = QColor(0xa6, 0x61, 0x1a); // brown
+    theme.positive = QColor(0x01, 0x85, 0x71); // teal
+    theme.highlight = QColor(0xf0, 0xe4, 0x42); // yellow
+    theme.good = QColor(0x00, 0x7a, 0x5a);      // bluish green: ✓/✗ carry the meaning, colour repeats it
+    theme.bad = QColor(0xc0, 0x3a, 0x00);       // vermilion
+    theme.uncachedAccent = QColor(0xc0, 0x3a, 0x00);
+    theme.cachedAccent = QColor(0x00, 0x5a, 0xb5);
     return theme;
 }
 

@@ -1,0 +1,141 @@
+#include "BenchCommand.h"
+
+#include "BenchmarkError.h"
+#include "BenchmarkRunner.h"
+#include "NameMatching.h"
+#include "NumberFormat.h"
+
+#include <QCommandLineParser>
+
+#include <iomanip>
+#include <optional>
+
+namespace kvlab {
+
+namespace {
+
+struct BenchRequest {
+    std::optional<kv::BenchmarkRunner> runner;
+    QString helpText; // set when --help was asked for
+};
+
+int parseCount(const QCommandLineParser& parser, const QString& option, int fallback)
+{
+    if (!parser.isSet(option))
+        return fallback;
+    bool ok = false;
+    const int value = parser.value(option).toInt(&ok);
+    if (!ok)
+        throw kv::BenchmarkError("--" + option.toStdString() + " must be a whole number, got \""
+                                 + parser.value(option).toStdString() + "\"");
+    return value;
+}
+
+void addOptions(QCommandLineParser& parser)
+{
+    parser.setApplicationDescription(QStringLiteral(
+        "kvcache-lab --bench [options]: time generation with and without the KV cache on random weights."));
+    parser.addOptions({
+        {{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")},
+        {QStringLiteral("shape"),
+         QStringLiteral("Model shape: %1 (default gpt2-small).").arg(QString::fromStdString(kv::joinNames(kv::BenchmarkShape::names()))),
+         QStringLiteral("NAME")},
+        {QStringLiteral("tokens"), QStringLiteral("New tokens to generate (default 100)."), QStringLiteral("N")},
+        {QStringLiteral("prompt-tokens"), QStringLiteral("Random prompt tokens (default 1)."), QStringLiteral("P")},
+    });
+}
+
+BenchRequest parseRequest(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    addOptions(parser);
+    // parse() expects the program name first.
+    if (!parser.parse(QStringList{QStringLiteral("kvcache-lab --bench")} + arguments))
+        throw kv::BenchmarkError(parser.errorText().toStdString());
+    if (parser.isSet("help"))
+        return {std::nullopt, parser.helpText()};
+    if (!parser.positionalArguments().isEmpty())
+        throw kv::BenchmarkError("unexpected argument \"" + parser.positionalArguments().constFirst().toStdString()
+                                 + "\"");
+    const std::string shape = parser.isSet("shape") ? parser.value("shape").toStdString() : "gpt2-small";
+    const int tokens = parseCount(parser, "tokens", 100);
+    const int promptTokens = parseCount(parser, "prompt-tokens", 1);
+    return {kv::BenchmarkRunner(kv::BenchmarkShape::get(shape), promptTokens, tokens), {}};
+}
+
+void printHeader(const kv::BenchmarkRunner& runner, const kv::MachineRates& rates, std::ostream& out)
+{
+    const kv::ModelConfig& config = runner.shape().config;
+    out << "shape: " << runner.shape().name << " (" << config.nLayer << " layers, d=" << config.nEmbd << ", "
+        << config.nHead << " heads, vocab " << config.vocabSize << ", context " << config.nPositions << ", "
+        << kv::groupDigits(runner.shape().parameters()) << " parameters, float32, random weights)\n"
+        << "prompt_tokens: " << runner.promptTokens() << "\n"
+        << "new_tokens: " << runner.newTokens() << "\n"
+        << "machine_gflops: " << rates.gflops << "\n"
+        << "machine_gbps: " << rates.gbps << "\n"
+        << "# step 0 is the prompt's pass (cached: the prefill); roofline = max(compute, memory) at the rates above\n"
+        << "# step  seq_len  cached_ms  uncached_ms  cached_roofline_ms  uncached_roofline_ms  cached_bound  "
+           "uncached_bound  cached_macs  uncached_macs\n"
+        << std::flush;
+}
+
+const char* bound(const kv::BenchmarkStep& step)
+{
+    return step.memoryBound() ? "memory" : "compute";
+}
+
+// Both paths of a step, once the uncached one (which runs second) is done.
+void printStep(const kv::BenchmarkStep& cached, const kv::BenchmarkStep& uncached, std::ostream& out)
+{
+    out << std::setw(6) << cached.step << std::setw(9) << cached.sequenceLength << std::setw(11) << cached.wallMs
+        << std::setw(13) << uncached.wallMs << std::setw(20) << cached.rooflineMs() << std::setw(22)
+        << uncached.rooflineMs() << std::setw(14) << bound(cached) << std::setw(16) << bound(uncached)
+        << std::setw(13) << cached.macs << std::setw(15) << uncached.macs << "\n"
+        << std::flush;
+}
+
+void printSummary(const kv::BenchmarkSummary& summary, std::ostream& out)
+{
+    out << "prefill_ms: " << summary.prefillMs() << "\n"
+        << "decode_ms_per_token_cached: " << summary.decodeMsPerTokenCached() << "\n"
+        << "decode_ms_per_token_uncached: " << summary.decodeMsPerTokenUncached() << "\n"
+        << "predicted_speedup: " << summary.predictedSpeedup() << "\n"
+        << "roofline_speedup: " << summary.rooflineSpeedup() << "\n"
+        << "measured_speedup: " << summary.measuredSpeedup() << "\n";
+}
+
+void runBenchmark(const kv::BenchmarkRunner& runner, std::ostream& out)
+{
+    out << std::fixed << std::setprecision(3);
+    const kv::MachineRates rates = kv::MachineRates::measure();
+    printHeader(runner, rates, out);
+    kv::BenchmarkStep lastCached;
+    const kv::BenchmarkSummary summary = runner.run(rates, [&](const kv::BenchmarkStep& step) {
+        if (step.path == kv::DecodeMode::Cached)
+            lastCached = step;
+        else
+            printStep(lastCached, step, out);
+        return true;
+    });
+    printSummary(summary, out);
+}
+
+} // namespace
+
+int runBenchCommand(const QStringList& arguments, std::ostream& out, std::ostream& err)
+{
+    try {
+        const BenchRequest request = parseRequest(arguments);
+        if (!request.runner) {
+            out << request.helpText.toStdString();
+            return 0;
+        }
+        runBenchmark(*request.runner, out);
+        return 0;
+    } catch (const kv::KvError& error) {
+        err << "kvcache-lab --bench: " << error.what() << "\n";
+        return 2;
+    }
+}
+
+} // namespace kvlab

@@ -1,0 +1,38 @@
+#include "BenchmarkWorker.h"
+
+#include "BenchmarkRunner.h"
+#include "KvError.h"
+
+namespace kvlab {
+
+BenchmarkWorker::BenchmarkWorker(QObject* parent)
+    : QObject(parent)
+{
+    qRegisterMetaType<kv::BenchmarkStep>();
+    qRegisterMetaType<kv::BenchmarkSummary>();
+}
+
+void BenchmarkWorker::cancel()
+{
+    m_cancelled = true;
+}
+
+void BenchmarkWorker::run(const QString& shape, int tokens, int promptTokens)
+{
+    m_cancelled = false;
+    try {
+        const kv::BenchmarkRunner runner(kv::BenchmarkShape::get(shape.toStdString()), promptTokens, tokens);
+        const kv::MachineRates rates = kv::MachineRates::measure();
+        emit ratesMeasured(rates.gflops, rates.gbps);
+        emit finished(runner.run(rates, [this](const kv::BenchmarkStep& step) {
+            emit stepDone(step);
+            return !m_cancelled;
+        }));
+    } catch (const kv::KvError& error) {
+        emit failed(QString::fromStdString(error.what()));
+    } catch (const std::bad_alloc&) {
+        emit failed(tr("Not enough memory for the %1 shape.").arg(shape));
+    }
+}
+
+} // namespace kvlab

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "BenchmarkStep.h"
+#include "BenchmarkSummary.h"
+
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+
+Q_DECLARE_METATYPE(kv::BenchmarkStep)
+Q_DECLARE_METATYPE(kv::BenchmarkSummary)
+
+namespace kvlab {
+
+// Runs the timed benchmark off the UI thread: move it to a QThread and invoke
+// run() through a queued connection; its signals reach the UI thread queued.
+class BenchmarkWorker : public QObject {
+    Q_OBJECT
+
+public:
+    explicit BenchmarkWorker(QObject* parent = nullptr);
+
+    // Safe from any thread. The run stops after the step in progress (the
+    // random weights, once being generated, are finished first) and
+    // finished() reports it cancelled.
+    void cancel();
+
+public slots:
+    // Measures the machine, then times both paths; one of finished() or failed() ends it.
+    void run(const QString& shape, int tokens, int promptTokens);
+
+signals:
+    void ratesMeasured(double gflops, double gbps);
+    void stepDone(const kv::BenchmarkStep& step);
+    void finished(const kv::BenchmarkSummary& summary);
+    void failed(const QString& message);
+
+private:
+    std::atomic<bool> m_cancelled{false};
+};
+
+} // namespace kvlab

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "BenchmarkShape.h"
+#include "BenchmarkStep.h"
+#include "BenchmarkSummary.h"
+#include "MachineRates.h"
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace kv {
+
+class DecodeSession;
+
+// A timed run of both decode paths over the same random weights: a random
+// prompt of P tokens, then N new tokens chosen greedily, step by step.
+class BenchmarkRunner {
+public:
+    // Receives each step as it completes; returning false cancels the run.
+    using StepCallback = std::function<bool(const BenchmarkStep&)>;
+
+    static constexpr std::uint64_t kWeightSeed = 20240501;
+    static constexpr std::uint64_t kPromptSeed = 17;
+
+    // Throws BenchmarkError unless P >= 1, N >= 1 and P + N fits the context.
+    BenchmarkRunner(BenchmarkShape shape, int promptTokens, int newTokens);
+
+    const BenchmarkShape& shape() const { return m_shape; }
+    int promptTokens() const { return m_promptTokens; }
+    int newTokens() const { return m_newTokens; }
+
+    // Generates the weights, then runs step 0, 1, ... of the cached and the
+    // uncached path in turn, so both curves grow together. `rates` price the
+    // roofline; measure them at the start of the run (MachineRates::measure()).
+    BenchmarkSummary run(const MachineRates& rates, const StepCallback& onStep = {}) const;
+
+    // Bytes a pass over `tokensIn` tokens reads: every weight once as the pass
+    // streams them (the position table only at the rows it uses), plus, with
+    // the cache, K and V of all layers for `sequenceLength` tokens. Without a
+    // cache, the K and V of the prefix are this pass's own activations.
+    std::int64_t bytesRead(DecodeMode path, int tokensIn, int sequenceLength) const;
+
+    std::vector<int> prompt() const;
+
+private:
+    void validate() const;
+    BenchmarkStep timedStep(DecodeSession& session, const std::vector<int>& prompt,
+                            const std::vector<BenchmarkStep>& done) const;
+    void price(BenchmarkStep& step, const MachineRates& rates) const;
+
+    BenchmarkShape m_shape;
+    int m_promptTokens;
+    int m_newTokens;
+};
+
+} // namespace kv

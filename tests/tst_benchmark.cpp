@@ -1,0 +1,245 @@
+#include "BenchmarkError.h"
+#include "BenchmarkRunner.h"
+#include "CostModel.h"
+#include "ModelWeights.h"
+
+#include <QtTest>
+
+#include <numeric>
+
+using namespace kv;
+
+// The timed run of both decode paths, on the tiny shape. Wall times are
+// reported, never asserted; the counts, the order and the arithmetic are.
+class TestBenchmark : public QObject {
+    Q_OBJECT
+
+private:
+    // Fixed rates keep the suite quick; measuring them has its own test.
+    static constexpr MachineRates kRates{10.0, 5.0};
+
+    static std::int64_t sumMacs(const std::vector<BenchmarkStep>& steps)
+    {
+        return std::accumulate(steps.begin(), steps.end(), std::int64_t(0),
+                               [](std::int64_t total, const BenchmarkStep& step) { return total + step.macs; });
+    }
+
+    static double sumOf(const std::vector<BenchmarkStep>& steps, double (*value)(const BenchmarkStep&))
+    {
+        double total = 0.0;
+        for (const BenchmarkStep& step : steps)
+            total += value(step);
+        return total;
+    }
+
+private slots:
+    void shapesByName_data()
+    {
+        QTest::addColumn<QString>("typed");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<qlonglong>("parameters");
+        // Per layer 12 d^2 + 13 d; plus (vocab + context) x d embeddings and 2 d for ln_f.
+        QTest::newRow("tiny, the shipped shape") << "tiny" << "tiny" << qlonglong(2 * (12 * 32 * 32 + 13 * 32) + (149 + 16) * 32 + 64);
+        QTest::newRow("small, ~10M") << "Small" << "small" << qlonglong(10'183'680);
+        QTest::newRow("GPT-2 small, 124M") << "GPT2_small" << "gpt2-small" << qlonglong(124'439'808);
+    }
+
+    void shapesByName()
+    {
+        QFETCH(QString, typed);
+        QFETCH(QString, name);
+        QFETCH(qlonglong, parameters);
+        const BenchmarkShape shape = BenchmarkShape::get(typed.toStdString());
+        QCOMPARE(QString::fromStdString(shape.name), name);
+        QCOMPARE(shape.parameters(), parameters);
+    }
+
+    void tinyShapeIsTheShippedOne()
+    {
+        const ModelConfig config = BenchmarkShape::get("tiny").config;
+        QCOMPARE(config.nLayer, 2);
+        QCOMPARE(config.nEmbd, 32);
+        QCOMPARE(config.nHead, 4);
+        QCOMPARE(config.nKvHead, 4);
+        QCOMPARE(config.nPositions, 16);
+        QCOMPARE(config.vocabSize, 149);
+    }
+
+    void parameterCountEqualsTheRealTensors()
+    {
+        const BenchmarkShape shape = BenchmarkShape::get("tiny");
+        std::int64_t elements = 0;
+        for (const auto& [name, tensor] : ModelWeights::random(shape.config, 1).toTensors(shape.config))
+            elements += static_cast<std::int64_t>(tensor.second.size()); // (shape, values)
+        QCOMPARE(elements, shape.parameters());
+    }
+
+    void unknownShapeListsTheNames()
+    {
+        try {
+            BenchmarkShape::get("gpt5");
+            QFAIL("no error");
+        } catch (const BenchmarkError& error) {
+            const QString message = QString::fromUtf8(error.what());
+            QVERIFY2(message.contains("gpt5") && message.contains("tiny, small, gpt2-small"), error.what());
+        }
+    }
+
+    void badInputsThrow_data()
+    {
+        QTest::addColumn<int>("promptTokens");
+        QTest::addColumn<int>("newTokens");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("no prompt") << 0 << 5 << "got 0";
+        QTest::newRow("no new token") << 1 << 0 << "got 0";
+        QTest::newRow("negative") << 1 << -3 << "got -3";
+        QTest::newRow("past the context") << 4 << 13 << "4 prompt tokens + 13 new tokens do not fit the 16-token context";
+    }
+
+    void badInputsThrow()
+    {
+        QFETCH(int, promptTokens);
+        QFETCH(int, newTokens);
+        QFETCH(QString, mentions);
+        try {
+            BenchmarkRunner(BenchmarkShape::get("tiny"), promptTokens, newTokens);
+            QFAIL("no error");
+        } catch (const BenchmarkError& error) {
+            QVERIFY2(QString::fromUtf8(error.what()).contains(mentions), error.what());
+        }
+    }
+
+    void wholeContextIsAllowed()
+    {
+        const BenchmarkRunner runner(BenchmarkShape::get("tiny"), 4, 12);
+        QCOMPARE(runner.run(kRates).comparedSteps(), 12);
+    }
+
+    void oneCallbackPerStepAndPathWithTheModelsMacs()
+    {
+        const BenchmarkRunner runner(BenchmarkShape::get("tiny"), 3, 6);
+        std::vector<BenchmarkStep> received;
+        const BenchmarkSummary summary = runner.run(kRates, [&](const BenchmarkStep& step) {
+            received.push_back(step);
+            return true;
+        });
+        QVERIFY(!summary.cancelled);
+        QCOMPARE(received.size(), std::size_t(12));
+        QCOMPARE(summary.cachedSteps.size(), std::size_t(6));
+        QCOMPARE(summary.uncachedSteps.size(), std::size_t(6));
+
+        const CostModel costs(runner.shape().config);
+        for (int i = 0; i < 6; ++i) {
+            // Interleaved: step i of the cached path, then step i without the cache.
+            const BenchmarkStep& cached = received[static_cast<std::size_t>(2 * i)];
+            const BenchmarkStep& uncached = received[static_cast<std::size_t>(2 * i + 1)];
+            QCOMPARE(cached.path, DecodeMode::Cached);
+            QCOMPARE(uncached.path, DecodeMode::Uncached);
+            QCOMPARE(cached.step, i);
+            QCOMPARE(uncached.step, i);
+            QCOMPARE(cached.totalSteps, 6);
+            const std::int64_t length = 3 + i;
+            QCOMPARE(cached.sequenceLength, int(length));
+            QCOMPARE(uncached.sequenceLength, int(length));
+            QCOMPARE(cached.tokensIn, i == 0 ? 3 : 1);
+            QCOMPARE(uncached.tokensIn, int(length));
+            QCOMPARE(cached.macs, (i == 0 ? costs.prefill(3) : costs.cachedStep(length)).total());
+            QCOMPARE(uncached.macs, costs.uncachedStep(length).total());
+            QVERIFY(cached.wallMs >= 0.0 && uncached.wallMs >= 0.0);
+            QCOMPARE(summary.cachedSteps[static_cast<std::size_t>(i)].macs, cached.macs);
+        }
+    }
+
+    void bothPathsChooseTheSameTokens()
+    {
+        const BenchmarkSummary summary = BenchmarkRunner(BenchmarkShape::get("tiny"), 2, 8).run(kRates);
+        for (int i = 0; i < 8; ++i)
+            QCOMPARE(summary.cachedSteps[static_cast<std::size_t>(i)].token,
+                     summary.uncachedSteps[static_cast<std::size_t>(i)].token);
+    }
+
+    void bytesAndRooflineOfAStep()
+    {
+        const BenchmarkRunner runner(BenchmarkShape::get("tiny"), 2, 4);
+        const BenchmarkSummary summary = runner.run(kRates);
+        const BenchmarkShape& shape = runner.shape();
+        // Everything but the unused rows of the 16 x 32 position table, in float32.
+        const std::int64_t weightBytes = (shape.parameters() - 16 * 32 + 32) * 4;
+        const BenchmarkStep& cached = summary.cachedSteps[2];
+        const BenchmarkStep& uncached = summary.uncachedSteps[2];
+        QCOMPARE(cached.bytesRead, weightBytes + CostModel(shape.config).kvBytes(4));
+        QCOMPARE(uncached.bytesRead, weightBytes + 3 * 32 * 4);
+        QCOMPARE(cached.computeMs, 2.0 * double(cached.macs) / 10e6);
+        QCOMPARE(cached.memoryMs, double(cached.bytesRead) / 5e6);
+        QCOMPARE(cached.rooflineMs(), std::max(cached.computeMs, cached.memoryMs));
+    }
+
+    void summaryIsConsistentWithTheSteps()
+    {
+        const BenchmarkSummary summary = BenchmarkRunner(BenchmarkShape::get("tiny"), 1, 10).run(kRates);
+        const auto& cached = summary.cachedSteps;
+        const auto& uncached = summary.uncachedSteps;
+        QCOMPARE(summary.comparedSteps(), 10);
+        QCOMPARE(summary.rates.gflops, kRates.gflops);
+        QCOMPARE(summary.prefillMs(), cached.front().wallMs);
+
+        const auto wall = [](const BenchmarkStep& step) { return step.wallMs; };
+        const auto roofline = [](const BenchmarkStep& step) { return step.rooflineMs(); };
+        const double cachedWall = sumOf(cached, wall);
+        const double uncachedWall = sumOf(uncached, wall);
+        QCOMPARE(summary.decodeMsPerTokenCached(), (cachedWall - cached.front().wallMs) / 9.0);
+        QCOMPARE(summary.decodeMsPerTokenUncached(), (uncachedWall - uncached.front().wallMs) / 9.0);
+        QCOMPARE(summary.measuredSpeedup(), uncachedWall / cachedWall);
+        QCOMPARE(summary.rooflineSpeedup(), sumOf(uncached, roofline) / sumOf(cached, roofline));
+        QCOMPARE(summary.predictedSpeedup(), double(sumMacs(uncached)) / double(sumMacs(cached)));
+
+        QVERIFY(summary.predictedSpeedup() > 1.0); // the recompute does strictly more work
+        QVERIFY(summary.rooflineSpeedup() > 0.0);
+        QVERIFY(summary.measuredSpeedup() > 0.0);
+    }
+
+    void cancelStopsAfterTheStepThatSaidSo_data()
+    {
+        QTest::addColumn<int>("cancelAt");
+        QTest::newRow("at the prefill") << 1;
+        QTest::newRow("mid-step, after the cached path") << 5;
+        QTest::newRow("after a whole step") << 6;
+    }
+
+    void cancelStopsAfterTheStepThatSaidSo()
+    {
+        QFETCH(int, cancelAt);
+        int calls = 0;
+        const BenchmarkSummary summary =
+            BenchmarkRunner(BenchmarkShape::get("tiny"), 2, 10).run(kRates, [&](const BenchmarkStep&) {
+                return ++calls < cancelAt;
+            });
+        QVERIFY(summary.cancelled);
+        QCOMPARE(calls, cancelAt);
+        QCOMPARE(int(summary.cachedSteps.size() + summary.uncachedSteps.size()), cancelAt);
+        QCOMPARE(summary.comparedSteps(), cancelAt / 2);
+    }
+
+    void noDecodeStepMeansNoDecodeFigure()
+    {
+        const BenchmarkSummary summary = BenchmarkRunner(BenchmarkShape::get("tiny"), 1, 1).run(kRates);
+        QCOMPARE(summary.decodeMsPerTokenCached(), 0.0);
+        QCOMPARE(summary.predictedSpeedup(), 1.0); // step 0 is the same pass on both paths
+    }
+
+    void nonPositiveRatesAreRefused()
+    {
+        const BenchmarkRunner runner(BenchmarkShape::get("tiny"), 1, 2);
+        QVERIFY_THROWS_EXCEPTION(BenchmarkError, runner.run(MachineRates{0.0, 5.0}));
+    }
+
+    void machineRatesArePositive()
+    {
+        const MachineRates rates = MachineRates::measure();
+        QVERIFY(rates.gflops > 0.0);
+        QVERIFY(rates.gbps > 0.0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBenchmark)
+#include "tst_benchmark.moc"

@@ -1,0 +1,47 @@
+#include "ChartsPanel.h"
+
+#include "CostChart.h"
+#include "ProbabilityChart.h"
+#include "ScalingChart.h"
+
+namespace kvlab {
+
+ChartsPanel::ChartsPanel(QWidget* parent)
+    : QTabWidget(parent)
+    , m_cost(new CostChart(this))
+    , m_scaling(new ScalingChart(this))
+    , m_probabilities(new ProbabilityChart(ProbabilityChart::Content::NextToken, this))
+    , m_attention(new ProbabilityChart(ProbabilityChart::Content::AttentionWeights, this))
+{
+    addTab(m_cost, tr("Cost per step"));
+    addTab(m_scaling, tr("Cost vs length"));
+    addTab(m_probabilities, tr("Next token"));
+    addTab(m_attention, tr("Attention"));
+    setTabToolTip(0, tr("Multiply-adds of both paths per step, by phase, and the running totals"));
+    setTabToolTip(1, tr("What the live model's shape costs at every length up to its context"));
+    setTabToolTip(2, tr("The probabilities behind the chosen token"));
+    setTabToolTip(3, tr("How the newest token spreads its attention over the keys"));
+    connect(this, &QTabWidget::currentChanged, this, &ChartsPanel::refreshCurrent);
+}
+
+void ChartsPanel::setFrame(const Frame& frame)
+{
+    m_frame = frame;
+    refreshCurrent();
+}
+
+void ChartsPanel::refreshCurrent()
+{
+    if (!m_frame.valid())
+        return;
+    if (currentWidget() == m_cost)
+        m_cost->setFrame(m_frame);
+    else if (currentWidget() == m_scaling)
+        m_scaling->setFrame(m_frame);
+    else if (currentWidget() == m_probabilities)
+        m_probabilities->setFrame(m_frame);
+    else
+        m_attention->setFrame(m_frame);
+}
+
+} // namespace kvlab

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "Frame.h"
+
+#include <QWidget>
+
+#include <array>
+
+class QCustomPlot;
+class QCPBars;
+class QCPGraph;
+class QCPItemRect;
+
+namespace kvlab {
+
+// Multiply-adds per step of both paths, stacked by phase (top), the running
+// totals and the KV bytes held (bottom), with the current step highlighted.
+class CostChart : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit CostChart(QWidget* parent = nullptr);
+    void setFrame(const Frame& frame);
+    QCustomPlot* plot() const { return m_plot; }
+
+    static constexpr int kPhases = 5;
+
+private:
+    void build();
+    void fill(const Lesson& lesson);
+    void highlight(const Frame& frame);
+
+    QCustomPlot* m_plot;
+    std::array<QCPBars*, kPhases> m_uncached{};
+    std::array<QCPBars*, kPhases> m_cached{};
+    QCPGraph* m_totalUncached = nullptr;
+    QCPGraph* m_totalCached = nullptr;
+    QCPGraph* m_kvBytes = nullptr;
+    QCPItemRect* m_cursorTop = nullptr;
+    QCPItemRect* m_cursorBottom = nullptr;
+    const Lesson* m_shown = nullptr;
+    QString m_themeName;
+};
+
+} // namespace kvlab
