@@ -54,9 +54,10 @@ CliOptions::Result CliOptions::parse(const QStringList& arguments)
     const QCommandLineOption phase(QStringLiteral("phase"), QStringLiteral("Window: open at this phase of the step, 1-7."), QStringLiteral("P"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Window: save a screenshot of the window to FILE and quit."), QStringLiteral("FILE"));
     const QCommandLineOption present(QStringLiteral("present"), QStringLiteral("Window: start in presentation mode (full screen, large type)."));
+    const QCommandLineOption midAnimation(QStringLiteral("mid-animation"), QStringLiteral("With --screenshot: grab while the phase animates in."));
     const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("Window: light or dark."), QStringLiteral("NAME"));
     parser.addOptions({help, version, text, prompt, model, maxNew, temperature, topK, topP, seed, step, phase, screenshot,
-                       present, theme});
+                       present, theme, midAnimation});
 
     Result result;
     if (!parser.parse(arguments)) {
@@ -79,6 +80,7 @@ CliOptions::Result CliOptions::parse(const QStringList& arguments)
     options.modelDir = parser.value(model);
     options.screenshotPath = parser.value(screenshot);
     options.presentation = parser.isSet(present);
+    options.midAnimation = parser.isSet(midAnimation);
     options.theme = parser.value(theme);
     if (!options.theme.isEmpty() && options.theme != QLatin1String("light") && options.theme != QLatin1String("dark")) {
         result.error = QStringLiteral("--theme must be light or dark, got \"%1\"").arg(options.theme);

@@ -23,6 +23,7 @@ struct CliOptions {
     int startPhase = 1;    // ...and phase (1..7)
     QString screenshotPath; // window: save a grab of the window here, then quit
     bool presentation = false; // window: start in presentation mode
+    bool midAnimation = false; // --screenshot: grab while the phase's animation runs
     QString theme;             // window: "light" or "dark"; empty keeps the saved one
     bool helpRequested = false;
     bool versionRequested = false;

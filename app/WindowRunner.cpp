@@ -20,11 +20,15 @@ int runWindow(const CliOptions& options)
     if (options.presentation)
         window.setPresentation(true);
     PlaybackController* controller = window.controller();
-    controller->setPosition(options.startStep * kPhaseCount + options.startPhase - 1);
+    const int target = options.startStep * kPhaseCount + options.startPhase - 1;
+    controller->setPosition(options.midAnimation ? target - 1 : target);
     if (!options.screenshotPath.isEmpty()) {
-        // Let the window settle at its final size, then grab what it shows.
-        QTimer::singleShot(1500, &window, [&window, &options] {
-            window.controller()->setPosition(window.controller()->position());
+        // Let the window settle at its final size, then grab what it shows;
+        // mid-animation, step into the phase and grab a fifth of a second in.
+        const int settle = options.midAnimation ? 1300 : 1500;
+        if (options.midAnimation)
+            QTimer::singleShot(settle, controller, &PlaybackController::nextPhase);
+        QTimer::singleShot(options.midAnimation ? settle + 200 : settle, &window, [&window, &options] {
             const bool saved = window.grab().save(options.screenshotPath);
             if (!saved)
                 std::cerr << "kvcache-lab: could not write " << options.screenshotPath.toStdString() << "\n";

@@ -38,7 +38,7 @@ void LegendDiagram::paint(QPainter& painter, const QRectF& rect, const Frame& fr
     painter.setRenderHint(QPainter::Antialiasing, true);
     painter.fillRect(rect, frame.theme.background);
     double s = std::clamp(rect.height() / 36.0, 0.7, 2.5);
-    s = std::min(s, s * rect.width() / naturalWidth(frame, s));
+    s = std::min(s, s * rect.width() / (naturalWidth(frame, s) * 1.04));
     QFont font;
     font.setPixelSize(static_cast<int>(std::lround(14 * s)));
     painter.setFont(font);
