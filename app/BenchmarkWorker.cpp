@@ -3,6 +3,8 @@
 #include "BenchmarkRunner.h"
 #include "KvError.h"
 
+#include <new>
+
 namespace kvlab {
 
 BenchmarkWorker::BenchmarkWorker(QObject* parent)

@@ -24,7 +24,8 @@ public:
 
     // Safe from any thread. The run stops after the step in progress (the
     // random weights, once being generated, are finished first) and
-    // finished() reports it cancelled.
+    // finished() reports it cancelled. run() clears it, so a cancel() that
+    // arrives before run() starts is forgotten.
     void cancel();
 
 public slots:

@@ -47,6 +47,7 @@ private:
     QWidget* buildFolderRow();
     void connectUpdates();
     void refresh();
+    static QString summaryOf(const ExportJob& job);
     bool confirmOverwrite(const QStringList& existing, const QString& folder);
     void restore();
     void save() const;

@@ -7,6 +7,8 @@
 #include <QPainter>
 #include <QPdfWriter>
 
+#include <cmath>
+
 namespace kvlab {
 
 namespace {
@@ -38,7 +40,7 @@ QString stepRangeProblem(const ExportSettings& settings, const Frame& current)
     if (first >= 0 && last < count && first <= last)
         return {};
     const QString asked = first == last ? ExportJob::tr("step %1").arg(first) : ExportJob::tr("steps %1–%2").arg(first).arg(last);
-    return ExportJob::tr("%1 is not in the walk-through, which has steps 0–%2").arg(asked).arg(count - 1);
+    return ExportJob::tr("asked for %1, but the walk-through has steps 0–%2").arg(asked).arg(count - 1);
 }
 
 QString settingsProblem(const ExportSettings& settings, const Frame& current)
@@ -119,8 +121,11 @@ ExportJob::Result ExportJob::run(const Progress& progress) const
     const QString folder = QDir::toNativeSeparators(m_settings.directory);
     const QStringList existing = m_settings.force ? QStringList() : existingFiles();
     if (!existing.isEmpty())
-        return refuse(tr("%1 already has %2 (%n file(s) of this export exist); nothing was written", "", existing.size())
-                          .arg(folder, existing.first()));
+        return refuse(existing.size() == 1
+                          ? tr("%1 already holds %2; nothing was written").arg(folder, existing.first())
+                          : tr("%1 already holds %2 and %3 more files of this export; nothing was written")
+                                .arg(folder, existing.first())
+                                .arg(existing.size() - 1));
     const bool created = !QFileInfo(m_settings.directory).isDir();
     if (created && !QDir().mkpath(m_settings.directory))
         return refuse(tr("cannot create the folder %1").arg(folder));
@@ -192,6 +197,8 @@ bool ExportJob::writePdf(StagedFiles& staged, const Progress& progress, Result& 
     {
         QPdfWriter writer(file.get());
         writer.setPageLayout(m_settings.pdfPageLayout());
+        // One device pixel per page unit, as on screen: hatch patterns keep their spacing.
+        writer.setResolution(static_cast<int>(std::lround(m_settings.pageDpi())));
         writer.setCreator(QStringLiteral("KV Cache Lab"));
         writer.setTitle(tr("KV Cache Lab: the KV cache, step by step (%1)").arg(m_current.lesson->modelName));
         QPainter painter;

@@ -2,6 +2,7 @@
 
 #include "BenchCommand.h"
 #include "CliOptions.h"
+#include "ExportCommand.h"
 #include "MemoryCommand.h"
 #include "TextWalkThrough.h"
 #include "WindowRunner.h"
@@ -45,6 +46,13 @@ int launch(int argc, char** argv)
         QCoreApplication app(argc, argv);
         setApplicationNames();
         return runBenchCommand(arguments.mid(2), std::cout, std::cerr);
+    }
+    if (arguments.size() > 1 && arguments[1] == QLatin1String("--export")) {
+        if (!displayAvailable())
+            qputenv("QT_QPA_PLATFORM", "offscreen"); // export paints pages, never a window
+        QApplication app(argc, argv);
+        setApplicationNames();
+        return runExportCommand(arguments.mid(2), std::cout, std::cerr);
     }
     const CliOptions::Result parsed = CliOptions::parse(arguments);
     if (!parsed.options) {

@@ -2,21 +2,22 @@
 
 #include "AssetLocator.h"
 #include "AttentionDiagram.h"
-#include "ChartsPanel.h"
+#include "AnalysisDocks.h"
+#include "ClaimsMenu.h"
 #include "DiagramWidget.h"
 #include "KvError.h"
 #include "LegendDiagram.h"
+#include "ModelBar.h"
 #include "Narrator.h"
 #include "PlaybackBar.h"
 #include "PlaybackController.h"
 #include "PromptEdit.h"
 #include "SamplingPanel.h"
 #include "TokenStripDiagram.h"
+#include "ViewMenu.h"
 
-#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QComboBox>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QLabel>
@@ -24,7 +25,6 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QSlider>
-#include <QSpinBox>
 #include <QSplitter>
 #include <QScreen>
 #include <QStatusBar>
@@ -34,7 +34,6 @@ namespace kvlab {
 
 namespace {
 
-const QString kOpenFolderItem = QObject::tr("Open model folder…");
 const QString kSecondPrompt = QStringLiteral("the cat");
 
 } // namespace
@@ -90,6 +89,13 @@ void MainWindow::buildCentral()
     m_banner->setWordWrap(true);
     m_banner->setStyleSheet(QStringLiteral("QLabel { background: #c62828; color: white; font-weight: bold; padding: 8px; border-radius: 4px; }"));
     m_banner->hide();
+    m_claimVerdict = new QLabel(central);
+    m_claimVerdict->setObjectName(QStringLiteral("claimVerdict"));
+    m_claimVerdict->setWordWrap(true);
+    m_claimVerdict->setStyleSheet(QStringLiteral("QLabel { background: #1f5fd0; color: white; padding: 8px; border-radius: 4px; }"));
+    m_claimVerdict->setToolTip(tr("Click to dismiss"));
+    m_claimVerdict->installEventFilter(this);
+    m_claimVerdict->hide();
     m_strip = new DiagramWidget(std::make_unique<TokenStripDiagram>(), central);
     m_uncachedPane = new DiagramWidget(std::make_unique<AttentionDiagram>(kv::DecodeMode::Uncached));
     m_cachedPane = new DiagramWidget(std::make_unique<AttentionDiagram>(kv::DecodeMode::Cached));
@@ -108,6 +114,7 @@ void MainWindow::buildCentral()
     m_narration->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_narration->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     layout->addWidget(m_banner);
+    layout->addWidget(m_claimVerdict);
     layout->addWidget(m_strip);
     layout->addWidget(m_panes, 1);
     layout->addWidget(m_legend);
@@ -125,44 +132,15 @@ void MainWindow::buildControls()
     m_playbackBar = new PlaybackBar(m_controller, this);
     addToolBar(Qt::TopToolBarArea, m_playbackBar);
     addToolBarBreak();
-    m_modelBar = addToolBar(tr("Model and prompt"));
-    m_modelBar->setObjectName(QStringLiteral("modelBar"));
-    m_modelPicker = new QComboBox(this);
-    m_modelPicker->setToolTip(tr("The model that runs the walk-through"));
-    m_layer = new QSpinBox(this);
-    m_layer->setPrefix(tr("layer "));
-    m_layer->setToolTip(tr("Which layer's attention the panes show"));
-    m_head = new QSpinBox(this);
-    m_head->setPrefix(tr("head "));
-    m_head->setToolTip(tr("Which query head the panes show"));
-    m_headSharing = new QLabel(this);
-    m_prompt = new PromptEdit(this);
-    m_prompt->setMinimumWidth(260);
-    m_prompt->setToolTip(tr("Type a prompt and press Enter to run both paths again"));
-    m_promptError = new QLabel(this);
-    m_promptError->setObjectName(QStringLiteral("promptError"));
-    m_promptError->setStyleSheet(QStringLiteral("color: #c62828; font-weight: bold;"));
-    m_modelBar->addWidget(new QLabel(tr(" Model "), this));
-    m_modelBar->addWidget(m_modelPicker);
-    m_modelBar->addSeparator();
-    m_modelBar->addWidget(m_layer);
-    m_modelBar->addWidget(m_head);
-    m_modelBar->addWidget(m_headSharing);
-    m_modelBar->addSeparator();
-    m_modelBar->addWidget(new QLabel(tr(" Prompt "), this));
-    m_modelBar->addWidget(m_prompt);
-    m_modelBar->addWidget(m_promptError);
-
-    connect(m_prompt, &QLineEdit::returnPressed, this, [this] { runPrompt(m_prompt->text()); });
-    connect(m_layer, &QSpinBox::valueChanged, m_controller, &PlaybackController::setLayer);
-    connect(m_head, &QSpinBox::valueChanged, m_controller, &PlaybackController::setHead);
-    connect(m_modelPicker, &QComboBox::activated, this, [this](int index) {
-        QString directory = m_modelPicker->itemData(index).toString();
-        if (directory.isEmpty())
-            directory = QFileDialog::getExistingDirectory(this, kOpenFolderItem, AssetLocator::assetsDir());
-        if (directory.isEmpty() || !openModel(directory))
-            fillModelPicker();
-        else
+    m_modelBar = new ModelBar(this);
+    addToolBar(Qt::TopToolBarArea, m_modelBar);
+    m_prompt = m_modelBar->prompt();
+    m_promptError = m_modelBar->error();
+    connect(m_modelBar, &ModelBar::promptEntered, this, &MainWindow::runPrompt);
+    connect(m_modelBar, &ModelBar::layerChanged, m_controller, &PlaybackController::setLayer);
+    connect(m_modelBar, &ModelBar::headChanged, m_controller, &PlaybackController::setHead);
+    connect(m_modelBar, &ModelBar::modelChosen, this, [this](const QString& directory) {
+        if (openModel(directory))
             runPrompt(m_lastPrompt);
     });
 }
@@ -176,25 +154,14 @@ void MainWindow::buildDocks()
     addDockWidget(Qt::RightDockWidgetArea, m_samplingDock);
     m_samplingDock->hide();
     connect(m_sampling, &SamplingPanel::changed, this, [this] { runPrompt(m_lastPrompt); });
-
-    m_charts = new ChartsPanel(this);
-    m_charts->setMinimumWidth(360);
-    m_chartsDock = new QDockWidget(tr("Charts"), this);
-    m_chartsDock->setObjectName(QStringLiteral("chartsDock"));
-    m_chartsDock->setWidget(m_charts);
-    addDockWidget(Qt::RightDockWidgetArea, m_chartsDock);
-    resizeDocks({m_chartsDock}, {420}, Qt::Horizontal);
-    connect(m_chartsDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
-        if (visible)
-            m_charts->setFrame(m_controller->frame());
-    });
+    m_docks = new AnalysisDocks(this);
 }
 
 void MainWindow::buildMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open Model Folder…"), QKeySequence::Open, this, [this] {
-        const QString directory = QFileDialog::getExistingDirectory(this, kOpenFolderItem, AssetLocator::assetsDir());
+        const QString directory = QFileDialog::getExistingDirectory(this, tr("Open model folder"), AssetLocator::assetsDir());
         if (!directory.isEmpty() && openModel(directory))
             runPrompt(m_lastPrompt);
     });
@@ -204,44 +171,20 @@ void MainWindow::buildMenus()
     QMenu* playback = menuBar()->addMenu(tr("&Playback"));
     playback->addActions(m_playbackBar->playbackActions());
 
-    QMenu* view = menuBar()->addMenu(tr("&View"));
-    auto* panes = new QActionGroup(this);
-    auto addPaneChoice = [&](const QString& text, bool uncached, bool cached) {
-        QAction* action = view->addAction(text, this, [this, uncached, cached] {
-            m_uncachedPane->setVisible(uncached);
-            m_cachedPane->setVisible(cached);
-        });
-        action->setCheckable(true);
-        panes->addAction(action);
-        return action;
-    };
-    addPaneChoice(tr("&Both Panes"), true, true)->setChecked(true);
-    addPaneChoice(tr("&Without KV Cache Only"), true, false);
-    addPaneChoice(tr("With KV &Cache Only"), false, true);
-    QAction* stacked = view->addAction(tr("&Stack Panes Vertically"), this, [this](bool on) {
-        m_panes->setOrientation(on ? Qt::Vertical : Qt::Horizontal);
-    });
-    stacked->setCheckable(true);
-    view->addSeparator();
-    QAction* dark = view->addAction(tr("&Dark Theme"), this, [this](bool on) { setThemeName(on ? "dark" : "light"); });
-    dark->setCheckable(true);
-    dark->setChecked(m_themeName == QLatin1String("dark"));
-    QAction* reduced = view->addAction(tr("&Reduced Motion"), m_controller, &PlaybackController::setReducedMotion);
-    reduced->setCheckable(true);
-    reduced->setToolTip(tr("Jump between phases instead of animating"));
-    view->addAction(m_samplingDock->toggleViewAction());
-    view->addAction(m_chartsDock->toggleViewAction());
-    view->addSeparator();
-    view->addAction(tr("&Presentation Mode"), QKeySequence(Qt::Key_F5), this, [this] { setPresentation(!m_presenting); });
-    view->addAction(tr("&Full Screen"), QKeySequence(Qt::Key_F11), this, [this] {
-        isFullScreen() ? showNormal() : showFullScreen();
-    });
+    menuBar()->addMenu(new ViewMenu(this));
 
     QMenu* demos = menuBar()->addMenu(tr("&Demonstrations"));
     demos->addAction(tr("Forget to &Reset the Cache"), this, [this] { demonstrate(Lesson::Kind::StaleCache); });
     demos->addAction(tr("Forget the Current &Position"), this, [this] { demonstrate(Lesson::Kind::FrozenPosition); });
     demos->addSeparator();
     demos->addAction(tr("&Back to the Normal Walk-Through"), this, [this] { runPrompt(m_lastPrompt); });
+
+    auto* claims = new ClaimsMenu(m_docks, this);
+    menuBar()->addMenu(claims);
+    connect(claims, &ClaimsMenu::claimChecked, this, [this](const QString& verdict) {
+        m_claimVerdict->setText(verdict);
+        m_claimVerdict->show();
+    });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard Shortcuts"), this, [this] {
@@ -261,25 +204,9 @@ bool MainWindow::openModel(const QString& directory)
         return false;
     }
     m_prompt->setTokenizer(m_lessons.bundle().tokenizer);
-    fillModelPicker();
+    m_modelBar->setModels(QString::fromStdString(m_lessons.bundle().directory), m_lessons.modelName());
     statusBar()->showMessage(tr("Loaded %1 from %2").arg(m_lessons.modelName(), directory), 5000);
     return true;
-}
-
-void MainWindow::fillModelPicker()
-{
-    const QSignalBlocker blocker(m_modelPicker);
-    m_modelPicker->clear();
-    for (const QString& name : AssetLocator::shippedModelNames())
-        m_modelPicker->addItem(name, AssetLocator::modelDir(name));
-    const QString current = m_lessons.hasModel() ? QString::fromStdString(m_lessons.bundle().directory) : QString();
-    int index = m_modelPicker->findData(current);
-    if (index < 0 && !current.isEmpty()) {
-        m_modelPicker->addItem(m_lessons.modelName(), current);
-        index = m_modelPicker->count() - 1;
-    }
-    m_modelPicker->addItem(kOpenFolderItem, QString());
-    m_modelPicker->setCurrentIndex(std::max(0, index));
 }
 
 kv::GenerationSettings MainWindow::generationSettings() const
@@ -326,18 +253,8 @@ void MainWindow::setLesson(std::shared_ptr<const Lesson> lesson)
     m_banner->setText(lesson->banner);
     m_banner->setVisible(!lesson->banner.isEmpty());
     m_controller->setLesson(std::move(lesson));
-    refreshPickers();
-}
-
-void MainWindow::refreshPickers()
-{
-    const kv::ModelConfig& config = m_controller->frame().lesson->config();
-    const QSignalBlocker layerBlocker(m_layer);
-    const QSignalBlocker headBlocker(m_head);
-    m_layer->setRange(0, config.nLayer - 1);
-    m_head->setRange(0, config.nHead - 1);
-    m_layer->setValue(m_controller->frame().layer);
-    m_head->setValue(m_controller->frame().head);
+    const Frame& frame = m_controller->frame();
+    m_modelBar->setShape(frame.lesson->config(), frame.layer, frame.head);
 }
 
 void MainWindow::showFrame(const Frame& frame)
@@ -348,12 +265,27 @@ void MainWindow::showFrame(const Frame& frame)
     m_legend->setFrame(frame);
     if (!frame.valid())
         return;
-    if (m_chartsDock->isVisible())
-        m_charts->setFrame(frame);
+    m_docks->setFrame(frame);
     m_stepTitle->setText(QStringLiteral("<b>%1</b>").arg(Narrator::stepTitle(frame)));
     m_narration->setText(Narrator::narration(frame));
-    m_headSharing->setText(QStringLiteral(" ") + Narrator::headSharing(frame.lesson->config(), frame.head) + QStringLiteral("  "));
+    m_modelBar->setSharing(Narrator::headSharing(frame.lesson->config(), frame.head));
     m_playbackBar->refresh();
+}
+
+void MainWindow::showPanes(bool uncached, bool cached)
+{
+    m_uncachedPane->setVisible(uncached);
+    m_cachedPane->setVisible(cached);
+}
+
+void MainWindow::setPanesStacked(bool stacked)
+{
+    m_panes->setOrientation(stacked ? Qt::Vertical : Qt::Horizontal);
+}
+
+QAction* MainWindow::samplingToggle() const
+{
+    return m_samplingDock->toggleViewAction();
 }
 
 void MainWindow::setThemeName(const QString& name)
@@ -366,6 +298,7 @@ void MainWindow::applyTheme()
 {
     const Theme base = Theme::byName(m_themeName);
     m_controller->setTheme(m_presenting ? base.presenting() : base);
+    m_docks->setTheme(base);
     const int textPx = m_presenting ? 26 : 15;
     m_strip->setFixedHeight(m_presenting ? 120 : 96);
     m_legend->setFixedHeight(m_presenting ? 44 : 36);
@@ -384,7 +317,7 @@ void MainWindow::setPresentation(bool on)
     m_modelBar->setVisible(!on);
     if (on) {
         m_samplingDock->hide();
-        m_chartsDock->hide();
+        m_docks->hideAll();
         setGeometry(screen()->geometry()); // also where no window manager honours full screen
         showFullScreen();
     } else {
@@ -395,6 +328,8 @@ void MainWindow::setPresentation(bool on)
 
 bool MainWindow::eventFilter(QObject* watched, QEvent* event)
 {
+    if (watched == m_claimVerdict && event->type() == QEvent::MouseButtonPress)
+        m_claimVerdict->hide();
     if (m_presenting && event->type() == QEvent::MouseMove) {
         m_playbackBar->show();
         m_modelBar->show();

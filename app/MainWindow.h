@@ -8,16 +8,15 @@
 #include <QMainWindow>
 #include <QTimer>
 
-class QComboBox;
 class QDockWidget;
 class QLabel;
-class QSpinBox;
 class QSplitter;
 
 namespace kvlab {
 
-class ChartsPanel;
+class AnalysisDocks;
 class DiagramWidget;
+class ModelBar;
 class PlaybackBar;
 class PlaybackController;
 class PromptEdit;
@@ -39,13 +38,18 @@ public:
     QLabel* narration() const { return m_narration; }
     QLabel* banner() const { return m_banner; }
     QLabel* promptError() const { return m_promptError; }
-    ChartsPanel* charts() const { return m_charts; }
+    AnalysisDocks* docks() const { return m_docks; }
+    QLabel* claimVerdict() const { return m_claimVerdict; }
     const LessonFactory& lessons() const { return m_lessons; }
 
     bool runPrompt(const QString& prompt); // false, with a message, when refused
     bool openModel(const QString& directory);
     void demonstrate(Lesson::Kind kind);
     void setThemeName(const QString& name);
+    const QString& themeName() const { return m_themeName; }
+    void showPanes(bool uncached, bool cached);
+    void setPanesStacked(bool stacked);
+    QAction* samplingToggle() const;
     void setPresentation(bool on);
     bool presenting() const { return m_presenting; }
 
@@ -60,8 +64,6 @@ private:
     void buildDocks();
     void setLesson(std::shared_ptr<const Lesson> lesson);
     void showFrame(const Frame& frame);
-    void refreshPickers();
-    void fillModelPicker();
     void reportError(const QString& message);
     kv::GenerationSettings generationSettings() const;
     void restoreSettings();
@@ -71,7 +73,7 @@ private:
     LessonFactory m_lessons;
     PlaybackController* m_controller;
     PlaybackBar* m_playbackBar = nullptr;
-    QToolBar* m_modelBar = nullptr;
+    ModelBar* m_modelBar = nullptr;
     DiagramWidget* m_strip = nullptr;
     DiagramWidget* m_uncachedPane = nullptr;
     DiagramWidget* m_cachedPane = nullptr;
@@ -82,14 +84,10 @@ private:
     QLabel* m_narration = nullptr;
     QLabel* m_promptError = nullptr;
     PromptEdit* m_prompt = nullptr;
-    QComboBox* m_modelPicker = nullptr;
-    QSpinBox* m_layer = nullptr;
-    QSpinBox* m_head = nullptr;
-    QLabel* m_headSharing = nullptr;
     SamplingPanel* m_sampling = nullptr;
     QDockWidget* m_samplingDock = nullptr;
-    ChartsPanel* m_charts = nullptr;
-    QDockWidget* m_chartsDock = nullptr;
+    AnalysisDocks* m_docks = nullptr;
+    QLabel* m_claimVerdict = nullptr;
     QString m_themeName = QStringLiteral("light");
     QString m_lastPrompt;
     bool m_presenting = false;

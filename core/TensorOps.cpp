@@ -6,7 +6,7 @@ namespace kv {
 
 Matrix matmul(const Eigen::Ref<const Matrix>& a, const Eigen::Ref<const Matrix>& b)
 {
-    if (a.rows() != 1)
+    if (a.rows() != 1 || b.size() > kExactRowProductLimit)
         return a * b;
     Matrix padded = Matrix::Zero(2, a.cols());
     padded.row(0) = a.row(0);

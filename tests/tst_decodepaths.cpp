@@ -1,4 +1,5 @@
 #include "DecodeSession.h"
+#include "TensorOps.h"
 #include "TestModels.h"
 #include "WalkThrough.h"
 
@@ -55,6 +56,24 @@ private slots:
         QCOMPARE(uncached.sequence().size(), std::size_t(config.nPositions));
         QVERIFY2(worst <= 1e-5f, qPrintable(QString("max |dlogit| %1").arg(worst)));
         QVERIFY2(largestLogit > 0.5f, "logits too small for the comparison to mean anything");
+    }
+
+    // Past kExactRowProductLimit a decode step multiplies one row with the
+    // matrix-vector kernel (fast), so the paths agree to rounding, not bitwise.
+    void largeShapesAgreeToRounding()
+    {
+        const ModelConfig config = kvtest::smallConfig(2, 4, 2, 12, 50, 160);
+        QVERIFY(config.nEmbd * config.mlpWidth() > kv::kExactRowProductLimit);
+        const Transformer model = kvtest::randomTransformer(config, 3, 0.05f);
+        const std::vector<int> tokens = kvtest::randomTokens(config.nPositions, config.vocabSize, 4);
+        DecodeSession uncached(model, DecodeMode::Uncached);
+        DecodeSession cached(model, DecodeMode::Cached);
+        float worst = (uncached.start({tokens[0]}).logits - cached.start({tokens[0]}).logits).cwiseAbs().maxCoeff();
+        for (int t = 1; t < config.nPositions; ++t)
+            worst = std::max(worst, (uncached.next(tokens[std::size_t(t)]).logits - cached.next(tokens[std::size_t(t)]).logits)
+                                        .cwiseAbs().maxCoeff());
+        qInfo("d=160: max |dlogit| between the paths %g", double(worst));
+        QVERIFY2(worst <= 1e-5f, qPrintable(QString("max |dlogit| %1").arg(worst)));
     }
 
     void uncachedReallyRecomputesEverything()

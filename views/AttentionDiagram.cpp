@@ -1,5 +1,7 @@
 #include "AttentionDiagram.h"
 
+#include "Typography.h"
+
 #include "AttentionMatrices.h"
 #include "Narrator.h"
 
@@ -12,14 +14,6 @@ namespace kvlab {
 namespace {
 
 using Role = MatrixSpec::Role;
-
-QFont pixelFont(double pixels, bool bold = false)
-{
-    QFont font;
-    font.setPixelSize(std::max(6, static_cast<int>(std::lround(pixels))));
-    font.setBold(bold);
-    return font;
-}
 
 double widestLabel(const std::vector<MatrixSpec>& matrices, double fontPx)
 {
@@ -44,15 +38,6 @@ int firstComputedAt(const Frame& frame, kv::DecodeMode mode, int row)
     const int sequenceIndex = row - staleRowCount(frame, mode);
     const int promptLength = static_cast<int>(frame.lesson->run.cached.prompt.size());
     return sequenceIndex < promptLength ? 0 : sequenceIndex - promptLength + 1;
-}
-
-QString sub(int number)
-{
-    static const char16_t digits[] = u"₀₁₂₃₄₅₆₇₈₉";
-    QString text;
-    for (QChar c : QString::number(number))
-        text += QChar(digits[c.digitValue()]);
-    return text;
 }
 
 } // namespace
@@ -238,22 +223,22 @@ QString AttentionDiagram::describeCell(const Frame& frame, const MatrixSpec& spe
     int keyRow = -1;
     switch (spec.role) {
     case Role::Queries:
-        what = tr("q%1[%2] = x%1 · W_Q (head %3) = %4").arg(sub(query)).arg(col).arg(ref.head).arg(value, 0, 'f', 4);
+        what = tr("q%1[%2] = x%1 · W_Q (head %3) = %4").arg(subscript(query)).arg(col).arg(ref.head).arg(value, 0, 'f', 4);
         keyRow = query;
         break;
     case Role::KeysT:
-        what = tr("k%1[%2] = x%1 · W_K (KV head %3) = %4").arg(sub(col)).arg(row).arg(head.kvHead).arg(value, 0, 'f', 4);
+        what = tr("k%1[%2] = x%1 · W_K (KV head %3) = %4").arg(subscript(col)).arg(row).arg(head.kvHead).arg(value, 0, 'f', 4);
         keyRow = col;
         break;
     case Role::Values:
-        what = tr("v%1[%2] = x%1 · W_V (KV head %3) = %4").arg(sub(row)).arg(col).arg(head.kvHead).arg(value, 0, 'f', 4);
+        what = tr("v%1[%2] = x%1 · W_V (KV head %3) = %4").arg(subscript(row)).arg(col).arg(head.kvHead).arg(value, 0, 'f', 4);
         keyRow = row;
         break;
     case Role::Scores:
         if (state == CellState::Masked)
             return tr("score[%1,%2] is masked: token %2 comes after token %1, so it is set to −∞ and gets weight 0.")
                 .arg(query).arg(col);
-        what = tr("score[%1,%2] = q%3·k%4 / √%5 = %6").arg(query).arg(col).arg(sub(query), sub(col)).arg(headDim)
+        what = tr("score[%1,%2] = q%3·k%4 / √%5 = %6").arg(query).arg(col).arg(subscript(query), subscript(col)).arg(headDim)
                    .arg(value, 0, 'f', 4);
         break;
     case Role::Weights:
@@ -262,7 +247,7 @@ QString AttentionDiagram::describeCell(const Frame& frame, const MatrixSpec& spe
         what = tr("weight[%1,%2] = softmax(score row %1)[%2] = %3").arg(query).arg(col).arg(value, 0, 'f', 4);
         break;
     case Role::Output:
-        what = tr("out%1[%2] = Σⱼ weight[%3,j] · vⱼ[%2] = %4").arg(sub(query)).arg(col).arg(query).arg(value, 0, 'f', 4);
+        what = tr("out%1[%2] = Σⱼ weight[%3,j] · vⱼ[%2] = %4").arg(subscript(query)).arg(col).arg(query).arg(value, 0, 'f', 4);
         break;
     }
     QStringList lines{what, Theme::stateName(state)};

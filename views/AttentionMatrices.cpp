@@ -1,5 +1,7 @@
 #include "AttentionMatrices.h"
 
+#include "Typography.h"
+
 #include <cmath>
 
 namespace kvlab {
@@ -8,15 +10,6 @@ namespace {
 
 using kv::DecodeMode;
 using Role = MatrixSpec::Role;
-
-QString subscript(int number)
-{
-    static const char16_t digits[] = u"₀₁₂₃₄₅₆₇₈₉";
-    QString text;
-    for (QChar c : QString::number(number))
-        text += QChar(digits[c.digitValue()]);
-    return text;
-}
 
 double largestMagnitude(const kv::Matrix& values)
 {

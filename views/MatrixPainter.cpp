@@ -1,5 +1,7 @@
 #include "MatrixPainter.h"
 
+#include "Typography.h"
+
 #include <QPainterPath>
 
 #include <cmath>
@@ -7,14 +9,6 @@
 namespace kvlab {
 
 namespace {
-
-QFont fontOfPixels(double pixels, bool bold = false)
-{
-    QFont font;
-    font.setPixelSize(std::max(6, static_cast<int>(std::lround(pixels))));
-    font.setBold(bold);
-    return font;
-}
 
 bool hasBorder(CellState state)
 {
@@ -75,7 +69,7 @@ void paintCell(QPainter& painter, const MatrixSpec& spec, int row, int col, QRec
 void paintLabels(QPainter& painter, const MatrixSpec& spec, const MatrixPlacement& place, const Theme& theme,
                  double fontPx)
 {
-    painter.setFont(fontOfPixels(fontPx));
+    painter.setFont(pixelFont(fontPx));
     for (int r = 0; r < spec.rowLabels.size(); ++r) {
         const QRectF cell = place.cellRect(r, 0);
         const QRectF label(cell.left() - 400, cell.top(), 400 - fontPx * 0.4, cell.height());
@@ -138,7 +132,7 @@ void paintMatrix(QPainter& painter, const MatrixSpec& spec, const MatrixPlacemen
 
     const double numberPx = place.cell * 0.34;
     const bool showNumbers = numberPx >= 8.5;
-    painter.setFont(fontOfPixels(numberPx));
+    painter.setFont(pixelFont(numberPx));
     const int shown = revealedCells(spec);
     for (int r = 0; r < spec.rows(); ++r) {
         for (int c = 0; c < spec.cols(); ++c) {
@@ -162,16 +156,16 @@ void paintMatrix(QPainter& painter, const MatrixSpec& spec, const MatrixPlacemen
     }
     paintLabels(painter, spec, place, theme, labelFontPx);
 
-    painter.setFont(fontOfPixels(labelFontPx * 1.15, true));
+    painter.setFont(pixelFont(labelFontPx * 1.15, true));
     painter.setPen(theme.text);
     painter.drawText(QRectF(grid.left() - 200, place.titleTop, grid.width() + 400, labelFontPx * 1.8),
                      Qt::AlignHCenter | Qt::AlignVCenter, spec.title);
-    painter.setFont(fontOfPixels(labelFontPx));
+    painter.setFont(pixelFont(labelFontPx));
     painter.setPen(theme.mutedText);
     painter.drawText(QRectF(grid.left() - 200, grid.bottom() + 2, grid.width() + 400, labelFontPx * 1.5),
                      Qt::AlignHCenter | Qt::AlignTop, spec.caption);
     if (!spec.note.isEmpty()) {
-        painter.setFont(fontOfPixels(labelFontPx, true));
+        painter.setFont(pixelFont(labelFontPx, true));
         painter.setPen(theme.stateColor(spec.note.contains(QStringLiteral("recomputed")) ? CellState::Recomputed
                                                                                          : CellState::New));
         painter.drawText(QRectF(grid.left() - 200, grid.bottom() + labelFontPx * 1.4, grid.width() + 400,

@@ -1,6 +1,7 @@
 #include "PageDiagram.h"
 
 #include "Narrator.h"
+#include "Typography.h"
 
 #include <QAbstractTextDocumentLayout>
 #include <QFontMetricsF>
@@ -28,14 +29,9 @@ constexpr double kBannerPx = 20;
 constexpr double kWindowStripHeight = 120;
 constexpr double kLoneStripHeight = 260;
 constexpr double kLegendHeight = 40;
-
-QFont pagePixelFont(double pixels, bool bold = false)
-{
-    QFont font;
-    font.setPixelSize(std::max(6, static_cast<int>(std::lround(pixels))));
-    font.setBold(bold);
-    return font;
-}
+// A pane's type grows with its width while its matrices are bound by its
+// height: wider than this, a lone pane is centred instead of stretched.
+constexpr double kLonePaneAspect = 1.3;
 
 // Page units per target unit: pages are designed 1080 high (and at least
 // 1200 wide); the lone strip is designed 1920 wide, as it is all width.
@@ -65,8 +61,8 @@ double paintedWidth(const Diagram& diagram, double height, const Frame& frame, d
     return 0;
 }
 
-// The height at which `diagram` fits `width` (keeping a margin as wide as the
-// one it keeps on the left), `wanted` when it fits already.
+// The height at which `diagram` fits `width` with a gap to spare on the
+// right; `wanted` when it fits already.
 double fittedHeight(const Diagram& diagram, double wanted, double width, const Frame& frame)
 {
     double height = wanted;
@@ -82,7 +78,7 @@ double fittedHeight(const Diagram& diagram, double wanted, double width, const F
 void layOutNarration(QTextDocument& document, const Frame& frame, double width)
 {
     document.setDocumentMargin(0);
-    document.setDefaultFont(pagePixelFont(kNarrationPx));
+    document.setDefaultFont(pixelFont(kNarrationPx));
     document.setHtml(Narrator::narration(frame));
     document.setTextWidth(width);
 }
@@ -95,6 +91,12 @@ void drawDocument(QPainter& painter, const QTextDocument& document, QPointF topL
     context.palette.setColor(QPalette::Text, text);
     document.documentLayout()->draw(&painter, context);
     painter.restore();
+}
+
+QRectF lonePaneRect(const QRectF& rect)
+{
+    const double width = std::min(rect.width(), rect.height() * kLonePaneAspect);
+    return QRectF(rect.center().x() - width / 2, rect.top(), width, rect.height());
 }
 
 QStringList sentences(const QString& text)
@@ -141,10 +143,10 @@ void PageDiagram::paintView(QPainter& painter, const QRectF& rect, const Frame& 
         paintPanes(painter, rect, frame);
         return;
     case ExportView::Uncached:
-        m_uncached.paint(painter, rect, frame);
+        m_uncached.paint(painter, lonePaneRect(rect), frame);
         return;
     case ExportView::Cached:
-        m_cached.paint(painter, rect, frame);
+        m_cached.paint(painter, lonePaneRect(rect), frame);
         return;
     case ExportView::Strip:
         paintStripAlone(painter, rect, frame);
@@ -186,7 +188,7 @@ void PageDiagram::paintWindow(QPainter& painter, const QRectF& rect, const Frame
     const double legendTop = titleTop - kGap - legendHeight;
     paintPanes(painter, QRectF(rect.left(), top, rect.width(), legendTop - kGap - top), frame);
     m_legend.paint(painter, QRectF(rect.left(), legendTop, rect.width(), legendHeight), frame);
-    painter.setFont(pagePixelFont(kStepTitlePx, true));
+    painter.setFont(pixelFont(kStepTitlePx, true));
     painter.setPen(frame.theme.text);
     painter.drawText(QRectF(rect.left(), titleTop, rect.width(), kStepTitlePx * 1.5), Qt::AlignLeft | Qt::AlignVCenter,
                      captionTitle(frame));
@@ -198,7 +200,7 @@ double PageDiagram::paintBanner(QPainter& painter, const QRectF& rect, const Fra
     const QString& text = frame.lesson->banner;
     if (text.isEmpty())
         return 0;
-    const QFont font = pagePixelFont(kBannerPx, true);
+    const QFont font = pixelFont(kBannerPx, true);
     const double padding = kBannerPx * 0.6;
     const QRectF textArea(rect.left() + padding, rect.top() + padding, rect.width() - 2 * padding, rect.height());
     const QRectF used = QFontMetricsF(font).boundingRect(textArea, Qt::TextWordWrap, text);
@@ -217,13 +219,11 @@ QRectF PageDiagram::paintCaption(QPainter& painter, const QRectF& rect, const Fr
     const double titleHeight = kCaptionTitlePx * 1.4;
     const double lineHeight = kCaptionLinePx * 1.4;
     const double top = rect.bottom() - titleHeight - lineHeight;
-    painter.setPen(QPen(frame.theme.grid, 1.5));
-    painter.drawLine(QPointF(rect.left(), top - kGap / 2), QPointF(rect.right(), top - kGap / 2));
     painter.setPen(frame.theme.text);
-    painter.setFont(pagePixelFont(kCaptionTitlePx, true));
+    painter.setFont(pixelFont(kCaptionTitlePx, true));
     painter.drawText(QRectF(rect.left(), top, rect.width(), titleHeight), Qt::AlignLeft | Qt::AlignVCenter,
                      captionTitle(frame));
-    const QFont lineFont = pagePixelFont(kCaptionLinePx);
+    const QFont lineFont = pixelFont(kCaptionLinePx);
     painter.setFont(lineFont);
     painter.drawText(QRectF(rect.left(), top + titleHeight, rect.width(), lineHeight), Qt::AlignLeft | Qt::AlignVCenter,
                      captionLine(frame, lineFont, rect.width()));

@@ -27,7 +27,7 @@ public:
         bool transparent = false; // leave the page background unpainted (PNG)
     };
 
-    explicit PageDiagram(Options options = {});
+    explicit PageDiagram(Options options);
 
     void paint(QPainter& painter, const QRectF& rect, const Frame& frame) const override;
     QSizeF preferredSize() const override { return {1920, 1080}; }

@@ -1,5 +1,7 @@
 #include "TokenStripDiagram.h"
 
+#include "Typography.h"
+
 #include "Narrator.h"
 
 #include <QFontMetricsF>
@@ -9,14 +11,6 @@
 namespace kvlab {
 
 namespace {
-
-QFont pixelFont(double pixels, bool bold = false)
-{
-    QFont font;
-    font.setPixelSize(std::max(6, static_cast<int>(std::lround(pixels))));
-    font.setBold(bold);
-    return font;
-}
 
 double stripScale(const QRectF& rect, const Frame& frame)
 {

@@ -1,0 +1,46 @@
+#include "ViewMenu.h"
+
+#include "AnalysisDocks.h"
+#include "MainWindow.h"
+#include "PlaybackController.h"
+
+#include <QActionGroup>
+
+namespace kvlab {
+
+ViewMenu::ViewMenu(MainWindow* window)
+    : QMenu(tr("&View"), window)
+{
+    auto* panes = new QActionGroup(this);
+    auto addPaneChoice = [&](const QString& text, bool uncached, bool cached) {
+        QAction* action = addAction(text, window, [window, uncached, cached] { window->showPanes(uncached, cached); });
+        action->setCheckable(true);
+        panes->addAction(action);
+        return action;
+    };
+    addPaneChoice(tr("&Both Panes"), true, true)->setChecked(true);
+    addPaneChoice(tr("&Without KV Cache Only"), true, false);
+    addPaneChoice(tr("With KV &Cache Only"), false, true);
+    QAction* stacked = addAction(tr("&Stack Panes Vertically"), window, &MainWindow::setPanesStacked);
+    stacked->setCheckable(true);
+    stacked->setToolTip(tr("One pane above the other, for narrow screens"));
+    addSeparator();
+    QAction* dark = addAction(tr("&Dark Theme"), window, [window](bool on) {
+        window->setThemeName(on ? QStringLiteral("dark") : QStringLiteral("light"));
+    });
+    dark->setCheckable(true);
+    dark->setChecked(window->themeName() == QLatin1String("dark"));
+    QAction* reduced = addAction(tr("&Reduced Motion"), window->controller(), &PlaybackController::setReducedMotion);
+    reduced->setCheckable(true);
+    reduced->setToolTip(tr("Jump between phases instead of animating"));
+    addSeparator();
+    addAction(window->samplingToggle());
+    addActions(window->docks()->toggleActions());
+    addSeparator();
+    addAction(tr("&Presentation Mode"), QKeySequence(Qt::Key_F5), window,
+              [window] { window->setPresentation(!window->presenting()); });
+    addAction(tr("&Full Screen"), QKeySequence(Qt::Key_F11), window,
+              [window] { window->isFullScreen() ? window->showNormal() : window->showFullScreen(); });
+}
+
+} // namespace kvlab
