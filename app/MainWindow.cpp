@@ -4,7 +4,9 @@
 #include "AttentionDiagram.h"
 #include "AnalysisDocks.h"
 #include "ClaimsMenu.h"
+#include "ClipboardExport.h"
 #include "DiagramWidget.h"
+#include "ExportDialog.h"
 #include "KvError.h"
 #include "LegendDiagram.h"
 #include "ModelBar.h"
@@ -164,6 +166,18 @@ void MainWindow::buildMenus()
         const QString directory = QFileDialog::getExistingDirectory(this, tr("Open model folder"), AssetLocator::assetsDir());
         if (!directory.isEmpty() && openModel(directory))
             runPrompt(m_lastPrompt);
+    });
+    file->addAction(tr("&Export…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, [this] {
+        ExportDialog dialog(m_controller->frame(), this);
+        dialog.exec();
+    });
+    file->addAction(tr("&Copy Frame"), QKeySequence::Copy, this, [this] {
+        const bool onlyUncached = m_cachedPane->isHidden();
+        const bool onlyCached = m_uncachedPane->isHidden();
+        copyFrameToClipboard(m_controller->frame(), onlyUncached ? ExportView::Uncached
+                                                        : onlyCached ? ExportView::Cached
+                                                                     : ExportView::Both);
+        statusBar()->showMessage(tr("Copied the frame as an image and as SVG"), 4000);
     });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);

@@ -8,7 +8,9 @@
 #include "PromptEdit.h"
 #include "TokenStripDiagram.h"
 
+#include <QClipboard>
 #include <QLabel>
+#include <QMimeData>
 #include <QSettings>
 #include <QSlider>
 #include <QStandardPaths>
@@ -283,6 +285,18 @@ private slots:
         QVERIFY(controller().frame().theme.typeScale > 1.3);
         QTest::keyClick(m_window.get(), Qt::Key_Escape);
         QVERIFY(!m_window->presenting());
+    }
+
+    void ctrlCCopiesTheFrameAsImageAndSvg()
+    {
+        goToStep(2, Phase::Mix);
+        QGuiApplication::clipboard()->clear();
+        QTest::keyClick(m_window.get(), Qt::Key_C, Qt::ControlModifier);
+        const QMimeData* data = QGuiApplication::clipboard()->mimeData();
+        QVERIFY(data && data->hasImage());
+        QVERIFY(data->hasFormat(QStringLiteral("image/svg+xml")));
+        QVERIFY(data->data(QStringLiteral("image/svg+xml")).contains("beautiful") == false); // step 2: "a" is the newest
+        QVERIFY(data->data(QStringLiteral("image/svg+xml")).contains(">saw<"));
     }
 
     void paintingOneFrameAt1080p()

@@ -197,6 +197,11 @@ private slots:
         QCOMPARE(input<QSpinBox>(panel, "context")->value(), config.nPositions);
         QCOMPARE(input<QSpinBox>(panel, "batch")->value(), 1);
         QVERIFY(panel.notes().join(' ').contains(QStringLiteral("the bytes the app's own KV cache allocates")));
+        // The same model again (a new lesson on it) keeps what the teacher set.
+        type(panel, "batch", 3);
+        panel.setLiveModel(config);
+        QCOMPARE(input<QSpinBox>(panel, "batch")->value(), 3);
+        QCOMPARE(panel.totalBytes(), 3 * cache.bytes());
         // A new live model while it is shown: the figure follows.
         kv::ModelConfig bigger = config;
         bigger.nLayer += 1;
@@ -213,10 +218,21 @@ private slots:
             QVERIFY(!input<QSpinBox>(panel, field)->isEnabled());
         QVERIFY(!input<QDoubleSpinBox>(panel, "parameters")->isEnabled());
         QCOMPARE(input<QSpinBox>(panel, "layers")->value(), 40); // shows the preset's shape
+        choose(panel, "gpu", "A100-80GB");
+        const MemoryReport before = *panel.report();
+        QCOMPARE(before.split->weightsBytes, 26'000'000'000LL); // 13e9 x 2 B
+
+        // Custom starts from the shape on screen, so the figures stay the same.
         choose(panel, "preset", MemoryInputs::kCustom);
         for (const char* field : fields)
             QVERIFY(input<QSpinBox>(panel, field)->isEnabled());
         QVERIFY(input<QDoubleSpinBox>(panel, "parameters")->isEnabled());
+        QCOMPARE(panel.totalBytes(), before.calculator.totalBytes());
+        QCOMPARE(panel.report()->split->weightsBytes, before.split->weightsBytes);
+        // 7e9 parameters in fp16: 14 GB of weights.
+        input<QDoubleSpinBox>(panel, "parameters")->setValue(7e9);
+        QCOMPARE(panel.report()->split->weightsBytes, 14'000'000'000LL);
+        QCOMPARE(panel.report()->split->leftBytes, 80'000'000'000LL - 14'000'000'000LL - before.calculator.totalBytes());
     }
 
     void invalidCustomValueShowsTheErrorAndKeepsTheFigures()

@@ -47,10 +47,83 @@ AttentionDiagram::AttentionDiagram(kv::DecodeMode mode)
 {
 }
 
+namespace {
+
+// One matrix in a row of the diagram: row labels (optional) left of its grid,
+// the grid widened to its title where the title is wider, operators between.
+struct RowItem {
+    int matrix;
+    bool labels;
+};
+
+struct RowMetrics {
+    double labelWidth;
+    double op;
+    double titlePx;
+};
+
+double titleWidth(const MatrixSpec& spec, const RowMetrics& metrics)
+{
+    return QFontMetricsF(pixelFont(metrics.titlePx, true)).horizontalAdvance(spec.title) + metrics.titlePx;
+}
+
+double slotWidth(const MatrixSpec& spec, const RowItem& item, double cell, const RowMetrics& metrics)
+{
+    return (item.labels ? metrics.labelWidth : 0.0) + std::max(spec.cols() * cell, titleWidth(spec, metrics));
+}
+
+double rowWidth(const std::vector<MatrixSpec>& matrices, const std::vector<RowItem>& row, double cell,
+                const RowMetrics& metrics)
+{
+    double width = metrics.op * static_cast<double>(row.size() - 1);
+    for (const RowItem& item : row)
+        width += slotWidth(matrices[static_cast<std::size_t>(item.matrix)], item, cell, metrics);
+    return width;
+}
+
+// The largest cell (up to `cell`) at which the row fits in `width`.
+double fitRow(const std::vector<MatrixSpec>& matrices, const std::vector<RowItem>& row, double cell, double width,
+              const RowMetrics& metrics)
+{
+    for (int i = 0; i < 8 && cell > 4.0; ++i) {
+        const double needed = rowWidth(matrices, row, cell, metrics);
+        if (needed <= width)
+            break;
+        cell *= width / needed * 0.995;
+    }
+    return std::max(cell, 4.0);
+}
+
+// Places a row centred in `body` at grid top `top`; returns the operator centres.
+std::vector<QPointF> placeRow(AttentionDiagram::Layout& layout, const std::vector<RowItem>& row, const QRectF& body,
+                              double top, double titleTop, const RowMetrics& metrics)
+{
+    const double cell = layout.places[0].cell;
+    double x = body.left() + (body.width() - rowWidth(layout.matrices, row, cell, metrics)) / 2;
+    std::vector<QPointF> operators;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+        const MatrixSpec& spec = layout.matrices[static_cast<std::size_t>(row[i].matrix)];
+        const double grid = spec.cols() * cell;
+        const double widened = std::max(grid, titleWidth(spec, metrics));
+        if (i > 0) {
+            const double previousRows = layout.matrices[static_cast<std::size_t>(row[i - 1].matrix)].rows();
+            operators.emplace_back(x - metrics.op / 2, top + std::min(previousRows, 4.0) * cell / 2);
+        }
+        x += row[i].labels ? metrics.labelWidth : 0.0;
+        layout.places[static_cast<std::size_t>(row[i].matrix)] = {QPointF(x + (widened - grid) / 2, top), cell, titleTop};
+        x += widened + metrics.op;
+    }
+    return operators;
+}
+
+} // namespace
+
 AttentionDiagram::Layout AttentionDiagram::layout(const QRectF& rect, const Frame& frame) const
 {
     Layout result;
     result.matrices = attentionMatrices(frame, m_mode);
+    // The output's rows are the weights' rows: one set of labels is enough.
+    result.matrices[5].rowLabels.clear();
     const double s = std::clamp(rect.width() / 900.0, 0.75, 2.2) * frame.theme.typeScale;
     result.scale = s;
     const double pad = 12.0 * s;
@@ -61,60 +134,42 @@ AttentionDiagram::Layout AttentionDiagram::layout(const QRectF& rect, const Fram
                       result.footer.top() - result.title.bottom() - pad);
 
     const auto& m = result.matrices;
-    const int headDim = m[0].cols();
-    const int queries = m[0].rows();
-    const int keys = m[1].cols();
-    const int cellsA = headDim + 2 * keys;     // Q, Kᵀ, scores side by side
-    const int cellsB = keys + 2 * headDim;     // weights, V, output side by side
-    const int rowsA = std::max(queries, headDim);
-    const int rowsB = std::max(queries, keys);
+    const std::vector<RowItem> rowA{{0, true}, {1, false}, {2, true}};  // Q · Kᵀ = scores
+    const std::vector<RowItem> rowB{{3, true}, {4, true}, {5, false}};  // weights · V = output
+    const int rowsA = std::max(m[0].rows(), m[1].rows());
+    const int rowsB = std::max(m[3].rows(), m[4].rows());
 
     // Labels take room from the cells, so size them from a first guess of the
     // cell and settle the cell size for that label size.
     struct Fit {
-        double cell, labelWidth, op, titleSpace, columnLabels, below;
+        double cell;
+        RowMetrics metrics;
+        double titleSpace, columnLabels, below;
     };
     auto fit = [&](double lf) {
         Fit f{};
-        f.labelWidth = widestLabel(m, lf);
-        f.op = 2.2 * lf;
+        f.metrics = {widestLabel(m, lf), 2.2 * lf, lf * 1.15};
         f.titleSpace = lf * 2.0;
         f.columnLabels = lf * 4.2;
         f.below = lf * 2.9;
-        // Row A: labels, Q, op, Kᵀ, op, labels, scores. Row B: labels, weights, op, labels, V, op, output.
-        const double widthA = 2 * f.labelWidth + 2 * f.op;
-        const double widthB = 2 * f.labelWidth + 2 * f.op;
         const double fixedHeight = 2 * (f.titleSpace + f.columnLabels + f.below);
-        f.cell = std::min({(body.width() - widthA) / cellsA, (body.width() - widthB) / cellsB,
-                           (body.height() - fixedHeight) / (rowsA + rowsB), 60.0 * s});
-        f.cell = std::max(f.cell, 4.0);
+        double cell = std::min((body.height() - fixedHeight) / (rowsA + rowsB), 60.0 * s);
+        cell = fitRow(m, rowA, cell, body.width(), f.metrics);
+        f.cell = fitRow(m, rowB, cell, body.width(), f.metrics);
         return f;
     };
     const double maxLabel = 15.0 * s;
     Fit f = fit(13.0 * s);
     result.labelFontPx = std::clamp(f.cell * 0.55, std::min(10.0, maxLabel), maxLabel);
     f = fit(result.labelFontPx);
-    const double cell = f.cell;
 
-    const double spare = std::max(0.0, body.height() - 2 * (f.titleSpace + f.columnLabels + f.below) - cell * (rowsA + rowsB));
+    const double spare = std::max(0.0, body.height() - 2 * (f.titleSpace + f.columnLabels + f.below) - f.cell * (rowsA + rowsB));
     const double topA = body.top() + spare * 0.2 + f.titleSpace + f.columnLabels;
-    const double topB = topA + rowsA * cell + f.below + spare * 0.3 + f.titleSpace + f.columnLabels;
-
-    result.places.resize(6);
-    double x = body.left() + (body.width() - (2 * f.labelWidth + 2 * f.op + cellsA * cell)) / 2 + f.labelWidth;
-    result.places[0] = {QPointF(x, topA), cell, topA - f.columnLabels - f.titleSpace};
-    x += headDim * cell + f.op;
-    result.places[1] = {QPointF(x, topA), cell, topA - f.columnLabels - f.titleSpace};
-    x += keys * cell + f.op + f.labelWidth;
-    result.places[2] = {QPointF(x, topA), cell, topA - f.columnLabels - f.titleSpace};
-    x = body.left() + (body.width() - (2 * f.labelWidth + 2 * f.op + cellsB * cell)) / 2 + f.labelWidth;
-    result.places[3] = {QPointF(x, topB), cell, topB - f.columnLabels - f.titleSpace};
-    x += keys * cell + f.op + f.labelWidth;
-    result.places[4] = {QPointF(x, topB), cell, topB - f.columnLabels - f.titleSpace};
-    x += headDim * cell + f.op;
-    result.places[5] = {QPointF(x, topB), cell, topB - f.columnLabels - f.titleSpace};
-    // The output's rows are the weights' rows: one set of labels is enough.
-    result.matrices[5].rowLabels.clear();
+    const double topB = topA + rowsA * f.cell + f.below + spare * 0.3 + f.titleSpace + f.columnLabels;
+    result.places.assign(6, MatrixPlacement{QPointF(), f.cell, 0.0});
+    result.operators = placeRow(result, rowA, body, topA, topA - f.columnLabels - f.titleSpace, f.metrics);
+    const auto second = placeRow(result, rowB, body, topB, topB - f.columnLabels - f.titleSpace, f.metrics);
+    result.operators.insert(result.operators.end(), second.begin(), second.end());
     return result;
 }
 
@@ -160,19 +215,11 @@ void AttentionDiagram::paintOperators(QPainter& painter, const Layout& layout, c
 {
     painter.setFont(pixelFont(std::min(26.0 * layout.scale, layout.labelFontPx * 1.8), true));
     painter.setPen(frame.theme.text);
-    auto between = [&](int left, int right, const QString& symbol) {
-        const MatrixSpec& a = layout.matrices[static_cast<std::size_t>(left)];
-        const QRectF gridA = layout.places[static_cast<std::size_t>(left)].gridRect(a);
-        const QRectF gridB = layout.places[static_cast<std::size_t>(right)].gridRect(layout.matrices[static_cast<std::size_t>(right)]);
-        const double cell = layout.places[0].cell;
-        const double centreY = gridA.top() + std::min(gridA.height(), 4 * cell) / 2;
-        const QRectF slot(gridA.right(), centreY - 20 * layout.scale, gridB.left() - gridA.right(), 40 * layout.scale);
-        painter.drawText(slot, Qt::AlignCenter, symbol);
-    };
-    between(0, 1, QStringLiteral("·"));
-    between(1, 2, QStringLiteral("="));
-    between(3, 4, QStringLiteral("·"));
-    between(4, 5, QStringLiteral("="));
+    static const QString symbols[] = {QStringLiteral("·"), QStringLiteral("="), QStringLiteral("·"), QStringLiteral("=")};
+    const double size = 40 * layout.scale;
+    for (std::size_t i = 0; i < layout.operators.size() && i < 4; ++i)
+        painter.drawText(QRectF(layout.operators[i] - QPointF(size / 2, size / 2), QSizeF(size, size)), Qt::AlignCenter,
+                         symbols[i]);
 }
 
 void AttentionDiagram::paintFooter(QPainter& painter, const Layout& layout, const Frame& frame) const

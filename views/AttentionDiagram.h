@@ -33,6 +33,7 @@ public:
         double scale = 1;
         QRectF title;
         QRectF footer;
+        std::vector<QPointF> operators; // centres of "·" and "=" in reading order
     };
     // Where everything goes in `rect`: shared by painting, hovering and the tests.
     Layout layout(const QRectF& rect, const Frame& frame) const;

@@ -121,7 +121,7 @@ void MemoryFigures::show(const MemoryReport& report, const QStringList& extraNot
     m_error->clear();
     m_error->setVisible(false);
     m_formula->setText(boardFormula(calculator.formula()));
-    m_perToken->setText(tr("%1, all %2 layers")
+    m_perToken->setText(tr("%1, summed over %2 layers")
                             .arg(bytesText(calculator.bytesPerToken()))
                             .arg(calculator.model().layers));
     m_total->setText(tr("%1 for %2 × %3 tokens")

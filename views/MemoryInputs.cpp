@@ -21,7 +21,6 @@ namespace kvlab {
 namespace {
 
 constexpr std::int64_t kDefaultContext = 4096; // as `--memory`: or the model's maximum when shorter
-constexpr double kBillion = 1e9;
 
 QSpinBox* spinBox(QWidget* parent, const char* name, int minimum, int maximum, const QString& tip)
 {
@@ -42,6 +41,13 @@ int findItem(const QComboBox* box, const QString& name)
         if (kv::sameName(key(name), key(box->itemData(i).toString())) || kv::sameName(key(name), key(box->itemText(i))))
             return i;
     return -1;
+}
+
+// Same name and shape: a new lesson on the model already shown keeps the inputs as they are.
+bool sameModel(const kv::ModelConfig& a, const kv::ModelConfig& b)
+{
+    return a.name == b.name && a.family == b.family && a.nLayer == b.nLayer && a.nEmbd == b.nEmbd && a.nHead == b.nHead
+        && a.nKvHead == b.nKvHead && a.nPositions == b.nPositions && a.vocabSize == b.vocabSize;
 }
 
 void setItemEnabled(QComboBox* box, int index, bool enabled)
@@ -70,8 +76,10 @@ void MemoryInputs::build()
     m_headDim = spinBox(this, "headDim", 0, 4096, tr("Elements of one head's key (and of its value)."));
     m_parameters = new QDoubleSpinBox(this);
     m_parameters->setObjectName(QStringLiteral("parameters"));
-    m_parameters->setRange(0, 100'000);
-    m_parameters->setDecimals(3);
+    m_parameters->setRange(0, 1e15);
+    m_parameters->setDecimals(0);
+    m_parameters->setSingleStep(1e9);
+    m_parameters->setGroupSeparatorShown(true);
     m_parameters->setToolTip(tr("For the weights' memory; 0: unknown, the weights are not counted."));
     m_dtype = new QComboBox(this);
     m_dtype->setObjectName(QStringLiteral("dtype"));
@@ -99,7 +107,7 @@ void MemoryInputs::build()
     form->addRow(tr("&Query heads:"), m_heads);
     form->addRow(tr("KV &heads:"), m_kvHeads);
     form->addRow(tr("head_d&im:"), m_headDim);
-    form->addRow(tr("&Parameters (billions):"), m_parameters);
+    form->addRow(tr("&Parameters:"), m_parameters);
     form->addRow(tr("&dtype:"), m_dtype);
     form->addRow(tr("&Context (tokens):"), m_context);
     form->addRow(tr("&Batch:"), m_batch);
@@ -126,6 +134,8 @@ void MemoryInputs::fillPresetBox()
 
 void MemoryInputs::setLiveModel(const kv::ModelConfig& config)
 {
+    if (m_liveConfig && sameModel(*m_liveConfig, config))
+        return;
     m_liveConfig = config;
     const int index = m_preset->findData(kLiveModel);
     m_preset->setItemText(index, QString::fromStdString(kv::ModelPreset::fromConfig(config).name));
@@ -166,7 +176,7 @@ void MemoryInputs::showShape(const kv::ModelPreset& model)
     m_heads->setValue(model.heads);
     m_kvHeads->setValue(model.kvHeads);
     m_headDim->setValue(model.headDim);
-    m_parameters->setValue(double(model.parameters) / kBillion);
+    m_parameters->setValue(double(model.parameters));
 }
 
 QString MemoryInputs::setAll(const QString& model, int context, int batch, const QString& dtype, const QString& gpu,
@@ -224,7 +234,7 @@ kv::ModelPreset MemoryInputs::model() const
     custom.kvHeads = m_kvHeads->value();
     custom.headDim = m_headDim->value();
     custom.hiddenSize = custom.heads * custom.headDim;
-    custom.parameters = std::llround(m_parameters->value() * kBillion);
+    custom.parameters = std::llround(m_parameters->value());
     custom.source = "values typed in the calculator";
     return custom;
 }

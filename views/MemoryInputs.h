@@ -59,7 +59,7 @@ private:
     QSpinBox* m_heads;
     QSpinBox* m_kvHeads;
     QSpinBox* m_headDim;
-    QDoubleSpinBox* m_parameters; // billions
+    QDoubleSpinBox* m_parameters; // a whole count: a double holds it exactly, an int could not
     QComboBox* m_dtype;
     QSpinBox* m_context;
     QSpinBox* m_batch;

@@ -107,7 +107,8 @@ QString Narrator::paneWork(const Frame& frame, DecodeMode mode)
     }
     if (mode == DecodeMode::Cached && !record.prefill)
         return tr("this step: 1 row of q, k, v computed · %1 scores, none wasted").arg(scores);
-    return tr("this step: %1 row(s) of Q, K, V computed · %2 scores").arg(queries).arg(scores);
+    return queries == 1 ? tr("this step: 1 row of q, k, v computed · 1 score")
+                        : tr("this step: %1 rows of Q, K, V computed · %2 scores").arg(queries).arg(scores);
 }
 
 QString Narrator::paneMacs(const Frame& frame, DecodeMode mode)
@@ -215,9 +216,19 @@ QString Narrator::narration(const Frame& frame)
     case Phase::NextToken: {
         const auto without = uncached.cost.macs.total();
         const auto with = cached.cost.macs.total();
-        return tr("After all %1 layers, the newest position's hidden state gives the logits: %2 with p = %3. "
+        const QString layers = config.nLayer == 1 ? tr("the only layer")
+            : config.nLayer == 2                  ? tr("both layers")
+                                                  : tr("all %1 layers").arg(config.nLayer);
+        if (cached.prefill)
+            return tr("After %1, the newest position's hidden state gives the logits: %2 with p = %3. The prefill "
+                      "costs both sides the same %4 multiply-adds; the difference starts at the next step.")
+                .arg(layers)
+                .arg(quoted(frame.lesson->token(cached.chosenToken)))
+                .arg(cached.probabilities(cached.chosenToken), 0, 'f', 2)
+                .arg(number(with));
+        return tr("After %1, the newest position's hidden state gives the logits: %2 with p = %3. "
                   "This step took %4 multiply-adds without the cache and %5 with it (%6× less).")
-            .arg(config.nLayer)
+            .arg(layers)
             .arg(quoted(frame.lesson->token(cached.chosenToken)))
             .arg(cached.probabilities(cached.chosenToken), 0, 'f', 2)
             .arg(number(without))

@@ -21,19 +21,21 @@ QColor mix(const QColor& a, const QColor& b, double t)
 QColor Theme::stateColor(CellState state) const
 {
     const bool darkTheme = background.lightness() < 128;
+    // Okabe-Ito hues: new, cache, recomputed and stale stay apart with the
+    // common colour-vision deficiencies.
     switch (state) {
     case CellState::New:
-        return darkTheme ? QColor(0x4c, 0xd9, 0x64) : QColor(0x1a, 0x9e, 0x3a);
+        return darkTheme ? QColor(0x2e, 0xd1, 0x9e) : QColor(0x00, 0x9e, 0x73);
     case CellState::FromCache:
-        return darkTheme ? QColor(0x5a, 0x9c, 0xff) : QColor(0x1f, 0x5f, 0xd0);
+        return darkTheme ? QColor(0x56, 0xb4, 0xe9) : QColor(0x00, 0x72, 0xb2);
     case CellState::Recomputed:
-        return darkTheme ? QColor(0xff, 0xa9, 0x3a) : QColor(0xe8, 0x7a, 0x00);
+        return darkTheme ? QColor(0xf0, 0xb4, 0x2a) : QColor(0xe6, 0x9f, 0x00);
     case CellState::Wasted:
         return darkTheme ? QColor(0x8a, 0x8a, 0x8a) : QColor(0x8c, 0x8c, 0x8c);
     case CellState::Masked:
         return darkTheme ? QColor(0x3a, 0x3d, 0x44) : QColor(0xdd, 0xdd, 0xdd);
     case CellState::Stale:
-        return darkTheme ? QColor(0xff, 0x5c, 0x5c) : QColor(0xd3, 0x2f, 0x2f);
+        return darkTheme ? QColor(0xff, 0x7a, 0x3d) : QColor(0xd5, 0x5e, 0x00);
     case CellState::Pending:
         return grid;
     }

@@ -40,6 +40,7 @@ std::vector<TokenStripDiagram::Box> TokenStripDiagram::boxes(const QRectF& rect,
     const int stale = frame.lesson->run.staleCacheRows;
     const std::vector<int> positions = positionsSoFar(frame);
     const QFontMetricsF metrics(pixelFont(22 * s));
+    const QFontMetricsF boldMetrics(pixelFont(22 * s, true)); // current and next tokens are drawn bold
     double x = rect.left() + 12 * s;
     const double top = rect.top() + 10 * s;
     const double height = 46 * s;
@@ -51,7 +52,8 @@ std::vector<TokenStripDiagram::Box> TokenStripDiagram::boxes(const QRectF& rect,
         box.stale = static_cast<int>(i) < stale;
         box.position = box.stale ? -1 : positions[i - static_cast<std::size_t>(stale)];
         box.current = static_cast<int>(i) >= firstInput;
-        const double width = std::max(64 * s, metrics.horizontalAdvance(box.text) + 28 * s);
+        const double width =
+            std::max(64 * s, (box.current ? boldMetrics : metrics).horizontalAdvance(box.text) + 28 * s);
         box.rect = QRectF(x, top, width, height);
         x += width + 10 * s;
         result.push_back(box);
@@ -62,7 +64,7 @@ std::vector<TokenStripDiagram::Box> TokenStripDiagram::boxes(const QRectF& rect,
                         .arg(frame.lesson->token(record.chosenToken))
                         .arg(record.probabilities(record.chosenToken), 0, 'f', 2);
         next.position = positions.back() + 1;
-        const double width = metrics.horizontalAdvance(next.text) + 36 * s;
+        const double width = boldMetrics.horizontalAdvance(next.text) + 36 * s;
         next.rect = QRectF(x + 8 * s, top, width, height);
         result.push_back(next);
     }
