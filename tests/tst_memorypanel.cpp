@@ -368,6 +368,7 @@ private slots:
         QTest::newRow("dark, Llama-3-70B on an RTX 4090") << "dark" << "Llama-3-70B" << "RTX 4090 24 GB" << QSize(1200, 800);
         QTest::newRow("presenting full screen, DeepSeek-V3") << "present" << "DeepSeek-V3" << "H100 80 GB" << QSize(1920, 1080);
         QTest::newRow("the live model, tiny-gqa") << "light" << "the live model" << "" << QSize(1200, 800);
+        QTest::newRow("dock, Llama-2-70B on an A100 80 GB") << "light" << "Llama-2-70B" << "A100 80 GB" << QSize(800, 900);
         QTest::newRow("narrow dock, Mistral-7B") << "light" << "Mistral-7B" << "RTX 4090 24 GB" << QSize(460, 900);
     }
 

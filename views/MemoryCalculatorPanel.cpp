@@ -10,6 +10,7 @@
 #include <QBoxLayout>
 #include <QScrollArea>
 
+#include <algorithm>
 #include <cmath>
 
 namespace kvlab {
@@ -66,11 +67,14 @@ void MemoryCalculatorPanel::resizeEvent(QResizeEvent* event)
 
 void MemoryCalculatorPanel::arrange(int width)
 {
-    // Below this the figures beside the inputs would wrap every line.
-    const int narrowBelow = static_cast<int>(std::lround(1000 * std::max(1.0, m_theme.typeScale * 0.8)));
-    const auto direction = width < narrowBelow ? QBoxLayout::TopToBottom : QBoxLayout::LeftToRight;
-    m_top->setDirection(direction);
-    m_charts->setDirection(direction);
+    // Below these widths the figures beside the inputs would wrap every line,
+    // and two charts side by side would be too narrow to read.
+    const double scale = std::max(1.0, m_theme.typeScale * 0.8);
+    const auto direction = [&](double below) {
+        return width < below * scale ? QBoxLayout::TopToBottom : QBoxLayout::LeftToRight;
+    };
+    m_top->setDirection(direction(1000));
+    m_charts->setDirection(direction(660));
 }
 
 void MemoryCalculatorPanel::setLiveModel(const kv::ModelConfig& config)
@@ -134,11 +138,17 @@ QStringList MemoryCalculatorPanel::panelNotes(const MemoryReport& report) const
         const kv::MemorySettings& shown = calculator.settings();
         if (shown.dataType == live.dataType && shown.context == live.context && shown.batch == live.batch
             && !shown.kvHeads)
-            notes << tr("fp32, all %1 positions, batch 1: the bytes the app's own KV cache allocates for the model "
-                        "it runs").arg(allocated.settings().context);
+            notes << tr("%1, all %2 positions, batch %3: the bytes the app's own KV cache allocates for the model "
+                        "it runs")
+                         .arg(QString::fromStdString(kv::dataTypeName(live.dataType)))
+                         .arg(live.context)
+                         .arg(live.batch);
         else
-            notes << tr("the app's own KV cache for this model is fp32, %1 positions, batch 1: %2")
-                         .arg(allocated.settings().context).arg(exactBytes(allocated.totalBytes()));
+            notes << tr("the app's own KV cache for this model is %1, %2 positions, batch %3: %4")
+                         .arg(QString::fromStdString(kv::dataTypeName(live.dataType)))
+                         .arg(live.context)
+                         .arg(live.batch)
+                         .arg(exactBytes(allocated.totalBytes()));
     }
     return notes;
 }

@@ -85,7 +85,8 @@ QString Narrator::paneSubtitle(const Frame& frame, DecodeMode mode)
     const int keys = static_cast<int>(record.keyTokens.size());
     if (mode == DecodeMode::Uncached) {
         if (record.prefill)
-            return tr("runs the prompt: %1 token(s)").arg(record.inputTokens.size());
+            return record.inputTokens.size() == 1 ? tr("runs the prompt: 1 token")
+                                                  : tr("runs the prompt: %1 tokens").arg(record.inputTokens.size());
         return tr("recomputes all %1 tokens").arg(keys);
     }
     if (record.prefill)
@@ -126,12 +127,13 @@ QString Narrator::paneMemory(const Frame& frame, DecodeMode mode)
         return tr("no cache: K and V are rebuilt every step");
     const kv::ModelConfig& config = frame.lesson->config();
     const kv::StepRecord& record = frame.record(mode);
-    return tr("KV cache: %1 = 2 × 4 B × %2 layers × %3 KV heads × %4 dims × %5 tokens")
+    return tr("KV cache: %1 = 2 × 4 B × %2 layers × %3 KV heads × %4 dims × %5 token%6")
         .arg(bytes(record.cost.kvBytes))
         .arg(config.nLayer)
         .arg(config.nKvHead)
         .arg(config.headDim())
-        .arg(record.keyTokens.size());
+        .arg(record.keyTokens.size())
+        .arg(record.keyTokens.size() == 1 ? QString() : QStringLiteral("s"));
 }
 
 Narrator::Verdict Narrator::paneVerdict(const Frame& frame, DecodeMode mode)
