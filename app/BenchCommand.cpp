@@ -107,7 +107,7 @@ void printSummary(const kv::BenchmarkSummary& summary, std::ostream& out)
 void runBenchmark(const kv::BenchmarkRunner& runner, std::ostream& out)
 {
     out << std::fixed << std::setprecision(3);
-    const kv::MachineRates rates = kv::MachineRates::measure();
+    const kv::MachineRates rates = runner.measureRates();
     printHeader(runner, rates, out);
     kv::BenchmarkStep lastCached;
     const kv::BenchmarkSummary summary = runner.run(rates, [&](const kv::BenchmarkStep& step) {

@@ -24,7 +24,7 @@ void BenchmarkWorker::run(const QString& shape, int tokens, int promptTokens)
     m_cancelled = false;
     try {
         const kv::BenchmarkRunner runner(kv::BenchmarkShape::get(shape.toStdString()), promptTokens, tokens);
-        const kv::MachineRates rates = kv::MachineRates::measure();
+        const kv::MachineRates rates = runner.measureRates();
         emit ratesMeasured(rates.gflops, rates.gbps);
         emit finished(runner.run(rates, [this](const kv::BenchmarkStep& step) {
             emit stepDone(step);

@@ -17,7 +17,7 @@ ClaimsMenu::ClaimsMenu(AnalysisDocks* docks, QWidget* parent)
         emit claimChecked(ClaimVerdicts::thirteenBOnA100());
     });
     addAction(tr("Llama-3-70B: &2.5 MB of cache per token"), this, [this] {
-        m_docks->memory()->showPreset(QStringLiteral("Llama-3-70B"), 4096, 1, QStringLiteral("fp16"), QString());
+        m_docks->memory()->showPreset(QStringLiteral("Llama-3-70B"), 4096, 1, QStringLiteral("fp16"), QString(), 64);
         m_docks->showMemory();
         emit claimChecked(ClaimVerdicts::llama3PerToken());
     });

@@ -126,4 +126,10 @@ std::int64_t BenchmarkRunner::bytesRead(DecodeMode path, int tokensIn, int seque
     return weights + CostModel(config).kvBytes(sequenceLength, 1, kBytesPerFloat);
 }
 
+MachineRates BenchmarkRunner::measureRates() const
+{
+    const ModelConfig& config = m_shape.config;
+    return MachineRates::measure(m_promptTokens + m_newTokens / 2, config.nEmbd, config.mlpWidth());
+}
+
 } // namespace kv

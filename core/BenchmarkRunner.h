@@ -30,6 +30,11 @@ public:
     int promptTokens() const { return m_promptTokens; }
     int newTokens() const { return m_newTokens; }
 
+    // The machine's rates, the multiply timed at the shape this run multiplies
+    // most: the MLP's (rows x d) . (d x 4d) at the run's middle length, where
+    // Eigen runs slower than at a large prefill.
+    MachineRates measureRates() const;
+
     // Generates the weights, then runs step 0, 1, ... of the cached and the
     // uncached path in turn, so both curves grow together. `rates` price the
     // roofline; measure them at the start of the run (MachineRates::measure()).

@@ -11,10 +11,6 @@ namespace kv {
 
 namespace {
 
-// The first rows of a GPT-2-small layer's projection at a 512-token prefill.
-constexpr int kRows = 512;
-constexpr int kInner = 768;
-constexpr int kCols = 768;
 constexpr int kMatmulRepeats = 5;
 
 constexpr std::size_t kStreamBytes = 256u << 20;
@@ -36,18 +32,24 @@ double bestSeconds(int repeats, Work&& work)
 
 } // namespace
 
-MachineRates MachineRates::measure()
+MachineRates MachineRates::measure(int rows, int inner, int cols)
 {
-    return {measureMatmulGflops(), measureBandwidthGbps()};
+    return {measureMatmulGflops(rows, inner, cols), measureBandwidthGbps()};
 }
 
-double MachineRates::measureMatmulGflops()
+double MachineRates::measureMatmulGflops(int rows, int inner, int cols)
 {
-    const Matrix a = Matrix::Random(kRows, kInner);
-    const Matrix b = Matrix::Random(kInner, kCols);
-    Matrix c(kRows, kCols);
-    const double seconds = bestSeconds(kMatmulRepeats, [&] { c.noalias() = a * b; });
-    const double flops = 2.0 * kRows * kInner * kCols;
+    const Matrix a = Matrix::Random(rows, inner);
+    const Matrix b = Matrix::Random(inner, cols);
+    Matrix c(rows, cols);
+    // Small products are timed over several calls so the clock can resolve them.
+    const int calls = std::max(1, static_cast<int>(2e8 / (2.0 * rows * inner * cols)));
+    const double seconds = bestSeconds(kMatmulRepeats, [&] {
+                               for (int i = 0; i < calls; ++i)
+                                   c.noalias() = a * b;
+                           })
+        / calls;
+    const double flops = 2.0 * rows * inner * cols;
     return flops / seconds / 1e9;
 }
 

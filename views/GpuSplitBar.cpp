@@ -16,16 +16,28 @@ QString percent(std::int64_t part, std::int64_t whole)
     return QString::number(100.0 * double(part) / double(whole), 'f', 1) + QLatin1Char('%');
 }
 
-// One segment, labelled with the longest of `labels` that fits inside it (or none).
-void segment(QPainter& painter, const QRectF& rect, const QColor& fill, const QStringList& labels, const QColor& ink)
+// The wider side of `rect` when the line at `x` cuts through it, so no label is struck through.
+QRectF clearOf(const QRectF& rect, double x)
+{
+    if (x <= rect.left() || x >= rect.right())
+        return rect;
+    const QRectF before(rect.left(), rect.top(), x - rect.left(), rect.height());
+    const QRectF after(x, rect.top(), rect.right() - x, rect.height());
+    return before.width() >= after.width() ? before : after;
+}
+
+// One segment, labelled with the longest of `labels` that fits in its part clear of `cardEnd`.
+void segment(QPainter& painter, const QRectF& rect, double cardEnd, const QColor& fill, const QStringList& labels,
+             const QColor& ink)
 {
     if (rect.width() <= 0)
         return;
     painter.fillRect(rect, fill);
     painter.setPen(ink);
+    const QRectF space = clearOf(rect, cardEnd);
     for (const QString& label : labels) {
-        if (painter.fontMetrics().horizontalAdvance(label) + 12 <= rect.width()) {
-            painter.drawText(rect, Qt::AlignCenter, label);
+        if (painter.fontMetrics().horizontalAdvance(label) + 12 <= space.width()) {
+            painter.drawText(space, Qt::AlignCenter, label);
             return;
         }
     }
@@ -82,22 +94,23 @@ void GpuSplitBar::paint(QPainter& painter, const QRectF& area, const kv::MemoryC
     const double cacheWidth = double(split.cacheBytes) * scale;
     const QRectF weights(area.left(), area.top(), weightsWidth, area.height());
     const QRectF cache(weights.right(), area.top(), cacheWidth, area.height());
+    const double gpuRight = area.left() + double(split.gpuBytes) * scale;
     const QColor weightsColour = theme.mutedText;
     const QColor cacheColour = theme.stateColor(CellState::FromCache);
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing, false);
     painter.fillRect(area, theme.panel);
-    segment(painter, weights, weightsColour, labelsFor(QObject::tr("weights"), split.weightsBytes, split.gpuBytes),
-            inkOn(weightsColour));
-    segment(painter, cache, cacheColour, labelsFor(QObject::tr("KV cache"), split.cacheBytes, split.gpuBytes),
+    segment(painter, weights, gpuRight, weightsColour,
+            labelsFor(QObject::tr("weights"), split.weightsBytes, split.gpuBytes), inkOn(weightsColour));
+    segment(painter, cache, gpuRight, cacheColour, labelsFor(QObject::tr("KV cache"), split.cacheBytes, split.gpuBytes),
             inkOn(cacheColour));
     if (split.fits()) {
         const QRectF left(cache.right(), area.top(), area.right() - cache.right(), area.height());
-        segment(painter, left, theme.panel, labelsFor(QObject::tr("left"), split.leftBytes, split.gpuBytes), theme.good);
+        segment(painter, left, gpuRight, theme.panel, labelsFor(QObject::tr("left"), split.leftBytes, split.gpuBytes),
+                theme.good);
     }
     painter.setPen(QPen(theme.text, 1));
     painter.setBrush(Qt::NoBrush);
-    const double gpuRight = area.left() + double(split.gpuBytes) * scale;
     painter.drawRect(QRectF(area.left(), area.top(), gpuRight - area.left(), area.height()).adjusted(0, 0, -1, -1));
     if (!split.fits()) {
         // Where the card ends: everything right of the line does not fit.

@@ -114,8 +114,8 @@ void MemoryCalculatorPanel::showCharts(const MemoryReport& report)
         const std::int64_t left = report.split->gpuBytes - report.split->weightsBytes;
         const QString gpu = gpuLabel(report.gpu->name);
         budget = double(left);
-        budgetLabel = left >= 0 ? tr("%1 left after the weights on the %2").arg(decimalBytes(left), gpu)
-                                : tr("the weights alone overflow the %1 by %2").arg(gpu, decimalBytes(-left));
+        budgetLabel = left >= 0 ? tr("%1: %2 left\nafter the weights").arg(gpu, decimalBytes(left))
+                                : tr("the weights alone overflow\nthe %1 by %2").arg(gpu, decimalBytes(-left));
     }
     m_contextChart->setTitle(tr("KV cache vs context, batch %1").arg(settings.batch));
     m_contextChart->show(report.byContext, double(settings.context), tr("%1 tokens").arg(grouped(settings.context)),

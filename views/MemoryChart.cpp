@@ -72,6 +72,7 @@ MemoryChart::MemoryChart(const QString& title, const QString& xLabel, QWidget* p
     m_plot->xAxis->setLabel(xLabel);
     m_plot->xAxis->setTicker(QSharedPointer<CountTicker>::create());
     m_budgetLabel->setClipToAxisRect(true);
+    m_budgetLabel->setTextAlignment(Qt::AlignLeft);
     m_markerLabel->setPadding(QMargins(4, 2, 4, 0));
     setTheme(m_theme);
 }
@@ -117,8 +118,9 @@ void MemoryChart::show(const std::vector<MemorySeries>& curves, double markerX, 
         const double y = *budgetBytes / m_unit;
         m_budget->point1->setCoords(0, y);
         m_budget->point2->setCoords(1, y);
+        // Above the line, or under it near the top; on the left, where rising curves are still low.
         place(m_budgetLabel->position, m_plot->axisRect(), 0.02, y, false);
-        m_budgetLabel->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+        m_budgetLabel->setPositionAlignment(Qt::AlignLeft | (y > 0.65 * top ? Qt::AlignTop : Qt::AlignBottom));
     } else {
         place(m_budgetLabel->position, m_plot->axisRect(), 0.02, 0.12, true);
         m_budgetLabel->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "MemoryReport.h"
+#include "MemorySeries.h"
 #include "Theme.h"
 
 #include <QWidget>

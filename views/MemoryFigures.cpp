@@ -137,8 +137,9 @@ void MemoryFigures::show(const MemoryReport& report, const QStringList& extraNot
         const auto share = [&](std::int64_t bytes) {
             return tr("%1 = %2, %3").arg(exactBytes(bytes), decimalBytes(bytes), percentOf(bytes, split.gpuBytes));
         };
-        m_weights->setText(tr("%1 of the %2 (%3, like the cache)")
-                               .arg(share(split.weightsBytes), gpu, QString::fromStdString(kv::dataTypeName(settings.dataType))));
+        // The weights are counted in the cache's dtype.
+        m_weightsCaption->setText(tr("Weights (%1):").arg(QString::fromStdString(kv::dataTypeName(settings.dataType))));
+        m_weights->setText(tr("%1 of the %2").arg(share(split.weightsBytes), gpu));
         m_cache->setText(share(split.cacheBytes));
         m_leftBad = !split.fits();
         m_left->setText(split.fits() ? tr("%1, for activations and the runtime").arg(share(split.leftBytes))

@@ -2,21 +2,12 @@
 
 #include "GpuPreset.h"
 #include "MemoryCalculator.h"
-
-#include <QString>
-#include <QVector>
+#include "MemorySeries.h"
 
 #include <optional>
 #include <vector>
 
 namespace kvlab {
-
-// One curve of a memory chart: x (tokens or sequences) against the cache's bytes.
-struct MemorySeries {
-    QString name;
-    QVector<double> x;
-    QVector<double> bytes;
-};
 
 // Everything the memory calculator panel shows for one set of inputs, all of
 // it from kv::MemoryCalculator. compute() either builds the whole report or
