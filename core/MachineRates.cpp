@@ -11,7 +11,8 @@ namespace kv {
 
 namespace {
 
-constexpr int kMatmulRepeats = 5;
+constexpr int kMatmulRepeats = 3;
+constexpr std::size_t kColdWeightBytes = 96u << 20;
 
 constexpr std::size_t kStreamBytes = 256u << 20;
 constexpr int kStreamRepeats = 3;
@@ -39,17 +40,21 @@ MachineRates MachineRates::measure(int rows, int inner, int cols)
 
 double MachineRates::measureMatmulGflops(int rows, int inner, int cols)
 {
+    // A model multiplies by many different weight matrices, each fetched from
+    // memory: cycle through enough of them to overflow the caches, or the rate
+    // would be that of one matrix sitting in cache.
+    const std::size_t matrixBytes = sizeof(float) * static_cast<std::size_t>(inner) * static_cast<std::size_t>(cols);
+    const int matrices = static_cast<int>(std::clamp<std::size_t>(kColdWeightBytes / matrixBytes, 1, 64));
+    std::vector<Matrix> weights;
+    for (int i = 0; i < matrices; ++i)
+        weights.push_back(Matrix::Random(inner, cols));
     const Matrix a = Matrix::Random(rows, inner);
-    const Matrix b = Matrix::Random(inner, cols);
     Matrix c(rows, cols);
-    // Small products are timed over several calls so the clock can resolve them.
-    const int calls = std::max(1, static_cast<int>(2e8 / (2.0 * rows * inner * cols)));
     const double seconds = bestSeconds(kMatmulRepeats, [&] {
-                               for (int i = 0; i < calls; ++i)
-                                   c.noalias() = a * b;
-                           })
-        / calls;
-    const double flops = 2.0 * rows * inner * cols;
+        for (const Matrix& b : weights)
+            c.noalias() = a * b;
+    });
+    const double flops = 2.0 * rows * inner * cols * matrices;
     return flops / seconds / 1e9;
 }
 
