@@ -3,6 +3,7 @@
 #include "BenchmarkShape.h"
 #include "BenchmarkWorker.h"
 #include "ChartStyle.h"
+#include "NumberFormat.h"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -30,7 +31,7 @@ QString milliseconds(double ms)
 QString boundBy(const kv::BenchmarkStep& step)
 {
     return BenchmarkPanel::tr("%1 multiply-adds take %2 at the measured rate; its %3 MB take %4 to read: %5-bound")
-        .arg(QLocale(QLocale::English).toString(static_cast<qlonglong>(step.macs)))
+        .arg(QString::fromStdString(kv::groupDigits(step.macs)))
         .arg(milliseconds(step.computeMs))
         .arg(step.bytesRead / 1e6, 0, 'f', 1)
         .arg(milliseconds(step.memoryMs))

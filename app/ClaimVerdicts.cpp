@@ -3,7 +3,7 @@
 #include "MemoryCalculator.h"
 #include "ModelPresets.h"
 
-#include <QLocale>
+#include "NumberFormat.h"
 
 namespace kvlab {
 
@@ -16,7 +16,7 @@ QString gigabytes(std::int64_t bytes)
 
 QString grouped(std::int64_t value)
 {
-    return QLocale(QLocale::English).toString(static_cast<qlonglong>(value));
+    return QString::fromStdString(kv::groupDigits(value));
 }
 
 kv::MemoryCalculator calculator(const char* preset, std::int64_t context, std::int64_t batch,

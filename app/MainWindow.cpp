@@ -80,6 +80,16 @@ DiagramWidget* MainWindow::pane(kv::DecodeMode mode) const
     return mode == kv::DecodeMode::Cached ? m_cachedPane : m_uncachedPane;
 }
 
+PromptEdit* MainWindow::promptEdit() const
+{
+    return m_modelBar->prompt();
+}
+
+QLabel* MainWindow::promptError() const
+{
+    return m_modelBar->error();
+}
+
 void MainWindow::buildCentral()
 {
     auto* central = new QWidget(this);
@@ -136,8 +146,6 @@ void MainWindow::buildControls()
     addToolBarBreak();
     m_modelBar = new ModelBar(this);
     addToolBar(Qt::TopToolBarArea, m_modelBar);
-    m_prompt = m_modelBar->prompt();
-    m_promptError = m_modelBar->error();
     connect(m_modelBar, &ModelBar::promptEntered, this, &MainWindow::runPrompt);
     connect(m_modelBar, &ModelBar::layerChanged, m_controller, &PlaybackController::setLayer);
     connect(m_modelBar, &ModelBar::headChanged, m_controller, &PlaybackController::setHead);
@@ -217,7 +225,7 @@ bool MainWindow::openModel(const QString& directory)
         reportError(tr("Could not open the model: %1").arg(QString::fromStdString(error.what())));
         return false;
     }
-    m_prompt->setTokenizer(m_lessons.bundle().tokenizer);
+    m_modelBar->prompt()->setTokenizer(m_lessons.bundle().tokenizer);
     m_modelBar->setModels(QString::fromStdString(m_lessons.bundle().directory), m_lessons.modelName());
     statusBar()->showMessage(tr("Loaded %1 from %2").arg(m_lessons.modelName(), directory), 5000);
     return true;
@@ -239,9 +247,9 @@ bool MainWindow::runPrompt(const QString& prompt)
         return false;
     }
     m_lastPrompt = prompt;
-    if (m_prompt->text() != prompt)
-        m_prompt->setText(prompt);
-    m_promptError->clear();
+    if (m_modelBar->prompt()->text() != prompt)
+        m_modelBar->prompt()->setText(prompt);
+    m_modelBar->error()->clear();
     return true;
 }
 
@@ -258,7 +266,7 @@ void MainWindow::demonstrate(Lesson::Kind kind)
 
 void MainWindow::reportError(const QString& message)
 {
-    m_promptError->setText(QStringLiteral("  ") + message);
+    m_modelBar->error()->setText(QStringLiteral("  ") + message);
     statusBar()->showMessage(message, 15000);
 }
 

@@ -34,10 +34,10 @@ public:
     PlaybackController* controller() const { return m_controller; }
     DiagramWidget* pane(kv::DecodeMode mode) const;
     DiagramWidget* tokenStrip() const { return m_strip; }
-    PromptEdit* promptEdit() const { return m_prompt; }
+    PromptEdit* promptEdit() const;
     QLabel* narration() const { return m_narration; }
     QLabel* banner() const { return m_banner; }
-    QLabel* promptError() const { return m_promptError; }
+    QLabel* promptError() const;
     AnalysisDocks* docks() const { return m_docks; }
     QLabel* claimVerdict() const { return m_claimVerdict; }
     const LessonFactory& lessons() const { return m_lessons; }
@@ -82,8 +82,6 @@ private:
     QLabel* m_banner = nullptr;
     QLabel* m_stepTitle = nullptr;
     QLabel* m_narration = nullptr;
-    QLabel* m_promptError = nullptr;
-    PromptEdit* m_prompt = nullptr;
     SamplingPanel* m_sampling = nullptr;
     QDockWidget* m_samplingDock = nullptr;
     AnalysisDocks* m_docks = nullptr;

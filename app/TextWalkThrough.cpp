@@ -4,6 +4,7 @@
 #include "KvError.h"
 #include "ModelBundle.h"
 #include "NumberFormat.h"
+#include "TensorOps.h"
 #include "WalkThrough.h"
 
 #include <algorithm>
@@ -45,16 +46,11 @@ std::string newInputs(const kv::StepRecord& step, const kv::Tokenizer& tokenizer
 
 std::string topThree(const kv::StepRecord& step, const kv::Tokenizer& tokenizer)
 {
-    std::vector<int> order(static_cast<std::size_t>(step.probabilities.size()));
-    std::iota(order.begin(), order.end(), 0);
-    const auto shown = std::min<std::ptrdiff_t>(3, static_cast<std::ptrdiff_t>(order.size()));
-    std::partial_sort(order.begin(), order.begin() + shown, order.end(),
-                      [&](int a, int b) { return step.probabilities(a) > step.probabilities(b); });
     std::ostringstream out;
     out << std::fixed << std::setprecision(3);
-    for (std::ptrdiff_t i = 0; i < shown; ++i)
-        out << (i ? ", " : "") << tokenizer.token(order[static_cast<std::size_t>(i)]) << " "
-            << step.probabilities(order[static_cast<std::size_t>(i)]);
+    const std::vector<int> top = kv::topTokens(step.probabilities, 3);
+    for (std::size_t i = 0; i < top.size(); ++i)
+        out << (i ? ", " : "") << tokenizer.token(top[i]) << " " << step.probabilities(top[i]);
     return out.str();
 }
 

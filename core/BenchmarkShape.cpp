@@ -7,23 +7,9 @@ namespace kv {
 
 namespace {
 
-ModelConfig gpt2Shape(const std::string& name, int layers, int embd, int heads, int context, int vocab)
-{
-    ModelConfig config;
-    config.name = name;
-    config.nLayer = layers;
-    config.nEmbd = embd;
-    config.nHead = heads;
-    config.nKvHead = heads;
-    config.nPositions = context;
-    config.vocabSize = vocab;
-    config.validate("benchmark shape " + name);
-    return config;
-}
-
 BenchmarkShape shape(const std::string& name, int layers, int embd, int heads, int context, int vocab)
 {
-    return {name, gpt2Shape(name, layers, embd, heads, context, vocab)};
+    return {name, ModelConfig::gpt2(name, layers, embd, heads, heads, context, vocab)};
 }
 
 } // namespace

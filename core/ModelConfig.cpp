@@ -58,6 +58,21 @@ void ModelConfig::validate(const std::string& source) const
     require(layerNormEps > 0.0f, "layer_norm_epsilon must be positive");
 }
 
+ModelConfig ModelConfig::gpt2(const std::string& name, int layers, int embd, int heads, int kvHeads, int context,
+                              int vocab)
+{
+    ModelConfig config;
+    config.name = name;
+    config.nLayer = layers;
+    config.nEmbd = embd;
+    config.nHead = heads;
+    config.nKvHead = kvHeads;
+    config.nPositions = context;
+    config.vocabSize = vocab;
+    config.validate("model shape " + name);
+    return config;
+}
+
 ModelConfig ModelConfig::fromJsonText(const std::string& text, const std::string& source)
 {
     nlohmann::json json;

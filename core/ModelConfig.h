@@ -31,6 +31,10 @@ struct ModelConfig {
     // Throws ConfigError naming `source` and the offending field.
     void validate(const std::string& source) const;
 
+    // A validated GPT-2 shape; `source` names it in errors.
+    static ModelConfig gpt2(const std::string& name, int layers, int embd, int heads, int kvHeads, int context,
+                            int vocab);
+
     static ModelConfig fromJsonFile(const std::string& path);
     static ModelConfig fromJsonText(const std::string& text, const std::string& source);
 };

@@ -1,6 +1,8 @@
 #include "TensorOps.h"
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace kv {
 
@@ -48,6 +50,17 @@ Matrix softmaxRows(const Eigen::Ref<const Matrix>& scores)
 RowVector softmax(const RowVector& logits)
 {
     return softmaxRows(logits);
+}
+
+std::vector<int> topTokens(const RowVector& probabilities, std::size_t count)
+{
+    std::vector<int> order(static_cast<std::size_t>(probabilities.size()));
+    std::iota(order.begin(), order.end(), 0);
+    count = std::min(count, order.size());
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(count), order.end(),
+                      [&](int a, int b) { return probabilities(a) > probabilities(b); });
+    order.resize(count);
+    return order;
 }
 
 } // namespace kv

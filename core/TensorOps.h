@@ -2,6 +2,8 @@
 
 #include "Tensor.h"
 
+#include <vector>
+
 namespace kv {
 
 // a · b. For a small b, a single row goes through the same matrix-matrix
@@ -27,5 +29,8 @@ Matrix geluTanh(const Eigen::Ref<const Matrix>& x);
 Matrix softmaxRows(const Eigen::Ref<const Matrix>& scores);
 
 RowVector softmax(const RowVector& logits);
+
+// The ids of the `count` largest entries, largest first.
+std::vector<int> topTokens(const RowVector& probabilities, std::size_t count);
 
 } // namespace kv

@@ -1,3 +1,4 @@
+#include "CommandRun.h"
 #include "BenchCommand.h"
 
 #include <QtTest>
@@ -10,19 +11,9 @@ class TestBenchCommand : public QObject {
     Q_OBJECT
 
 private:
-    struct Run {
-        int exitCode = -1;
-        QString out;
-        QString err;
-    };
+    using Run = kvtest::CommandRun;
 
-    static Run run(const QStringList& arguments)
-    {
-        std::ostringstream out;
-        std::ostringstream err;
-        const int exitCode = kvlab::runBenchCommand(arguments, out, err);
-        return {exitCode, QString::fromStdString(out.str()), QString::fromStdString(err.str())};
-    }
+    static Run run(const QStringList& arguments) { return kvtest::runCommand(kvlab::runBenchCommand, arguments); }
 
 private slots:
     void endsWithTheSixFigures()

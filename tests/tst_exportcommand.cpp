@@ -1,3 +1,4 @@
+#include "CommandRun.h"
 #include "ExportCommand.h"
 
 #include <QDir>
@@ -43,19 +44,9 @@ class TestExportCommand : public QObject {
 private:
     QTemporaryDir m_root;
 
-    struct Run {
-        int exitCode = -1;
-        QString out;
-        QString err;
-    };
+    using Run = kvtest::CommandRun;
 
-    static Run run(const QStringList& arguments)
-    {
-        std::ostringstream out;
-        std::ostringstream err;
-        const int exitCode = kvlab::runExportCommand(arguments, out, err);
-        return {exitCode, QString::fromStdString(out.str()), QString::fromStdString(err.str())};
-    }
+    static Run run(const QStringList& arguments) { return kvtest::runCommand(kvlab::runExportCommand, arguments); }
 
     QString folder(const QString& name) const { return m_root.filePath(name); }
 

@@ -1,3 +1,4 @@
+#include "CommandRun.h"
 #include "MemoryCommand.h"
 
 #include <QtTest>
@@ -9,11 +10,7 @@ class TestMemoryCommand : public QObject {
     Q_OBJECT
 
 private:
-    struct Run {
-        int exitCode = -1;
-        QString out;
-        QString err;
-
+    struct Run : kvtest::CommandRun {
         // The value after "key: " on the line that starts with it.
         QString value(const QString& key) const
         {
@@ -24,13 +21,7 @@ private:
         }
     };
 
-    static Run run(const QStringList& arguments)
-    {
-        std::ostringstream out;
-        std::ostringstream err;
-        const int exitCode = kvlab::runMemoryCommand(arguments, out, err);
-        return {exitCode, QString::fromStdString(out.str()), QString::fromStdString(err.str())};
-    }
+    static Run run(const QStringList& arguments) { return Run{kvtest::runCommand(kvlab::runMemoryCommand, arguments)}; }
 
 private slots:
     void printsTheFiguresAndTheFormula_data()

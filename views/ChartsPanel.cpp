@@ -26,8 +26,13 @@ ChartsPanel::ChartsPanel(QWidget* parent)
 
 void ChartsPanel::setFrame(const Frame& frame)
 {
+    // The charts do not animate: frames that differ only in progress change nothing.
+    const bool same = frame.lesson == m_frame.lesson && frame.step == m_frame.step && frame.phase == m_frame.phase
+        && frame.layer == m_frame.layer && frame.head == m_frame.head && frame.theme.name == m_frame.theme.name
+        && frame.theme.typeScale == m_frame.theme.typeScale;
     m_frame = frame;
-    refreshCurrent();
+    if (!same)
+        refreshCurrent();
 }
 
 void ChartsPanel::refreshCurrent()

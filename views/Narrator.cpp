@@ -1,6 +1,6 @@
 #include "Narrator.h"
 
-#include <QLocale>
+#include "NumberFormat.h"
 
 #include <algorithm>
 #include <numeric>
@@ -13,7 +13,7 @@ using kv::DecodeMode;
 
 QString number(std::int64_t value)
 {
-    return QLocale(QLocale::English).toString(static_cast<qlonglong>(value));
+    return QString::fromStdString(kv::groupDigits(value));
 }
 
 QString quoted(const QString& text)

@@ -1,12 +1,12 @@
 #include "ProbabilityChart.h"
 
 #include "ChartStyle.h"
+#include "TensorOps.h"
 
 #include <QVBoxLayout>
 
 #include <qcustomplot.h>
 
-#include <numeric>
 
 namespace kvlab {
 
@@ -33,11 +33,8 @@ ProbabilityChart::Series ProbabilityChart::nextTokenSeries(const Frame& frame) c
 {
     Series series;
     const kv::StepRecord& step = frame.record(kv::DecodeMode::Cached);
-    std::vector<int> order(static_cast<std::size_t>(step.probabilities.size()));
-    std::iota(order.begin(), order.end(), 0);
-    const auto shown = std::min<std::size_t>(kTopK, order.size());
-    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(shown), order.end(),
-                      [&](int a, int b) { return step.probabilities(a) > step.probabilities(b); });
+    const std::vector<int> order = kv::topTokens(step.probabilities, kTopK);
+    const std::size_t shown = order.size();
     for (std::size_t i = 0; i < shown; ++i) {
         series.values << step.probabilities(order[i]);
         series.labels << frame.lesson->token(order[i]);
@@ -91,7 +88,11 @@ void ProbabilityChart::setFrame(const Frame& frame)
             chosenValue << series.values[i];
         }
     }
-    styleChart(*m_plot, frame.theme);
+    if (m_themeName != frame.theme.name || m_typeScale != frame.theme.typeScale) {
+        m_themeName = frame.theme.name;
+        m_typeScale = frame.theme.typeScale;
+        styleChart(*m_plot, frame.theme);
+    }
     m_bars->setData(keys, series.values);
     m_chosen->setData(chosenKey, chosenValue);
     const QColor main = known ? frame.theme.cachedAccent : frame.theme.grid;

@@ -41,6 +41,8 @@ private:
     QCPBars* m_bars;
     QCPBars* m_chosen;
     QCPTextElement* m_title;
+    QString m_themeName; // the theme last applied to the plot
+    double m_typeScale = 0.0;
 };
 
 } // namespace kvlab

@@ -7,16 +7,7 @@ namespace kvtest {
 
 kv::ModelConfig smallConfig(int layers, int heads, int kvHeads, int context, int vocab, int embd)
 {
-    kv::ModelConfig config;
-    config.name = "test";
-    config.nLayer = layers;
-    config.nHead = heads;
-    config.nKvHead = kvHeads;
-    config.nEmbd = embd;
-    config.nPositions = context;
-    config.vocabSize = vocab;
-    config.validate("test config");
-    return config;
+    return kv::ModelConfig::gpt2("test", layers, embd, heads, kvHeads, context, vocab);
 }
 
 kv::Transformer randomTransformer(const kv::ModelConfig& config, std::uint64_t seed, float scale)
