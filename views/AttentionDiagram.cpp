@@ -159,9 +159,18 @@ AttentionDiagram::Layout AttentionDiagram::layout(const QRectF& rect, const Fram
         return f;
     };
     const double maxLabel = 15.0 * s;
-    Fit f = fit(13.0 * s);
-    result.labelFontPx = std::clamp(f.cell * 0.55, std::min(10.0, maxLabel), maxLabel);
-    f = fit(result.labelFontPx);
+    // Presenting, labels may take more of the room from the cells: they are read from the back row.
+    const double labelShare = frame.theme.presentation ? 0.6 : 0.55;
+    // Larger labels leave smaller cells: find the largest label size that is
+    // still at most its share of the cell it leaves (bisection; fit() is monotone).
+    double small = std::min(10.0, maxLabel);
+    double large = maxLabel;
+    for (int round = 0; round < 6; ++round) {
+        const double middle = (small + large) / 2;
+        (fit(middle).cell * labelShare >= middle ? small : large) = middle;
+    }
+    result.labelFontPx = small;
+    const Fit f = fit(result.labelFontPx);
 
     const double spare = std::max(0.0, body.height() - 2 * (f.titleSpace + f.columnLabels + f.below) - f.cell * (rowsA + rowsB));
     const double topA = body.top() + spare * 0.2 + f.titleSpace + f.columnLabels;

@@ -159,7 +159,7 @@ MatrixSpec keyValueMatrix(const PaneFacts& facts, Role role)
     }
     const QString slot = subscript(facts.record.positions.back());
     if (facts.cached()) {
-        spec.title = transposed ? QStringLiteral("Kᵀ (cache + new column)") : QStringLiteral("V (cache + new row)");
+        spec.title = transposed ? QStringLiteral("Kᵀ (cached + new)") : QStringLiteral("V (cached + new)");
         if (!facts.record.prefill)
             spec.note = transposed ? QStringLiteral("↑ k%1 appended").arg(slot) : QStringLiteral("← v%1 appended").arg(slot);
         else
@@ -238,11 +238,11 @@ std::vector<MatrixSpec> attentionMatrices(const Frame& frame, kv::DecodeMode mod
     scores.title = (facts.cached() ? QStringLiteral("q·Kᵀ/√%1") : QStringLiteral("Q·Kᵀ/√%1 (masked)")).arg(headDim);
     specs.push_back(std::move(scores));
     MatrixSpec weights = resultMatrix(facts, Role::Weights, Phase::Softmax, facts.stacked(&kv::HeadRecord::weights), true);
-    weights.title = QStringLiteral("weights = softmax");
+    weights.title = QStringLiteral("softmax");
     specs.push_back(std::move(weights));
     specs.push_back(keyValueMatrix(facts, Role::Values));
     MatrixSpec output = resultMatrix(facts, Role::Output, Phase::Mix, facts.stacked(&kv::HeadRecord::output), false);
-    output.title = QStringLiteral("output = weights·V");
+    output.title = QStringLiteral("output");
     specs.push_back(std::move(output));
 
     for (MatrixSpec& spec : specs) {
