@@ -71,11 +71,17 @@ void printHeader(const kv::BenchmarkRunner& runner, const kv::MachineRates& rate
         << kv::groupDigits(runner.shape().parameters()) << " parameters, float32, random weights)\n"
         << "prompt_tokens: " << runner.promptTokens() << "\n"
         << "new_tokens: " << runner.newTokens() << "\n"
-        << "machine_gflops: " << rates.gflops << "\n"
+        << "machine_gflops: " << rates.peakGflops() << "\n"
+        << "machine_gflops_by_rows:";
+    for (const kv::MatmulRate& point : rates.matmulCurve)
+        out << " " << point.rows << "=" << point.gflops;
+    out << "\n"
         << "machine_gbps: " << rates.gbps << "\n"
-        << "# step 0 is the prompt's pass (cached: the prefill); roofline = max(compute, memory) at the rates above\n"
+        << "# machine_gflops is the fastest point of the matrix-multiply curve (rows=GFLOP/s, weights in cache)\n"
+        << "# step 0 is the prompt's pass (cached: the prefill); roofline = max(compute, memory), compute at\n"
+        << "# the curve's rate for the rows the pass multiplies (cached: 1 after the prefill; uncached: seq_len)\n"
         << "# step  seq_len  cached_ms  uncached_ms  cached_roofline_ms  uncached_roofline_ms  cached_bound  "
-           "uncached_bound  cached_macs  uncached_macs\n"
+           "uncached_bound  cached_macs  uncached_macs  uncached_gflops\n"
         << std::flush;
 }
 
@@ -90,7 +96,7 @@ void printStep(const kv::BenchmarkStep& cached, const kv::BenchmarkStep& uncache
     out << std::setw(6) << cached.step << std::setw(9) << cached.sequenceLength << std::setw(11) << cached.wallMs
         << std::setw(13) << uncached.wallMs << std::setw(20) << cached.rooflineMs() << std::setw(22)
         << uncached.rooflineMs() << std::setw(14) << bound(cached) << std::setw(16) << bound(uncached)
-        << std::setw(13) << cached.macs << std::setw(15) << uncached.macs << "\n"
+        << std::setw(13) << cached.macs << std::setw(15) << uncached.macs << std::setw(17) << uncached.gflops << "\n"
         << std::flush;
 }
 

@@ -28,14 +28,31 @@ QString milliseconds(double ms)
 }
 
 // Which ceiling binds a step, in words, from its own figures.
-QString boundBy(const kv::BenchmarkStep& step)
+QString boundBy(const kv::BenchmarkStep& step, double gbps)
 {
-    return BenchmarkPanel::tr("%1 multiply-adds take %2 at the measured rate; its %3 MB take %4 to read: %5-bound")
+    return BenchmarkPanel::tr("%1 multiply-adds take %2 at %3 GFLOP/s (%n-row products); "
+                              "its %4 MB take %5 to read at %6 GB/s: <b>%7-bound</b>",
+                              nullptr, step.tokensIn)
         .arg(QString::fromStdString(kv::groupDigits(step.macs)))
         .arg(milliseconds(step.computeMs))
+        .arg(step.gflops, 0, 'f', 1)
         .arg(step.bytesRead / 1e6, 0, 'f', 1)
         .arg(milliseconds(step.memoryMs))
+        .arg(gbps, 0, 'f', 1)
         .arg(step.memoryBound() ? BenchmarkPanel::tr("memory") : BenchmarkPanel::tr("compute"));
+}
+
+// The multiply curve at its octaves (1, 2, 4, ... rows) and its last point.
+QString rateCurve(const kv::MachineRates& rates)
+{
+    QStringList points;
+    for (std::size_t i = 0; i < rates.matmulCurve.size(); ++i) {
+        const kv::MatmulRate& point = rates.matmulCurve[i];
+        const bool octave = (point.rows & (point.rows - 1)) == 0;
+        if (octave || i + 1 == rates.matmulCurve.size())
+            points << QStringLiteral("%1 → %2").arg(point.rows).arg(point.gflops, 0, 'f', 1);
+    }
+    return points.join(QStringLiteral(", "));
 }
 
 } // namespace
@@ -84,9 +101,11 @@ BenchmarkPanel::BenchmarkPanel(QWidget* parent)
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(this, &BenchmarkPanel::runRequested, m_worker, &BenchmarkWorker::run, Qt::QueuedConnection);
-    connect(m_worker, &BenchmarkWorker::ratesMeasured, this, [this](double gflops, double gbps) {
-        m_rates->setText(tr("This machine: %1 GFLOP/s matrix multiply, %2 GB/s memory bandwidth (measured now)")
-                             .arg(gflops, 0, 'f', 1).arg(gbps, 0, 'f', 1));
+    connect(m_worker, &BenchmarkWorker::ratesMeasured, this, [this](const kv::MachineRates& rates) {
+        m_rates->setText(tr("This machine, measured now: memory streams at %1 GB/s; a matrix multiply with the "
+                            "weights in cache runs at (rows → GFLOP/s) %2. Few rows leave the multiply units idle.")
+                             .arg(rates.gbps, 0, 'f', 1)
+                             .arg(rateCurve(rates)));
     });
     connect(m_worker, &BenchmarkWorker::stepDone, this, &BenchmarkPanel::addStep);
     connect(m_worker, &BenchmarkWorker::finished, this, &BenchmarkPanel::showSummary);
@@ -218,8 +237,8 @@ void BenchmarkPanel::showSummary(const kv::BenchmarkSummary& summary)
                        .arg(milliseconds(summary.prefillMs()))
                        .arg(milliseconds(summary.decodeMsPerTokenCached()))
                        .arg(milliseconds(summary.decodeMsPerTokenUncached()))
-                       .arg(boundBy(decode))
-                       .arg(boundBy(recompute));
+                       .arg(boundBy(decode, summary.rates.gbps))
+                       .arg(boundBy(recompute, summary.rates.gbps));
     if (summary.cancelled)
         text.prepend(tr("<i>Cancelled: figures over the steps both paths finished.</i><br>"));
     m_verdict->setText(text);

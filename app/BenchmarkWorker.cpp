@@ -12,6 +12,7 @@ BenchmarkWorker::BenchmarkWorker(QObject* parent)
 {
     qRegisterMetaType<kv::BenchmarkStep>();
     qRegisterMetaType<kv::BenchmarkSummary>();
+    qRegisterMetaType<kv::MachineRates>();
 }
 
 void BenchmarkWorker::cancel()
@@ -25,7 +26,7 @@ void BenchmarkWorker::run(const QString& shape, int tokens, int promptTokens)
     try {
         const kv::BenchmarkRunner runner(kv::BenchmarkShape::get(shape.toStdString()), promptTokens, tokens);
         const kv::MachineRates rates = runner.measureRates();
-        emit ratesMeasured(rates.gflops, rates.gbps);
+        emit ratesMeasured(rates);
         emit finished(runner.run(rates, [this](const kv::BenchmarkStep& step) {
             emit stepDone(step);
             return !m_cancelled;

@@ -2,6 +2,7 @@
 
 #include "BenchmarkStep.h"
 #include "BenchmarkSummary.h"
+#include "MachineRates.h"
 
 #include <QMetaType>
 #include <QObject>
@@ -11,6 +12,7 @@
 
 Q_DECLARE_METATYPE(kv::BenchmarkStep)
 Q_DECLARE_METATYPE(kv::BenchmarkSummary)
+Q_DECLARE_METATYPE(kv::MachineRates)
 
 namespace kvlab {
 
@@ -33,7 +35,7 @@ public slots:
     void run(const QString& shape, int tokens, int promptTokens);
 
 signals:
-    void ratesMeasured(double gflops, double gbps);
+    void ratesMeasured(const kv::MachineRates& rates);
     void stepDone(const kv::BenchmarkStep& step);
     void finished(const kv::BenchmarkSummary& summary);
     void failed(const QString& message);

@@ -4,6 +4,7 @@
 #include "CostModel.h"
 #include "DecodeSession.h"
 
+#include <algorithm>
 #include <cassert>
 #include <chrono>
 #include <random>
@@ -63,9 +64,11 @@ std::vector<int> BenchmarkRunner::prompt() const
 
 BenchmarkSummary BenchmarkRunner::run(const MachineRates& rates, const StepCallback& onStep) const
 {
-    if (!(rates.gflops > 0.0 && rates.gbps > 0.0))
-        throw BenchmarkError("the machine rates must be positive, got " + std::to_string(rates.gflops)
-                             + " GFLOP/s and " + std::to_string(rates.gbps) + " GB/s");
+    if (!rates.valid())
+        throw BenchmarkError("the machine rates must be positive with the rows ascending, got "
+                             + std::to_string(rates.matmulCurve.size()) + " matrix-multiply rates (peak "
+                             + std::to_string(rates.peakGflops()) + " GFLOP/s) and " + std::to_string(rates.gbps)
+                             + " GB/s");
     const ModelConfig& config = m_shape.config;
     const Transformer model(config, ModelWeights::random(config, kWeightSeed));
     const std::vector<int> tokens = prompt();
@@ -110,8 +113,10 @@ BenchmarkStep BenchmarkRunner::timedStep(DecodeSession& session, const std::vect
 void BenchmarkRunner::price(BenchmarkStep& step, const MachineRates& rates) const
 {
     step.bytesRead = bytesRead(step.path, step.tokensIn, step.sequenceLength);
+    // Every weight product of the pass multiplies tokensIn rows.
+    step.gflops = rates.gflopsAt(step.tokensIn);
     // GFLOP/s = 10^6 FLOP per ms; GB/s = 10^6 bytes per ms.
-    step.computeMs = 2.0 * static_cast<double>(step.macs) / (rates.gflops * 1e6);
+    step.computeMs = 2.0 * static_cast<double>(step.macs) / (step.gflops * 1e6);
     step.memoryMs = static_cast<double>(step.bytesRead) / (rates.gbps * 1e6);
 }
 
@@ -129,7 +134,8 @@ std::int64_t BenchmarkRunner::bytesRead(DecodeMode path, int tokensIn, int seque
 MachineRates BenchmarkRunner::measureRates() const
 {
     const ModelConfig& config = m_shape.config;
-    return MachineRates::measure(m_promptTokens + m_newTokens / 2, config.nEmbd, config.mlpWidth());
+    const int mostRows = std::max(m_promptTokens, m_promptTokens + m_newTokens - 1);
+    return MachineRates::measure(mostRows, config.nEmbd, config.mlpWidth());
 }
 
 } // namespace kv

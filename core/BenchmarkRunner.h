@@ -30,9 +30,9 @@ public:
     int promptTokens() const { return m_promptTokens; }
     int newTokens() const { return m_newTokens; }
 
-    // The machine's rates, the multiply timed at the shape this run multiplies
-    // most: the MLP's (rows x d) . (d x 4d) at the run's middle length, where
-    // Eigen runs slower than at a large prefill.
+    // The machine's rates: the multiply curve at the MLP's (rows x d) . (d x 4d),
+    // the shape the model multiplies most, from 1 row to the most rows a
+    // pass of this run feeds (the last uncached step's P + N - 1).
     MachineRates measureRates() const;
 
     // Generates the weights, then runs step 0, 1, ... of the cached and the

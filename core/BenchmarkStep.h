@@ -21,7 +21,8 @@ struct BenchmarkStep {
     double wallMs = 0.0;
     std::int64_t macs = 0;      // multiply-adds the pass performed (equal to CostModel's)
     std::int64_t bytesRead = 0; // weights the pass streams, plus the K/V cache it reads
-    double computeMs = 0.0;     // 2 x macs at the machine's measured GFLOP/s
+    double gflops = 0.0;        // the machine's measured matrix-multiply rate for tokensIn rows
+    double computeMs = 0.0;     // 2 x macs at that rate
     double memoryMs = 0.0;      // bytesRead at the machine's measured GB/s
 
     // Roofline: the pass cannot be faster than either the arithmetic or the memory traffic.

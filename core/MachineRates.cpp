@@ -1,20 +1,27 @@
 #include "MachineRates.h"
 
-#include "Tensor.h"
+#include "TensorOps.h"
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <limits>
-#include <vector>
+
+#include <unistd.h>
 
 namespace kv {
 
 namespace {
 
 constexpr int kMatmulRepeats = 3;
-constexpr std::size_t kColdWeightBytes = 96u << 20;
+// Each timing runs the product enough times to last this long, so that a
+// 1-row product of a small shape is not a few microseconds of clock noise.
+constexpr double kMinTimedSeconds = 0.01;
 
-constexpr std::size_t kStreamBytes = 256u << 20;
+// Twice the last-level cache (this machine's 480 MB L3 would otherwise serve
+// part of a 256 MB buffer), within these bounds.
+constexpr std::size_t kMinStreamBytes = std::size_t(256) << 20;
+constexpr std::size_t kMaxStreamBytes = std::size_t(1) << 30;
 constexpr int kStreamRepeats = 3;
 
 // Seconds of the fastest of `repeats` calls of `work`.
@@ -33,40 +40,122 @@ double bestSeconds(int repeats, Work&& work)
 
 } // namespace
 
-MachineRates MachineRates::measure(int rows, int inner, int cols)
+MachineRates MachineRates::uniform(double gflops, double gbps)
 {
-    return {measureMatmulGflops(rows, inner, cols), measureBandwidthGbps()};
+    return {{MatmulRate{1, gflops}}, gbps};
+}
+
+double MachineRates::gflopsAt(int rows) const
+{
+    if (matmulCurve.empty())
+        return 0.0;
+    if (rows <= matmulCurve.front().rows)
+        return matmulCurve.front().gflops;
+    if (rows >= matmulCurve.back().rows)
+        return matmulCurve.back().gflops;
+    const auto above = std::find_if(matmulCurve.begin(), matmulCurve.end(), [rows](const MatmulRate& point) {
+        return point.rows >= rows;
+    });
+    const MatmulRate& high = *above;
+    const MatmulRate& low = *(above - 1);
+    const double t = std::log(double(rows) / low.rows) / std::log(double(high.rows) / low.rows);
+    return std::exp(std::log(low.gflops) + t * (std::log(high.gflops) - std::log(low.gflops)));
+}
+
+double MachineRates::peakGflops() const
+{
+    double peak = 0.0;
+    for (const MatmulRate& point : matmulCurve)
+        peak = std::max(peak, point.gflops);
+    return peak;
+}
+
+bool MachineRates::valid() const
+{
+    if (matmulCurve.empty() || !(gbps > 0.0))
+        return false;
+    for (std::size_t i = 0; i < matmulCurve.size(); ++i) {
+        if (!(matmulCurve[i].gflops > 0.0) || matmulCurve[i].rows < 1)
+            return false;
+        if (i > 0 && matmulCurve[i].rows <= matmulCurve[i - 1].rows)
+            return false;
+    }
+    return true;
+}
+
+MachineRates MachineRates::measure(int maxRows, int inner, int cols)
+{
+    MachineRates rates;
+    for (int rows : measuredRowCounts(maxRows))
+        rates.matmulCurve.push_back({rows, measureMatmulGflops(rows, inner, cols)});
+    rates.gbps = measureBandwidthGbps();
+    return rates;
+}
+
+std::vector<int> MachineRates::measuredRowCounts(int maxRows)
+{
+    // 1, 2, 3, 4, 6, 8, 12, 16, ...: two points an octave, then maxRows itself.
+    std::vector<int> counts;
+    for (int octave = 1; octave < maxRows; octave *= 2) {
+        counts.push_back(octave);
+        if (octave >= 2 && octave + octave / 2 < maxRows)
+            counts.push_back(octave + octave / 2);
+    }
+    counts.push_back(std::max(maxRows, 1));
+    return counts;
 }
 
 double MachineRates::measureMatmulGflops(int rows, int inner, int cols)
 {
-    // A model multiplies by many different weight matrices, each fetched from
-    // memory: cycle through enough of them to overflow the caches, or the rate
-    // would be that of one matrix sitting in cache.
-    const std::size_t matrixBytes = sizeof(float) * static_cast<std::size_t>(inner) * static_cast<std::size_t>(cols);
-    const int matrices = static_cast<int>(std::clamp<std::size_t>(kColdWeightBytes / matrixBytes, 1, 64));
-    std::vector<Matrix> weights;
-    for (int i = 0; i < matrices; ++i)
-        weights.push_back(Matrix::Random(inner, cols));
-    const Matrix a = Matrix::Random(rows, inner);
-    Matrix c(rows, cols);
+    const Matrix weights = Matrix::Random(inner, cols);
+    const Matrix input = Matrix::Random(rows, inner);
+    Matrix output = matmul(input, weights); // warms the weights into cache
+    const double flopsPerProduct = 2.0 * rows * inner * cols;
+
+    // Calibrate how many products one timing needs.
+    int products = 1;
+    while (bestSeconds(1, [&] {
+               for (int i = 0; i < products; ++i)
+                   output = matmul(input, weights);
+           }) < kMinTimedSeconds
+           && products < (1 << 20))
+        products *= 2;
+
     const double seconds = bestSeconds(kMatmulRepeats, [&] {
-        for (const Matrix& b : weights)
-            c.noalias() = a * b;
+        for (int i = 0; i < products; ++i)
+            output = matmul(input, weights);
     });
-    const double flops = 2.0 * rows * inner * cols * matrices;
-    return flops / seconds / 1e9;
+    return flopsPerProduct * products / seconds / 1e9;
+}
+
+std::size_t MachineRates::streamBytes()
+{
+    std::size_t lastLevelCache = 0;
+#ifdef _SC_LEVEL3_CACHE_SIZE
+    const long reported = sysconf(_SC_LEVEL3_CACHE_SIZE);
+    if (reported > 0)
+        lastLevelCache = static_cast<std::size_t>(reported);
+#endif
+    return std::clamp(2 * lastLevelCache, kMinStreamBytes, kMaxStreamBytes);
 }
 
 double MachineRates::measureBandwidthGbps()
 {
+    const std::size_t bytes = streamBytes();
     // Touching every page first keeps page faults out of the timed reads.
-    std::vector<float> buffer(kStreamBytes / sizeof(float), 1.0f);
-    const Eigen::Map<const Eigen::VectorXf> values(buffer.data(), static_cast<Eigen::Index>(buffer.size()));
-    // A volatile sink so the compiler cannot drop the reads.
-    volatile float sink = 0.0f;
-    const double seconds = bestSeconds(kStreamRepeats, [&] { sink = sink + values.sum(); });
-    return static_cast<double>(kStreamBytes) / seconds / 1e9;
+    std::vector<float> buffer(bytes / sizeof(float), 1.0f);
+    // Sixteen independent running sums: one sum would wait on its own
+    // additions and time the adder's latency, not the memory.
+    using Lanes = Eigen::Array<float, 16, 1>;
+    const std::size_t blocks = buffer.size() / Lanes::RowsAtCompileTime;
+    volatile float sink = 0.0f; // so the compiler cannot drop the reads
+    const double seconds = bestSeconds(kStreamRepeats, [&] {
+        Lanes sums = Lanes::Zero();
+        for (std::size_t i = 0; i < blocks; ++i)
+            sums += Eigen::Map<const Lanes>(buffer.data() + i * Lanes::RowsAtCompileTime);
+        sink = sink + sums.sum();
+    });
+    return static_cast<double>(blocks * sizeof(Lanes)) / seconds / 1e9;
 }
 
 } // namespace kv

@@ -31,10 +31,11 @@ Matrix layerNorm(const Eigen::Ref<const Matrix>& x, const RowVector& gain, const
 
 Matrix geluTanh(const Eigen::Ref<const Matrix>& x)
 {
+    // Whole-array expressions, so Eigen vectorises tanh (a per-element
+    // std::tanh took ~7% of a long uncached pass).
     const float sqrtTwoOverPi = std::sqrt(2.0f / 3.14159265358979f);
-    return x.unaryExpr([sqrtTwoOverPi](float v) {
-        return 0.5f * v * (1.0f + std::tanh(sqrtTwoOverPi * (v + 0.044715f * v * v * v)));
-    });
+    const auto v = x.array();
+    return (0.5f * v * (1.0f + (sqrtTwoOverPi * (v + 0.044715f * v.cube())).tanh())).matrix();
 }
 
 Matrix softmaxRows(const Eigen::Ref<const Matrix>& scores)

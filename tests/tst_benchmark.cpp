@@ -9,6 +9,8 @@
 
 using namespace kv;
 
+Q_DECLARE_METATYPE(kv::MachineRates)
+
 // The timed run of both decode paths, on the tiny shape. Wall times are
 // reported, never asserted; the counts, the order and the arithmetic are.
 class TestBenchmark : public QObject {
@@ -16,7 +18,7 @@ class TestBenchmark : public QObject {
 
 private:
     // Fixed rates keep the suite quick; measuring them has its own test.
-    static constexpr MachineRates kRates{10.0, 5.0};
+    inline static const MachineRates kRates = MachineRates::uniform(10.0, 5.0);
 
     static std::int64_t sumMacs(const std::vector<BenchmarkStep>& steps)
     {
@@ -180,7 +182,7 @@ private slots:
         const auto& cached = summary.cachedSteps;
         const auto& uncached = summary.uncachedSteps;
         QCOMPARE(summary.comparedSteps(), 10);
-        QCOMPARE(summary.rates.gflops, kRates.gflops);
+        QCOMPARE(summary.rates.gflopsAt(1), kRates.gflopsAt(1));
         QCOMPARE(summary.prefillMs(), cached.front().wallMs);
 
         const auto wall = [](const BenchmarkStep& step) { return step.wallMs; };
@@ -227,17 +229,79 @@ private slots:
         QCOMPARE(summary.predictedSpeedup(), 1.0); // step 0 is the same pass on both paths
     }
 
-    void nonPositiveRatesAreRefused()
+    void machineRatesAreMeasuredAtEveryRowCount()
     {
-        const BenchmarkRunner runner(BenchmarkShape::get("tiny"), 1, 2);
-        QVERIFY_THROWS_EXCEPTION(BenchmarkError, runner.run(MachineRates{0.0, 5.0}));
+        const MachineRates rates = MachineRates::measure(5, 32, 128);
+        QVERIFY(rates.valid());
+        QCOMPARE(rates.matmulCurve.size(), std::size_t(5));
+        QCOMPARE(rates.matmulCurve.back().rows, 5);
+        QVERIFY(rates.gbps > 0.0);
     }
 
-    void machineRatesArePositive()
+    void rowCountsAreTwoAnOctaveUpToTheMost_data()
     {
-        const MachineRates rates = MachineRates::measure();
-        QVERIFY(rates.gflops > 0.0);
-        QVERIFY(rates.gbps > 0.0);
+        QTest::addColumn<int>("most");
+        QTest::addColumn<QList<int>>("expected");
+        QTest::newRow("1") << 1 << QList<int>{1};
+        QTest::newRow("2") << 2 << QList<int>{1, 2};
+        QTest::newRow("7") << 7 << QList<int>{1, 2, 3, 4, 6, 7};
+        QTest::newRow("8") << 8 << QList<int>{1, 2, 3, 4, 6, 8};
+        QTest::newRow("100") << 100 << QList<int>{1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 100};
+    }
+
+    void rowCountsAreTwoAnOctaveUpToTheMost()
+    {
+        QFETCH(int, most);
+        QFETCH(QList<int>, expected);
+        const std::vector<int> counts = MachineRates::measuredRowCounts(most);
+        QCOMPARE(QList<int>(counts.begin(), counts.end()), expected);
+    }
+
+    void rateCurveInterpolatesOnLogAxes()
+    {
+        const MachineRates rates{{{1, 4.0}, {4, 16.0}, {16, 16.0}}, 5.0};
+        QVERIFY(rates.valid());
+        QCOMPARE(rates.gflopsAt(1), 4.0);
+        QVERIFY(std::abs(rates.gflopsAt(2) - 8.0) < 1e-12); // halfway on log axes
+        QCOMPARE(rates.gflopsAt(4), 16.0);
+        QCOMPARE(rates.gflopsAt(9), 16.0);
+        QCOMPARE(rates.gflopsAt(0), 4.0);    // held below the first point
+        QCOMPARE(rates.gflopsAt(1000), 16.0); // and beyond the last
+        QCOMPARE(rates.peakGflops(), 16.0);
+    }
+
+    void invalidRatesAreRefused_data()
+    {
+        QTest::addColumn<MachineRates>("rates");
+        QTest::newRow("no curve") << MachineRates{{}, 5.0};
+        QTest::newRow("no bandwidth") << MachineRates::uniform(10.0, 0.0);
+        QTest::newRow("zero rate") << MachineRates{{{1, 4.0}, {2, 0.0}}, 5.0};
+        QTest::newRow("rows not ascending") << MachineRates{{{2, 4.0}, {2, 5.0}}, 5.0};
+    }
+
+    void invalidRatesAreRefused()
+    {
+        QFETCH(MachineRates, rates);
+        QVERIFY(!rates.valid());
+        const BenchmarkRunner runner(BenchmarkShape::get("tiny"), 1, 2);
+        QVERIFY_THROWS_EXCEPTION(BenchmarkError, runner.run(rates));
+    }
+
+    // Each pass is priced at the curve's rate for the rows it multiplies:
+    // the cached decode steps at 1 row, the uncached ones at their length.
+    void eachStepIsPricedAtItsOwnRowCount()
+    {
+        const MachineRates rates{{{1, 2.0}, {8, 16.0}}, 5.0};
+        const BenchmarkSummary summary = BenchmarkRunner(BenchmarkShape::get("tiny"), 2, 4).run(rates);
+        const BenchmarkStep& cached = summary.cachedSteps[2];
+        const BenchmarkStep& uncached = summary.uncachedSteps[2];
+        QCOMPARE(cached.tokensIn, 1);
+        QCOMPARE(cached.gflops, 2.0);
+        QCOMPARE(cached.computeMs, 2.0 * double(cached.macs) / 2e6);
+        QCOMPARE(uncached.tokensIn, 4);
+        QVERIFY(std::abs(uncached.gflops - 8.0) < 1e-9); // 2 x 8^(2/3)
+        QVERIFY(std::abs(uncached.computeMs - 2.0 * double(uncached.macs) / 8e6) < 1e-9);
+        QCOMPARE(summary.cachedSteps[0].gflops, rates.gflopsAt(2)); // the 2-token prefill
     }
 };
 

@@ -12,7 +12,7 @@ class TestBenchmarkWorker : public QObject {
 
 private:
     struct Received {
-        QList<double> rates;
+        QList<kv::MachineRates> rates;
         QList<kv::BenchmarkStep> steps;
         QList<kv::BenchmarkSummary> summaries;
         QStringList failures;
@@ -26,8 +26,8 @@ private:
     void listen()
     {
         Received& received = m_received;
-        connect(m_worker, &BenchmarkWorker::ratesMeasured, this, [&received](double gflops, double gbps) {
-            received.rates << gflops << gbps;
+        connect(m_worker, &BenchmarkWorker::ratesMeasured, this, [&received](const kv::MachineRates& rates) {
+            received.rates << rates;
         });
         connect(m_worker, &BenchmarkWorker::stepDone, this, [&received](const kv::BenchmarkStep& step) {
             received.steps << step;
@@ -70,8 +70,12 @@ private slots:
         start(QStringLiteral("tiny"), 6, 2);
         QTRY_COMPARE_WITH_TIMEOUT(m_received.summaries.size(), 1, 60000);
 
-        QCOMPARE(m_received.rates.size(), 2);
-        QVERIFY(m_received.rates[0] > 0.0 && m_received.rates[1] > 0.0);
+        QCOMPARE(m_received.rates.size(), 1);
+        const kv::MachineRates& rates = m_received.rates.first();
+        QVERIFY(rates.valid());
+        // 2 prompt tokens + 6 new: the last uncached pass feeds 7 rows.
+        QCOMPARE(rates.matmulCurve.front().rows, 1);
+        QCOMPARE(rates.matmulCurve.back().rows, 7);
         QCOMPARE(m_received.steps.size(), 12);
         for (int i = 0; i < m_received.steps.size(); ++i) {
             QCOMPARE(m_received.steps[i].step, i / 2);
@@ -81,7 +85,10 @@ private slots:
         const kv::BenchmarkSummary& summary = m_received.summaries.first();
         QVERIFY(!summary.cancelled);
         QCOMPARE(summary.comparedSteps(), 6);
-        QCOMPARE(summary.rates.gflops, m_received.rates[0]);
+        QCOMPARE(summary.rates.gbps, rates.gbps);
+        QCOMPARE(summary.rates.matmulCurve.size(), rates.matmulCurve.size());
+        for (const kv::BenchmarkStep& step : summary.uncachedSteps)
+            QCOMPARE(step.gflops, rates.gflopsAt(step.tokensIn));
         QVERIFY(m_received.failures.isEmpty());
     }
 
