@@ -65,6 +65,32 @@ private slots:
         QVERIFY(distinctColours(plot->toPixmap(600, 700).toImage()) > 20);
     }
 
+    // Each path's phases stack in one column, left (without cache) and
+    // right (with it) of the step: stacked bars follow their base's offset.
+    void stackedPhasesStayInTheirPathsColumn()
+    {
+        CostChart chart;
+        chart.resize(600, 700);
+        chart.setFrame(m_frame);
+        QCustomPlot* plot = chart.plot();
+        plot->toPixmap(600, 700); // lays the plot out
+        QList<QCPBars*> uncached;
+        QList<QCPBars*> cached;
+        for (int i = 0; i < plot->plottableCount(); ++i)
+            if (auto* series = qobject_cast<QCPBars*>(plot->plottable(i)))
+                (i % 2 == 0 ? uncached : cached) << series; // built in pairs: without, with
+        QCOMPARE(uncached.size(), CostChart::kPhases);
+        for (int step = 0; step < 5; ++step) {
+            const double left = uncached.first()->dataPixelPosition(step).x();
+            const double right = cached.first()->dataPixelPosition(step).x();
+            QVERIFY2(right - left > 10, qPrintable(QStringLiteral("step %1: %2 vs %3").arg(step).arg(left).arg(right)));
+            for (int phase = 1; phase < CostChart::kPhases; ++phase) {
+                QCOMPARE(uncached[phase]->dataPixelPosition(step).x(), left);
+                QCOMPARE(cached[phase]->dataPixelPosition(step).x(), right);
+            }
+        }
+    }
+
     void costVsLengthEqualsTheRecordsOfARealRun()
     {
         ScalingChart chart;

@@ -112,6 +112,58 @@ private slots:
             QCOMPARE(QImage(QDir(out).filePath(names.first())).size(), size);
     }
 
+    // The Charts dock's charts as pages: vectors with their words as text in
+    // SVG, and the cursor on the frame's own step in PNG.
+    void chartsExportAsPages_data()
+    {
+        QTest::addColumn<QString>("view");
+        QTest::addColumn<QStringList>("words");
+        QTest::newRow("cost per step") << "cost-chart"
+                                       << QStringList{"multiply-adds this step", "projections", "LM head",
+                                                      "total without cache", "KV cache bytes"};
+        QTest::newRow("cost vs length") << "scaling-chart"
+                                        << QStringList{"sequence length (tokens)", "total, with cache (∝ length)",
+                                                       "KV cache bytes (right axis)"};
+    }
+
+    void chartsExportAsPages()
+    {
+        QFETCH(QString, view);
+        QFETCH(QStringList, words);
+        const QString svg = folder(view + QStringLiteral("-svg"));
+        QCOMPARE(run({svg, "--view", view, "--steps", "3", "--format", "svg"}).exitCode, 0);
+        QFile file(QDir(svg).filePath(QStringLiteral("step-03.svg")));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(file.readAll());
+        QVERIFY(!text.contains(QStringLiteral("<image"))); // drawn, not pasted in as a bitmap
+        QVERIFY(text.count(QStringLiteral("<polyline")) > 10);
+        for (const QString& word : words)
+            QVERIFY2(text.contains(QStringLiteral(">") + word + QStringLiteral("</text>")), qPrintable(word));
+
+        const QString png = folder(view + QStringLiteral("-png"));
+        QCOMPARE(run({png, "--view", view, "--steps", "1-3", "--size", "960x540"}).exitCode, 0);
+        const QImage step1(QDir(png).filePath(QStringLiteral("step-01.png")));
+        const QImage step3(QDir(png).filePath(QStringLiteral("step-03.png")));
+        QCOMPARE(step3.size(), QSize(960, 540));
+        int differing = 0;
+        for (int y = 0; y < step1.height(); y += 2)
+            for (int x = 0; x < step1.width(); x += 2)
+                differing += step1.pixel(x, y) != step3.pixel(x, y);
+        QVERIFY2(differing > 500, qPrintable(QString::number(differing))); // the cursor moved
+
+        // The page's resolution changes nothing drawn: A4 at 150 dpi equals
+        // the same pixels at 96 dpi.
+        const QString a4 = folder(view + QStringLiteral("-a4"));
+        const QString same = folder(view + QStringLiteral("-96dpi"));
+        QCOMPARE(run({a4, "--view", view, "--steps", "1", "--size", "a4"}).exitCode, 0);
+        QCOMPARE(run({same, "--view", view, "--steps", "1", "--size", "1754x1240"}).exitCode, 0);
+        const QImage at150(QDir(a4).filePath(QStringLiteral("step-01.png")));
+        const QImage at96(QDir(same).filePath(QStringLiteral("step-01.png")));
+        QCOMPARE(qRound(at150.dotsPerMeterX() * 0.0254), 150);
+        QCOMPARE(qRound(at96.dotsPerMeterX() * 0.0254), 96);
+        QCOMPARE(at150.convertToFormat(QImage::Format_RGB32), at96.convertToFormat(QImage::Format_RGB32));
+    }
+
     void badInputIsRefusedWithExitCodeTwo_data()
     {
         QTest::addColumn<QStringList>("arguments");
@@ -121,7 +173,7 @@ private slots:
         QTest::newRow("step past the end") << QStringList{"x", "--steps", "9"} << "step 9, but the walk-through has steps 0–4";
         QTest::newRow("steps backwards") << QStringList{"x", "--steps", "3-1"} << "steps 3–1";
         QTest::newRow("steps text") << QStringList{"x", "--steps", "first"} << "--steps takes all, N or N-M";
-        QTest::newRow("view") << QStringList{"x", "--view", "everything"} << "--view takes both|uncached|cached|strip|window";
+        QTest::newRow("view") << QStringList{"x", "--view", "everything"} << "--view takes both|uncached|cached|strip|window|cost-chart|scaling-chart";
         QTest::newRow("size") << QStringList{"x", "--size", "10x10"} << "--size takes WxH";
         QTest::newRow("theme") << QStringList{"x", "--theme", "neon"} << "--theme takes print or screen";
         QTest::newRow("fps alone") << QStringList{"x", "--fps", "30"} << "--fps is the frame rate of --animation";

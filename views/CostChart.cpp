@@ -73,10 +73,11 @@ void CostChart::build()
         }
         m_uncached[phase]->setName(QString::fromLatin1(kPhaseNames[phase]));
         m_cached[phase]->removeFromLegend();
-        if (phase == 0) {
-            group->append(m_uncached[0]);
-            group->append(m_cached[0]);
-        } else {
+        // Every layer joins the group, or the upper ones would sit at the
+        // step's centre instead of over their own path's column.
+        group->append(m_uncached[phase]);
+        group->append(m_cached[phase]);
+        if (phase > 0) {
             m_uncached[phase]->moveAbove(m_uncached[phase - 1]);
             m_cached[phase]->moveAbove(m_cached[phase - 1]);
         }

@@ -21,6 +21,8 @@ constexpr std::array kViewNames{
     ViewName{ExportView::Cached, "cached", QT_TRANSLATE_NOOP("ExportView", "With KV cache (one pane)")},
     ViewName{ExportView::Strip, "strip", QT_TRANSLATE_NOOP("ExportView", "Token strip")},
     ViewName{ExportView::Window, "window", QT_TRANSLATE_NOOP("ExportView", "Whole window layout")},
+    ViewName{ExportView::CostChart, "cost-chart", QT_TRANSLATE_NOOP("ExportView", "Chart: cost per step")},
+    ViewName{ExportView::ScalingChart, "scaling-chart", QT_TRANSLATE_NOOP("ExportView", "Chart: cost vs length")},
 };
 
 const ViewName& nameOf(ExportView view)

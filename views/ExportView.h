@@ -7,8 +7,7 @@
 
 namespace kvlab {
 
-// What an exported page shows. Adding a view (the charts, next) takes three
-// lines: a value here, its row in ExportView.cpp's table, and its case in
+// What an exported page shows. Adding a view takes three lines: a value here, its row in ExportView.cpp's table, and its case in
 // PageDiagram::paintView(); the command line (--view) and the export dialog
 // list the table, so they pick it up by themselves.
 enum class ExportView {
@@ -17,6 +16,8 @@ enum class ExportView {
     Cached,   // the "With KV cache" pane alone
     Strip,    // the token strip
     Window,   // the window's layout: strip, both panes, legend, step title, narration
+    CostChart,    // the Charts dock's "Cost per step", the frame's step highlighted
+    ScalingChart, // the Charts dock's "Cost vs length", the frame's length marked
 };
 
 const std::vector<ExportView>& exportViews(); // in the order menus list them

@@ -154,6 +154,12 @@ void PageDiagram::paintView(QPainter& painter, const QRectF& rect, const Frame& 
     case ExportView::Window:
         paintWindow(painter, rect, frame);
         return;
+    case ExportView::CostChart:
+        m_costChart.paint(painter, rect, frame);
+        return;
+    case ExportView::ScalingChart:
+        m_scalingChart.paint(painter, rect, frame);
+        return;
     }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AttentionDiagram.h"
+#include "ChartPainter.h"
 #include "Diagram.h"
 #include "ExportView.h"
 #include "LegendDiagram.h"
@@ -54,6 +55,8 @@ private:
     AttentionDiagram m_cached{kv::DecodeMode::Cached};
     TokenStripDiagram m_strip;
     LegendDiagram m_legend;
+    ChartPainter m_costChart{ChartPainter::Chart::CostPerStep};
+    ChartPainter m_scalingChart{ChartPainter::Chart::CostVsLength};
 };
 
 } // namespace kvlab

@@ -34,6 +34,11 @@ ScalingChart::ScalingChart(QWidget* parent)
     m_plot->yAxis->setLabel(tr("multiply-adds (log scale)"));
     m_plot->yAxis2->setLabel(tr("KV cache bytes"));
     m_plot->xAxis->setLabel(tr("sequence length (tokens)"));
+    // Whole tokens: ticks at multiples of 1 (1, 2, 5, 10, ... apart), never 2.5.
+    QSharedPointer<QCPAxisTickerFixed> wholeTokens(new QCPAxisTickerFixed);
+    wholeTokens->setTickStep(1.0);
+    wholeTokens->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    m_plot->xAxis->setTicker(wholeTokens);
     m_plot->legend->setVisible(true);
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     m_cursor = new QCPItemStraightLine(m_plot);
