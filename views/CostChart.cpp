@@ -83,7 +83,7 @@ void CostChart::build()
         }
     }
     top->axis(QCPAxis::atLeft)->setLabel(tr("multiply-adds this step"));
-    top->axis(QCPAxis::atBottom)->setLabel(tr("step (left bar: without cache · right bar: with cache)"));
+    top->axis(QCPAxis::atBottom)->setLabel(tr("step (left: without cache, right: with)"));
 
     m_totalUncached = m_plot->addGraph(bottom->axis(QCPAxis::atBottom), bottom->axis(QCPAxis::atLeft));
     m_totalCached = m_plot->addGraph(bottom->axis(QCPAxis::atBottom), bottom->axis(QCPAxis::atLeft));
