@@ -4,6 +4,7 @@
 #include "BenchmarkWorker.h"
 #include "ChartStyle.h"
 #include "NumberFormat.h"
+#include "RooflineChart.h"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -12,6 +13,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include <qcustomplot.h>
@@ -69,6 +71,8 @@ BenchmarkPanel::BenchmarkPanel(QWidget* parent)
     , m_verdict(new QLabel(this))
     , m_latency(new QCustomPlot(this))
     , m_cumulative(new QCustomPlot(this))
+    , m_roofline(new RooflineChart(this))
+    , m_lowerPlots(new QTabWidget(this))
 {
     for (const std::string& name : kv::BenchmarkShape::names())
         m_shape->addItem(QString::fromStdString(name));
@@ -94,7 +98,12 @@ BenchmarkPanel::BenchmarkPanel(QWidget* parent)
     layout->addLayout(buttons);
     layout->addWidget(m_rates);
     layout->addWidget(m_latency, 1);
-    layout->addWidget(m_cumulative, 1);
+    m_lowerPlots->addTab(m_cumulative, tr("Total time"));
+    m_lowerPlots->addTab(m_roofline, tr("Roofline"));
+    m_lowerPlots->setTabToolTip(0, tr("Time spent so far by each path"));
+    m_lowerPlots->setTabToolTip(1, tr("Each pass at its arithmetic intensity and attained rate, under the machine's "
+                                      "memory and compute ceilings"));
+    layout->addWidget(m_lowerPlots, 1);
     layout->addWidget(m_verdict);
     buildPlots();
 
@@ -102,6 +111,7 @@ BenchmarkPanel::BenchmarkPanel(QWidget* parent)
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(this, &BenchmarkPanel::runRequested, m_worker, &BenchmarkWorker::run, Qt::QueuedConnection);
     connect(m_worker, &BenchmarkWorker::ratesMeasured, this, [this](const kv::MachineRates& rates) {
+        m_roofline->setRates(rates);
         m_rates->setText(tr("This machine, measured now: memory streams at %1 GB/s; a matrix multiply with the "
                             "weights in cache runs at (rows → GFLOP/s) %2. Few rows leave the multiply units idle.")
                              .arg(rates.gbps, 0, 'f', 1)
@@ -156,6 +166,7 @@ void BenchmarkPanel::setTheme(const Theme& theme)
     m_cumulative->graph(1)->setPen(QPen(theme.uncachedAccent, 2.5));
     m_latency->replot();
     m_cumulative->replot();
+    m_roofline->setTheme(theme);
 }
 
 void BenchmarkPanel::setup(const QString& shape, int tokens, int promptTokens)
@@ -172,6 +183,7 @@ void BenchmarkPanel::start()
     for (QCustomPlot* plot : {m_latency, m_cumulative})
         for (int i = 0; i < plot->graphCount(); ++i)
             plot->graph(i)->data()->clear();
+    m_roofline->clear();
     m_totalCached = 0;
     m_totalUncached = 0;
     m_progress->setRange(0, 2 * m_tokens->value());
@@ -205,6 +217,7 @@ void BenchmarkPanel::addStep(const kv::BenchmarkStep& step)
     double& total = cached ? m_totalCached : m_totalUncached;
     total += step.wallMs;
     m_cumulative->graph(cached ? 0 : 1)->addData(step.step + 1, total);
+    m_roofline->addStep(step);
     m_progress->setValue(m_progress->value() + 1);
     for (QCustomPlot* plot : {m_latency, m_cumulative}) {
         plot->rescaleAxes();

@@ -12,8 +12,11 @@ class QLabel;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
+class QTabWidget;
 
 namespace kvlab {
+
+class RooflineChart;
 
 // The timed run of both decode paths on a larger shape with random weights:
 // choices, Run/Cancel, progress, per-token latency and cumulative time plotted
@@ -30,6 +33,7 @@ public:
     bool running() const { return m_running; }
     QCustomPlot* latencyPlot() const { return m_latency; }
     QCustomPlot* cumulativePlot() const { return m_cumulative; }
+    RooflineChart* roofline() const { return m_roofline; }
     QLabel* verdict() const { return m_verdict; }
 
 public slots:
@@ -57,6 +61,8 @@ private:
     QLabel* m_verdict;
     QCustomPlot* m_latency;
     QCustomPlot* m_cumulative;
+    RooflineChart* m_roofline;
+    QTabWidget* m_lowerPlots;
     Theme m_theme = Theme::light();
     bool m_running = false;
     double m_totalCached = 0;

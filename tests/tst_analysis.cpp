@@ -2,6 +2,7 @@
 #include "ClaimVerdicts.h"
 #include "CliOptions.h"
 #include "MainWindow.h"
+#include "RooflineChart.h"
 
 #include <QLabel>
 #include <QMenuBar>
@@ -52,6 +53,9 @@ private slots:
         for (int graph = 0; graph < 4; ++graph)
             QCOMPARE(latency->graph(graph)->dataCount(), 6);
         QCOMPARE(panel.cumulativePlot()->graph(0)->dataCount(), 6);
+        QCOMPARE(panel.roofline()->points(kv::DecodeMode::Cached)->dataCount(), 6);
+        QCOMPARE(panel.roofline()->points(kv::DecodeMode::Uncached)->dataCount(), 6);
+        QCOMPARE(panel.roofline()->memoryCeiling()->dataCount(), 2);
         const auto summary = done.takeFirst().at(0).value<kv::BenchmarkSummary>();
         QCOMPARE(summary.comparedSteps(), 6);
         QVERIFY(panel.verdict()->text().contains(QStringLiteral("measured")));

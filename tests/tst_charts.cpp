@@ -3,6 +3,7 @@
 #include "CostChart.h"
 #include "LessonFactory.h"
 #include "ProbabilityChart.h"
+#include "RooflineChart.h"
 #include "ScalingChart.h"
 
 #include <QtTest>
@@ -89,6 +90,50 @@ private slots:
                 QCOMPARE(cached[phase]->dataPixelPosition(step).x(), right);
             }
         }
+    }
+
+    // Ceilings from the rates, a point per pass at its intensity and rate.
+    void rooflinePlacesEachPassUnderTheCeilings()
+    {
+        RooflineChart chart;
+        chart.resize(600, 450);
+        const kv::MachineRates rates{{{1, 10.0}, {100, 40.0}}, 20.0}; // ridge at 40 / 20 = 2 FLOP/B
+        chart.setRates(rates);
+        const auto memory = chart.memoryCeiling()->data();
+        const auto compute = chart.computeCeiling()->data();
+        QCOMPARE(memory->size(), 2);
+        QCOMPARE(memory->at(0)->value / memory->at(0)->key, 20.0); // GB/s x FLOP/B = GFLOP/s
+        QCOMPARE(memory->at(1)->key, 2.0);
+        QCOMPARE(memory->at(1)->value, 40.0);
+        QCOMPARE(compute->at(0)->key, 2.0);
+        QCOMPARE(compute->at(1)->value, 40.0);
+
+        kv::BenchmarkStep decode;
+        decode.path = kv::DecodeMode::Cached;
+        decode.macs = 250'000'000;
+        decode.bytesRead = 500'000'000;
+        decode.wallMs = 50.0;
+        kv::BenchmarkStep recompute = decode;
+        recompute.path = kv::DecodeMode::Uncached;
+        recompute.macs = 8'000'000'000;
+        recompute.wallMs = 640.0;
+        chart.addStep(decode);
+        chart.addStep(recompute);
+        QCOMPARE(chart.points(kv::DecodeMode::Cached)->dataCount(), 1);
+        QCOMPARE(chart.points(kv::DecodeMode::Cached)->data()->at(0)->key, 1.0);    // 5e8 FLOP / 5e8 B
+        QCOMPARE(chart.points(kv::DecodeMode::Cached)->data()->at(0)->value, 10.0); // 5e8 FLOP in 50 ms
+        QCOMPARE(chart.points(kv::DecodeMode::Uncached)->data()->at(0)->key, 32.0);
+        QCOMPARE(chart.points(kv::DecodeMode::Uncached)->data()->at(0)->value, 25.0);
+        // Both points and the ridge are inside the axes.
+        for (double x : {1.0, 2.0, 32.0})
+            QVERIFY(chart.plot()->xAxis->range().contains(x));
+        for (double y : {10.0, 25.0, 40.0})
+            QVERIFY(chart.plot()->yAxis->range().contains(y));
+        QVERIFY(distinctColours(chart.plot()->toPixmap(600, 450).toImage()) > 10);
+
+        chart.clear();
+        QCOMPARE(chart.points(kv::DecodeMode::Uncached)->dataCount(), 0);
+        QCOMPARE(chart.memoryCeiling()->dataCount(), 2); // the machine is still the machine
     }
 
     void costVsLengthEqualsTheRecordsOfARealRun()
