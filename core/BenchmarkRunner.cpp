@@ -4,7 +4,6 @@
 #include "CostModel.h"
 #include "DecodeSession.h"
 
-#include <algorithm>
 #include <cassert>
 #include <chrono>
 #include <random>
@@ -134,8 +133,8 @@ std::int64_t BenchmarkRunner::bytesRead(DecodeMode path, int tokensIn, int seque
 MachineRates BenchmarkRunner::measureRates() const
 {
     const ModelConfig& config = m_shape.config;
-    const int mostRows = std::max(m_promptTokens, m_promptTokens + m_newTokens - 1);
-    return MachineRates::measure(mostRows, config.nEmbd, config.mlpWidth());
+    // The last uncached pass feeds the most rows (N >= 1 is validated).
+    return MachineRates::measure(m_promptTokens + m_newTokens - 1, config.nEmbd, config.mlpWidth());
 }
 
 } // namespace kv

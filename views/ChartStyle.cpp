@@ -37,6 +37,12 @@ void styleChart(QCustomPlot& plot, const Theme& theme)
     plot.legend->setBorderPen(QPen(theme.grid));
 }
 
+void useLogScale(QCPAxis& axis)
+{
+    axis.setScaleType(QCPAxis::stLogarithmic);
+    axis.setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+}
+
 QColor phaseColor(int phase)
 {
     // Okabe-Ito: distinguishable with the common colour-vision deficiencies.

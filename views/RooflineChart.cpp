@@ -16,20 +16,6 @@ namespace {
 constexpr double kMinIntensity = 0.05; // FLOP per byte
 constexpr double kMaxIntensity = 500.0;
 
-QSharedPointer<QCPAxisTickerLog> logTicker()
-{
-    QSharedPointer<QCPAxisTickerLog> ticker(new QCPAxisTickerLog);
-    ticker->setLogBase(10);
-    return ticker;
-}
-
-void useLogScale(QCPAxis* axis)
-{
-    axis->setScaleType(QCPAxis::stLogarithmic);
-    axis->setTicker(logTicker());
-    axis->setNumberFormat(QStringLiteral("g"));
-}
-
 // A label that ends (memory) or starts (compute) beside the ridge, so it
 // stays inside the axes at any width.
 QCPItemText* regionLabel(QCustomPlot* plot, const QString& text, Qt::Alignment side)
@@ -61,8 +47,10 @@ RooflineChart::RooflineChart(QWidget* parent)
     m_uncached->setName(tr("without cache (a step)"));
     for (QCPGraph* points : {m_cached, m_uncached})
         points->setLineStyle(QCPGraph::lsNone);
-    useLogScale(m_plot->xAxis);
-    useLogScale(m_plot->yAxis);
+    for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {
+        useLogScale(*axis);
+        axis->setNumberFormat(QStringLiteral("g"));
+    }
     m_plot->xAxis->setLabel(tr("arithmetic intensity (FLOP per byte read)"));
     m_plot->yAxis->setLabel(tr("GFLOP/s attained"));
     // The legend goes under the axes, two entries a row: inside, it would

@@ -27,8 +27,7 @@ ScalingChart::ScalingChart(QWidget* parent)
     m_totalWithout->setName(tr("total, without cache (∝ length²)"));
     m_totalWith->setName(tr("total, with cache (∝ length)"));
     m_memory->setName(tr("KV cache bytes (right axis)"));
-    m_plot->yAxis->setScaleType(QCPAxis::stLogarithmic);
-    m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+    useLogScale(*m_plot->yAxis);
     m_plot->yAxis->setNumberFormat(QStringLiteral("eb"));
     m_plot->yAxis->setNumberPrecision(0);
     m_plot->yAxis->setLabel(tr("multiply-adds (log scale)"));
