@@ -112,6 +112,23 @@ private slots:
         QVERIFY(m_window->narration()->text().contains(QStringLiteral("“[EOS]”")));
     }
 
+    // The narration on screen counts in words a room reads aloud: "the other
+    // row" at step 1, "the other 3 rows" at step 3, never "1 rows".
+    void narrationAgreesInNumber()
+    {
+        const QLabel* narration = m_window->narration();
+        controller().setPosition(kPhaseCount + 3); // step 1, scores
+        QVERIFY2(narration->text().contains(QStringLiteral("the other row was known at the last step")),
+                 qPrintable(narration->text()));
+        controller().setPosition(kPhaseCount + 1); // step 1, project q, k, v
+        QVERIFY2(narration->text().contains(QStringLiteral("the old row comes out")), qPrintable(narration->text()));
+        controller().setPosition(3 * kPhaseCount + 3); // step 3, scores
+        QVERIFY2(narration->text().contains(QStringLiteral("the other 3 rows were known")),
+                 qPrintable(narration->text()));
+        controller().setPosition(3 * kPhaseCount + 1);
+        QVERIFY2(narration->text().contains(QStringLiteral("the 3 old rows come out")), qPrintable(narration->text()));
+    }
+
     void spaceStartsAndStopsPlayback()
     {
         press(Qt::Key_Space);

@@ -190,9 +190,11 @@ QString Narrator::narration(const Frame& frame)
             return tr("Each prompt token is multiplied by W_Q, W_K and W_V: Q, K and V are %1×%2 for this head.")
                 .arg(n).arg(hd);
         return tr("Each token's vector is multiplied by W_Q, W_K and W_V. Without a cache that means Q, K and V "
-                  "for all %1 tokens (%1×%2 each), and the %3 old rows come out exactly as last step. "
+                  "for all %1 tokens (%1×%2 each), and %3 exactly as last step. "
                   "With the cache: one q, k and v row (1×%2) for %4.")
-            .arg(n).arg(hd).arg(n - 1).arg(token);
+            .arg(n).arg(hd)
+            .arg(n - 1 == 1 ? tr("the old row comes out") : tr("the %1 old rows come out").arg(n - 1))
+            .arg(token);
     case Phase::Append:
         return tr("With the cache, k%1 becomes a new column of Kᵀ and v%1 a new row of V: the cache now holds "
                   "%2 tokens in each of the %3 layers, %4 in all. Without a cache nothing is kept: "
@@ -201,8 +203,10 @@ QString Narrator::narration(const Frame& frame)
     case Phase::Scores:
         return tr("q (1×%1) · Kᵀ (%1×%2) → %2 scores, each divided by √%1. Without a cache it is "
                   "Q (%3×%1) · Kᵀ (%1×%2) → %3×%2 scores; the causal mask hides the future ones, and only the "
-                  "last row matters: the other %4 rows were known at earlier steps.")
-            .arg(hd).arg(keys).arg(n).arg(n - 1);
+                  "last row matters: %4.")
+            .arg(hd).arg(keys).arg(n)
+            .arg(n - 1 == 1 ? tr("the other row was known at the last step")
+                            : tr("the other %1 rows were known at earlier steps").arg(n - 1));
     case Phase::Softmax: {
         const int best = mostAttended(head);
         return tr("Softmax turns each row of scores into weights that add up to 1. In this head, %1 attends most "
