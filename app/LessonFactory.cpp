@@ -19,10 +19,11 @@ std::vector<int> LessonFactory::encode(const QString& prompt) const
     return m_bundle.tokenizer->encode(prompt.toStdString());
 }
 
-std::shared_ptr<Lesson> LessonFactory::wrap(kv::WalkThrough run, Lesson::Kind kind) const
+std::shared_ptr<Lesson> LessonFactory::wrap(kv::WalkThrough run, Lesson::Kind kind,
+                                            const kv::SamplingSettings& sampling) const
 {
-    auto lesson = std::make_shared<Lesson>();
-    lesson->run = std::move(run);
+    auto walk = std::make_shared<kv::LazyWalkThrough>(m_bundle.model, std::move(run), sampling);
+    auto lesson = std::make_shared<Lesson>(std::move(walk));
     lesson->tokenizer = m_bundle.tokenizer;
     lesson->modelName = modelName();
     lesson->kind = kind;
@@ -32,7 +33,11 @@ std::shared_ptr<Lesson> LessonFactory::wrap(kv::WalkThrough run, Lesson::Kind ki
 std::shared_ptr<const Lesson> LessonFactory::normal(const QString& prompt, const kv::GenerationSettings& settings) const
 {
     const std::vector<int> tokens = encode(prompt);
-    return wrap(kv::runWalkThrough(*m_bundle.model, tokens, settings, m_bundle.tokenizer->eosId()), Lesson::Kind::Normal);
+    // The uncached passes run when their step is shown: a long walk-through on
+    // a large model opens after the cached path alone has generated it.
+    return wrap(kv::runWalkThrough(*m_bundle.model, tokens, settings, m_bundle.tokenizer->eosId(),
+                                   kv::UncachedPasses::OnDemand),
+                Lesson::Kind::Normal, settings.sampling);
 }
 
 std::shared_ptr<const Lesson> LessonFactory::staleCache(const QString& first, const QString& second,
@@ -40,7 +45,7 @@ std::shared_ptr<const Lesson> LessonFactory::staleCache(const QString& first, co
 {
     auto lesson = wrap(kv::runStaleCacheDemo(*m_bundle.model, encode(first), encode(second), settings,
                                              m_bundle.tokenizer->eosId()),
-                       Lesson::Kind::StaleCache);
+                       Lesson::Kind::StaleCache, settings.sampling);
     const auto& correct = lesson->run.uncached.steps.front();
     const auto& wrong = lesson->run.cached.steps.front();
     lesson->banner = tr("Demonstration: the cache was not reset after “%1”. The prompt “%2” now attends to %3 stale "
@@ -55,7 +60,7 @@ std::shared_ptr<const Lesson> LessonFactory::frozenPosition(const QString& promp
                                                             const kv::GenerationSettings& settings) const
 {
     auto lesson = wrap(kv::runFrozenPositionDemo(*m_bundle.model, encode(prompt), settings, m_bundle.tokenizer->eosId()),
-                       Lesson::Kind::FrozenPosition);
+                       Lesson::Kind::FrozenPosition, settings.sampling);
     const auto correct = lesson->run.uncached.generated();
     const auto wrong = lesson->run.cached.generated();
     lesson->banner = tr("Demonstration: current_pos is never advanced, so every new token is embedded at position 0. "

@@ -31,7 +31,7 @@ public:
     std::shared_ptr<const Lesson> frozenPosition(const QString& prompt, const kv::GenerationSettings& settings) const;
 
 private:
-    std::shared_ptr<Lesson> wrap(kv::WalkThrough run, Lesson::Kind kind) const;
+    std::shared_ptr<Lesson> wrap(kv::WalkThrough run, Lesson::Kind kind, const kv::SamplingSettings& sampling) const;
     std::vector<int> encode(const QString& prompt) const;
 
     kv::ModelBundle m_bundle;

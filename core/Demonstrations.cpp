@@ -25,6 +25,7 @@ WalkThrough runStaleCacheDemo(const Transformer& model, const std::vector<int>& 
     secondRun.maxNewTokens = settings.maxNewTokens > 0 ? std::min(settings.maxNewTokens, room) : room;
     result.uncached = generateTrace(correct, second, secondRun, eosId);
     result.cached = generateTrace(buggy, second, secondRun, eosId, /*resetCache=*/false);
+    result.cachedCache = std::make_shared<const KVCache>(buggy.cache().copy());
     compareLogits(result);
     return result;
 }
@@ -38,6 +39,7 @@ WalkThrough runFrozenPositionDemo(const Transformer& model, const std::vector<in
     WalkThrough result;
     result.uncached = generateTrace(correct, prompt, settings, eosId);
     result.cached = generateTrace(buggy, prompt, settings, eosId);
+    result.cachedCache = std::make_shared<const KVCache>(buggy.cache().copy());
     compareLogits(result);
     return result;
 }

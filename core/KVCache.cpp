@@ -2,6 +2,7 @@
 
 #include "CapacityError.h"
 
+#include <algorithm>
 #include <cassert>
 
 namespace kv {
@@ -46,6 +47,15 @@ void KVCache::append(int layer, const Eigen::Ref<const Matrix>& keys, const Eige
 void KVCache::reset()
 {
     std::fill(m_lengths.begin(), m_lengths.end(), 0);
+}
+
+void KVCache::truncate(int length)
+{
+    if (length < 0 || length > m_capacity)
+        throw CapacityError("cannot truncate the KV cache to " + std::to_string(length) + " rows: it holds at most "
+                            + std::to_string(m_capacity));
+    for (int& filled : m_lengths)
+        filled = std::min(filled, length);
 }
 
 Matrix::ConstRowsBlockXpr KVCache::keys(int layer) const

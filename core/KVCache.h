@@ -28,6 +28,9 @@ public:
     void append(int layer, const Eigen::Ref<const Matrix>& keys, const Eigen::Ref<const Matrix>& values);
     // Forgets every token (keeps the allocation).
     void reset();
+    // Forgets every token from row `length` on, in every layer: the cache as
+    // it was before those rows were appended (rows never change once written).
+    void truncate(int length);
 
     int layers() const { return static_cast<int>(m_keys.size()); }
     int capacity() const { return m_capacity; }

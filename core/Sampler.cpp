@@ -73,12 +73,19 @@ double Sampler::uniform()
     return static_cast<double>(m_generator() >> 11) * (1.0 / 9007199254740992.0);
 }
 
-int Sampler::pick(const RowVector& logits)
+int Sampler::pick(const RowVector& logits, double* draw)
+{
+    const double target = m_settings.greedy() ? -1.0 : uniform();
+    if (draw)
+        *draw = target;
+    return pickWith(logits, target);
+}
+
+int Sampler::pickWith(const RowVector& logits, double draw) const
 {
     if (m_settings.greedy())
         return argmax(logits);
     const std::vector<double> probabilities = distribution(logits);
-    const double target = uniform();
     double cumulative = 0.0;
     int last = 0;
     for (std::size_t i = 0; i < probabilities.size(); ++i) {
@@ -86,7 +93,7 @@ int Sampler::pick(const RowVector& logits)
             continue;
         cumulative += probabilities[i];
         last = static_cast<int>(i);
-        if (target < cumulative)
+        if (draw < cumulative)
             return last;
     }
     return last; // rounding left the sum a hair under 1

@@ -14,7 +14,11 @@ class Sampler {
 public:
     explicit Sampler(SamplingSettings settings);
 
-    int pick(const RowVector& logits);
+    // Draws the next token; `draw`, when given, receives the uniform number
+    // used (-1 for greedy), so the same pick can be made again with pickWith().
+    int pick(const RowVector& logits, double* draw = nullptr);
+    // The token pick() returns for `logits` when its generator yields `draw`.
+    int pickWith(const RowVector& logits, double draw) const;
     // The distribution pick() draws from after temperature, top-k and top-p
     // (all zeros but one for greedy).
     std::vector<double> distribution(const RowVector& logits) const;

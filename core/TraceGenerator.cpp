@@ -1,11 +1,13 @@
 #include "TraceGenerator.h"
 
 #include "CapacityError.h"
+#include "CostModel.h"
 #include "Sampler.h"
 #include "TensorOps.h"
 #include "TraceRecorder.h"
 
 #include <chrono>
+#include <numeric>
 
 namespace kv {
 
@@ -40,7 +42,7 @@ int effectiveMaxNewTokens(const ModelConfig& config, std::size_t promptLength, c
 }
 
 Trace generateTrace(DecodeSession& session, const std::vector<int>& prompt, const GenerationSettings& settings,
-                    int eosId, bool resetCache)
+                    int eosId, bool resetCache, bool keepHeads)
 {
     const ModelConfig& config = session.model().config();
     const int maxNew = effectiveMaxNewTokens(config, prompt.size(), settings);
@@ -61,14 +63,42 @@ Trace generateTrace(DecodeSession& session, const std::vector<int>& prompt, cons
     using Clock = std::chrono::steady_clock;
     for (int index = 0; index < maxNew; ++index) {
         const auto begin = Clock::now();
-        const ForwardResult result = index == 0 ? session.start(prompt, &recorder, resetCache)
-                                                : session.next(trace.steps.back().chosenToken, &recorder);
+        ForwardObserver* observer = keepHeads ? &recorder : nullptr;
+        const ForwardResult result = index == 0 ? session.start(prompt, observer, resetCache)
+                                                : session.next(trace.steps.back().chosenToken, observer);
         const double wallMs = std::chrono::duration<double, std::milli>(Clock::now() - begin).count();
         StepRecord step = recordStep(session, result, recorder, index, wallMs);
-        step.chosenToken = sampler.pick(result.logits);
+        step.chosenToken = sampler.pick(result.logits, &step.draw);
         trace.steps.push_back(std::move(step));
         if (settings.stopAtEos && trace.steps.back().chosenToken == eosId)
             break;
+    }
+    return trace;
+}
+
+Trace pendingUncachedTrace(const Trace& reference)
+{
+    Trace trace;
+    trace.mode = DecodeMode::Uncached;
+    trace.config = reference.config;
+    trace.prompt = reference.prompt;
+    const CostModel costs(reference.config);
+    std::vector<int> sequence = reference.prompt;
+    for (const StepRecord& known : reference.steps) {
+        if (known.index > 0)
+            sequence.push_back(reference.steps[static_cast<std::size_t>(known.index - 1)].chosenToken);
+        StepRecord step;
+        step.mode = DecodeMode::Uncached;
+        step.index = known.index;
+        step.prefill = known.prefill;
+        step.pending = true;
+        step.inputTokens = sequence;
+        step.positions.resize(sequence.size());
+        std::iota(step.positions.begin(), step.positions.end(), 0);
+        step.firstNewInput = step.prefill ? 0 : static_cast<int>(sequence.size()) - 1;
+        step.keyTokens = sequence;
+        step.cost.macs = costs.uncachedStep(static_cast<std::int64_t>(sequence.size()));
+        trace.steps.push_back(std::move(step));
     }
     return trace;
 }

@@ -1,4 +1,5 @@
 #include "CostModel.h"
+#include "LazyWalkThrough.h"
 #include "DecodeSession.h"
 #include "TestModels.h"
 #include "TraceRecorder.h"
@@ -155,17 +156,20 @@ private slots:
         GenerationSettings settings;
         settings.stopAtEos = false;
         settings.maxNewTokens = 5;
-        const WalkThrough run = runWalkThrough(m_model, m_prompt, settings, 0);
-        for (std::size_t s = 0; s < run.stepCount(); ++s) {
-            const StepRecord& u = run.uncached.steps[s];
-            const StepRecord& c = run.cached.steps[s];
-            QCOMPARE(u.keyTokens, c.keyTokens);
-            QCOMPARE(u.heads.size(), c.heads.size());
-            for (std::size_t i = 0; i < c.heads.size(); ++i) {
-                QVERIFY(kvtest::maxAbsDiff(u.heads[i].keys, c.heads[i].keys) < 1e-5f);
-                const auto rows = c.heads[i].queries.rows();
-                QVERIFY(kvtest::maxAbsDiff(u.heads[i].queries.bottomRows(rows), c.heads[i].queries) < 1e-5f);
-                QVERIFY(kvtest::maxAbsDiff(u.heads[i].output.bottomRows(rows), c.heads[i].output) < 1e-5f);
+        LazyWalkThrough walk(std::make_shared<const Transformer>(m_model), runWalkThrough(m_model, m_prompt, settings, 0),
+                             settings.sampling);
+        QCOMPARE(walk.stepCount(), 5);
+        for (int s = 0; s < walk.stepCount(); ++s) {
+            QCOMPARE(walk.run().uncached.steps[std::size_t(s)].keyTokens, walk.run().cached.steps[std::size_t(s)].keyTokens);
+            const auto u = walk.heads(DecodeMode::Uncached, s);
+            const auto c = walk.heads(DecodeMode::Cached, s);
+            QCOMPARE(u->heads.size(), std::size_t(m_config.nLayer * m_config.nHead));
+            QCOMPARE(u->heads.size(), c->heads.size());
+            for (std::size_t i = 0; i < c->heads.size(); ++i) {
+                QVERIFY(kvtest::maxAbsDiff(u->heads[i].keys, c->heads[i].keys) < 1e-5f);
+                const auto rows = c->heads[i].queries.rows();
+                QVERIFY(kvtest::maxAbsDiff(u->heads[i].queries.bottomRows(rows), c->heads[i].queries) < 1e-5f);
+                QVERIFY(kvtest::maxAbsDiff(u->heads[i].output.bottomRows(rows), c->heads[i].output) < 1e-5f);
             }
         }
     }

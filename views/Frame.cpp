@@ -4,13 +4,20 @@ namespace kvlab {
 
 const kv::StepRecord& Frame::record(kv::DecodeMode mode) const
 {
-    const kv::Trace& trace = mode == kv::DecodeMode::Cached ? lesson->run.cached : lesson->run.uncached;
-    return trace.steps.at(static_cast<std::size_t>(step));
+    return lesson->record(mode, step);
+}
+
+const kv::PassHeads& Frame::passHeads(kv::DecodeMode mode) const
+{
+    HeldPass& held = m_held[mode == kv::DecodeMode::Cached ? 1 : 0];
+    if (held.walk != lesson->walk || held.step != step)
+        held = {lesson->walk, step, lesson->walk->heads(mode, step)};
+    return *held.heads;
 }
 
 const kv::HeadRecord& Frame::headRecord(kv::DecodeMode mode, int queryHead) const
 {
-    return record(mode).head(layer, queryHead, lesson->config().nHead);
+    return passHeads(mode).head(layer, queryHead, lesson->config().nHead);
 }
 
 double Frame::progressOf(Phase when) const

@@ -24,10 +24,21 @@ struct Frame {
     const kv::StepRecord& record(kv::DecodeMode mode) const;
     const kv::HeadRecord& headRecord(kv::DecodeMode mode) const { return headRecord(mode, head); }
     const kv::HeadRecord& headRecord(kv::DecodeMode mode, int queryHead) const;
+    // Every head of this step's pass in `mode`, recomputed on demand; held by
+    // the frame so references from headRecord() stay valid while it lives.
+    const kv::PassHeads& passHeads(kv::DecodeMode mode) const;
     // Has the walk-through reached `phase` of this step yet?
     bool reached(Phase when) const { return phaseIndex(phase) >= phaseIndex(when); }
     // 0..1: how far `when`'s animation has run (1 once past it).
     double progressOf(Phase when) const;
+
+private:
+    struct HeldPass {
+        std::shared_ptr<kv::LazyWalkThrough> walk; // held, so its address is not reused
+        int step = -1;
+        std::shared_ptr<const kv::PassHeads> heads;
+    };
+    mutable HeldPass m_held[2]; // by mode: the pass last asked for
 };
 
 } // namespace kvlab
