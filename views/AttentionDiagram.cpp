@@ -4,6 +4,7 @@
 
 #include "AttentionMatrices.h"
 #include "Narrator.h"
+#include "SequenceWindow.h"
 
 #include <QFontMetricsF>
 
@@ -14,16 +15,6 @@ namespace kvlab {
 namespace {
 
 using Role = MatrixSpec::Role;
-
-double widestLabel(const std::vector<MatrixSpec>& matrices, double fontPx)
-{
-    const QFontMetricsF metrics(pixelFont(fontPx));
-    double widest = 0;
-    for (const MatrixSpec& spec : matrices)
-        for (const QString& label : spec.rowLabels)
-            widest = std::max(widest, metrics.horizontalAdvance(label));
-    return widest + fontPx * 0.8;
-}
 
 // The largest pixel size, up to `maximum`, at which `text` fits in `width`.
 double fittingPixelSize(const QString& text, double width, double maximum, bool bold)
@@ -52,79 +43,218 @@ namespace {
 // One matrix in a row of the diagram: row labels (optional) left of its grid,
 // the grid widened to its title where the title is wider, operators between.
 struct RowItem {
-    int matrix;
+    Role role;
     bool labels;
 };
 
-struct RowMetrics {
-    double labelWidth;
-    double op;
-    double titlePx;
+const std::vector<RowItem> kRowA{{Role::Queries, true}, {Role::KeysT, false}, {Role::Scores, true}}; // Q · Kᵀ = scores
+const std::vector<RowItem> kRowB{{Role::Weights, true}, {Role::Values, true}, {Role::Output, false}}; // weights · V = output
+
+// Label sizes, as share of the pane's type scale.
+constexpr double kMinLabelPx = 10.0;
+constexpr double kMaxLabelPx = 15.0;
+// Below this token-cell size a pane draws a heatmap; below the next, it elides.
+constexpr double kMinCellsPx = 13.0;
+constexpr double kMinHeatmapPx = 4.0;
+constexpr double kMaxCellPx = 72.0;
+// In a heatmap the head_dim axis is drawn this much narrower than the token axis.
+constexpr double kHeatmapDimShare = 0.3;
+// Column labels are turned by 50° and cut to the height of their band.
+constexpr double kColumnLabelShare = 1.3;
+
+std::size_t indexOf(Role role)
+{
+    return static_cast<std::size_t>(role);
+}
+
+// The sizes one candidate layout uses.
+struct Sizes {
+    Detail detail = Detail::Cells;
+    double token = 20; // cell edge along the token axis
+    double dim = 20;   // cell edge along head_dim
+    double label = 13;
+    double labelWidth = 0; // widest row label plus its gap
+    double op = 0;         // room for an operator between two matrices
+    double titleSpace = 0, columnLabels = 0, below = 0;
+
+    double cellW(const MatrixSpec& spec) const { return spec.colsAreTokens() ? token : dim; }
+    double cellH(const MatrixSpec& spec) const { return spec.rowsAreTokens() ? token : dim; }
 };
 
-double titleWidth(const MatrixSpec& spec, const RowMetrics& metrics)
+double textWidth(const QString& text, double px, bool bold)
 {
-    return QFontMetricsF(pixelFont(metrics.titlePx, true)).horizontalAdvance(spec.title) + metrics.titlePx;
+    return QFontMetricsF(pixelFont(px, bold)).horizontalAdvance(text);
 }
 
-double slotWidth(const MatrixSpec& spec, const RowItem& item, double cell, const RowMetrics& metrics)
+// How wide one matrix's slot is: its grid, or its title, caption or note where wider.
+double slotWidth(const MatrixSpec& spec, const Sizes& sizes)
 {
-    return (item.labels ? metrics.labelWidth : 0.0) + std::max(spec.cols() * cell, titleWidth(spec, metrics));
+    const double grid = spec.cols() * sizes.cellW(spec);
+    const double title = textWidth(spec.title, sizes.label * 1.15, true) + sizes.label;
+    const double note = spec.note.isEmpty() ? 0.0 : textWidth(spec.note, sizes.label, true) + sizes.label;
+    const double caption = textWidth(spec.caption, sizes.label, false) + sizes.label;
+    return std::max({grid, title, note, caption});
 }
 
-double rowWidth(const std::vector<MatrixSpec>& matrices, const std::vector<RowItem>& row, double cell,
-                const RowMetrics& metrics)
+double rowWidth(const std::vector<MatrixSpec>& matrices, const std::vector<RowItem>& row, const Sizes& sizes)
 {
-    double width = metrics.op * static_cast<double>(row.size() - 1);
+    double width = sizes.op * static_cast<double>(row.size() - 1);
     for (const RowItem& item : row)
-        width += slotWidth(matrices[static_cast<std::size_t>(item.matrix)], item, cell, metrics);
+        width += (item.labels ? sizes.labelWidth : 0.0) + slotWidth(matrices[indexOf(item.role)], sizes);
     return width;
 }
 
-// The largest cell (up to `cell`) at which the row fits in `width`.
-double fitRow(const std::vector<MatrixSpec>& matrices, const std::vector<RowItem>& row, double cell, double width,
-              const RowMetrics& metrics)
+double rowHeight(const std::vector<MatrixSpec>& matrices, const std::vector<RowItem>& row, const Sizes& sizes)
 {
-    for (int i = 0; i < 8 && cell > 4.0; ++i) {
-        const double needed = rowWidth(matrices, row, cell, metrics);
-        if (needed <= width)
-            break;
-        cell *= width / needed * 0.995;
+    double grid = 0;
+    for (const RowItem& item : row) {
+        const MatrixSpec& spec = matrices[indexOf(item.role)];
+        grid = std::max(grid, spec.rows() * sizes.cellH(spec));
     }
-    return std::max(cell, 4.0);
+    return sizes.titleSpace + sizes.columnLabels + grid + sizes.below;
 }
 
-// Places a row centred in `body` at grid top `top`; returns the operator centres.
-std::vector<QPointF> placeRow(AttentionDiagram::Layout& layout, const std::vector<RowItem>& row, const QRectF& body,
-                              double top, double titleTop, const RowMetrics& metrics)
+double widestLabel(const std::vector<MatrixSpec>& matrices, double fontPx)
 {
-    const double cell = layout.places[0].cell;
-    double x = body.left() + (body.width() - rowWidth(layout.matrices, row, cell, metrics)) / 2;
+    const QFontMetricsF metrics(pixelFont(fontPx));
+    double widest = 0;
+    for (const MatrixSpec& spec : matrices)
+        for (const QString& label : spec.rowLabels)
+            widest = std::max(widest, metrics.horizontalAdvance(label));
+    return widest + fontPx * 0.8;
+}
+
+Sizes sizesFor(const std::vector<MatrixSpec>& matrices, Detail detail, double token, double scale, bool presenting)
+{
+    Sizes sizes;
+    sizes.detail = detail;
+    sizes.token = token;
+    sizes.dim = detail == Detail::Cells ? token : std::max(1.0, token * kHeatmapDimShare);
+    // Labels follow the cells within bounds; presenting, they may take more of a cell.
+    const double share = presenting ? 0.6 : 0.55;
+    sizes.label = std::clamp(token * share, kMinLabelPx * std::min(scale, 1.4), kMaxLabelPx * scale);
+    sizes.labelWidth = widestLabel(matrices, sizes.label);
+    sizes.op = 2.2 * sizes.label;
+    sizes.titleSpace = sizes.label * 2.0;
+    sizes.columnLabels = sizes.label * 4.2;
+    sizes.below = sizes.label * 2.9;
+    return sizes;
+}
+
+bool fits(const std::vector<MatrixSpec>& matrices, const Sizes& sizes, const QSizeF& body)
+{
+    return rowWidth(matrices, kRowA, sizes) <= body.width() && rowWidth(matrices, kRowB, sizes) <= body.width()
+        && rowHeight(matrices, kRowA, sizes) + rowHeight(matrices, kRowB, sizes) <= body.height();
+}
+
+// The largest token cell in [low, high] at which everything fits (bisection:
+// every size grows with the cell); `low` when even that does not fit.
+double largestFittingCell(const std::vector<MatrixSpec>& matrices, Detail detail, double low, double high,
+                          double scale, bool presenting, const QSizeF& body)
+{
+    if (fits(matrices, sizesFor(matrices, detail, high, scale, presenting), body))
+        return high;
+    for (int round = 0; round < 14; ++round) {
+        const double middle = (low + high) / 2;
+        (fits(matrices, sizesFor(matrices, detail, middle, scale, presenting), body) ? low : high) = middle;
+    }
+    return low;
+}
+
+// Places a row centred in `body` with grids starting at `top`; returns the operator centres.
+std::vector<QPointF> placeRow(AttentionDiagram::Layout& layout, const std::vector<RowItem>& row, const Sizes& sizes,
+                              const QRectF& body, double top)
+{
+    double x = body.left() + (body.width() - rowWidth(layout.matrices, row, sizes)) / 2;
+    const double titleTop = top - sizes.columnLabels - sizes.titleSpace;
     std::vector<QPointF> operators;
     for (std::size_t i = 0; i < row.size(); ++i) {
-        const MatrixSpec& spec = layout.matrices[static_cast<std::size_t>(row[i].matrix)];
-        const double grid = spec.cols() * cell;
-        const double widened = std::max(grid, titleWidth(spec, metrics));
+        const MatrixSpec& spec = layout.matrices[indexOf(row[i].role)];
+        const double grid = spec.cols() * sizes.cellW(spec);
+        const double widened = slotWidth(spec, sizes);
         if (i > 0) {
-            const double previousRows = layout.matrices[static_cast<std::size_t>(row[i - 1].matrix)].rows();
-            operators.emplace_back(x - metrics.op / 2, top + std::min(previousRows, 4.0) * cell / 2);
+            const MatrixSpec& previous = layout.matrices[indexOf(row[i - 1].role)];
+            const double rows = std::min(previous.rows() * sizes.cellH(previous), 4.0 * sizes.token);
+            operators.emplace_back(x - sizes.op / 2, top + rows / 2);
         }
-        x += row[i].labels ? metrics.labelWidth : 0.0;
-        layout.places[static_cast<std::size_t>(row[i].matrix)] = {QPointF(x + (widened - grid) / 2, top), cell, titleTop};
-        x += widened + metrics.op;
+        x += row[i].labels ? sizes.labelWidth : 0.0;
+        layout.places[indexOf(row[i].role)] = {QPointF(x + (widened - grid) / 2, top), sizes.cellW(spec), sizes.cellH(spec),
+                                               titleTop, sizes.detail};
+        x += widened + sizes.op;
     }
     return operators;
 }
 
+// The query rows per stacked head and the heads stacked, as the specs hold them.
+struct QueryShape {
+    int perBlock;
+    int blocks;
+    int appendedFrom;
+};
+
+std::vector<MatrixSpec> windowed(const std::vector<MatrixSpec>& full, const SequenceWindow& window, const QueryShape& q)
+{
+    std::vector<MatrixSpec> shown;
+    for (const MatrixSpec& spec : full)
+        shown.push_back(window.apply(spec, q.perBlock, q.blocks, q.appendedFrom));
+    return shown;
+}
+
 } // namespace
+
+const MatrixSpec& AttentionDiagram::Layout::matrix(MatrixSpec::Role role) const
+{
+    return matrices.at(indexOf(role));
+}
+
+const MatrixPlacement& AttentionDiagram::Layout::place(MatrixSpec::Role role) const
+{
+    return places.at(indexOf(role));
+}
+
+std::vector<std::pair<QString, QRectF>> AttentionDiagram::Layout::boxes() const
+{
+    std::vector<std::pair<QString, QRectF>> all{{QStringLiteral("pane title"), title}, {QStringLiteral("stats lines"), footer}};
+    const double lf = labelFontPx;
+    for (std::size_t i = 0; i < matrices.size(); ++i) {
+        const MatrixSpec& spec = matrices[i];
+        const MatrixPlacement& at = places[i];
+        const QRectF grid = at.gridRect(spec);
+        const QString name = spec.title;
+        all.emplace_back(name + QStringLiteral(" grid"), grid);
+        const double titleW = textWidth(spec.title, lf * 1.15, true);
+        all.emplace_back(name + QStringLiteral(" title"),
+                         QRectF(grid.center().x() - titleW / 2, at.titleTop, titleW, lf * 1.8));
+        const double captionW = textWidth(spec.caption, lf, false);
+        all.emplace_back(name + QStringLiteral(" caption"),
+                         QRectF(grid.center().x() - captionW / 2, grid.bottom() + 2, captionW, lf * 1.3));
+        if (!spec.note.isEmpty()) {
+            const double noteW = textWidth(spec.note, lf, true);
+            all.emplace_back(name + QStringLiteral(" note"),
+                             QRectF(grid.center().x() - noteW / 2, grid.bottom() + lf * 1.4, noteW, lf * 1.3));
+        }
+        if (!spec.rowLabels.isEmpty()) {
+            const double w = widestLabel({spec}, lf) - lf * 0.4;
+            all.emplace_back(name + QStringLiteral(" row labels"),
+                             QRectF(grid.left() - lf * 0.4 - w, grid.top(), w, grid.height()));
+        }
+        if (!spec.colLabels.isEmpty()) {
+            // Labels turned by 50° from the column centres, cut to the band's height.
+            const double reach = std::min(widestLabel({spec}, lf), kColumnLabelShare * lf * 4.2) * 0.643;
+            all.emplace_back(name + QStringLiteral(" column labels"),
+                             QRectF(grid.left(), grid.top() - lf * 4.2, grid.width() + reach, lf * 4.2 - 1));
+        }
+    }
+    return all;
+}
 
 AttentionDiagram::Layout AttentionDiagram::layout(const QRectF& rect, const Frame& frame) const
 {
     Layout result;
-    result.matrices = attentionMatrices(frame, m_mode);
+    std::vector<MatrixSpec> full = attentionMatrices(frame, m_mode);
     // The output's rows are the weights' rows: one set of labels is enough.
-    result.matrices[5].rowLabels.clear();
-    const double s = std::clamp(rect.width() / 900.0, 0.75, 2.2) * frame.theme.typeScale;
+    full[indexOf(Role::Output)].rowLabels.clear();
+    const double s = std::clamp(std::min(rect.width() / 900.0, rect.height() / 640.0), 0.75, 2.2) * frame.theme.typeScale;
     result.scale = s;
     const double pad = 12.0 * s;
     result.title = QRectF(rect.left() + pad, rect.top() + pad * 0.6, rect.width() - 2 * pad, 30.0 * s);
@@ -132,52 +262,57 @@ AttentionDiagram::Layout AttentionDiagram::layout(const QRectF& rect, const Fram
     result.footer = QRectF(rect.left() + pad, rect.bottom() - footerHeight - pad * 0.5, rect.width() - 2 * pad, footerHeight);
     const QRectF body(rect.left() + pad, result.title.bottom() + pad * 0.5, rect.width() - 2 * pad,
                       result.footer.top() - result.title.bottom() - pad);
+    const bool presenting = frame.theme.presentation;
 
-    const auto& m = result.matrices;
-    const std::vector<RowItem> rowA{{0, true}, {1, false}, {2, true}};  // Q · Kᵀ = scores
-    const std::vector<RowItem> rowB{{3, true}, {4, true}, {5, false}};  // weights · V = output
-    const int rowsA = std::max(m[0].rows(), m[1].rows());
-    const int rowsB = std::max(m[3].rows(), m[4].rows());
+    const kv::HeadRecord& head = frame.headRecord(m_mode);
+    const QueryShape queries{static_cast<int>(head.queries.rows()), static_cast<int>(sharingHeads(frame).size()),
+                             head.appendedFrom};
+    const int length = static_cast<int>(head.keys.rows());
 
-    // Labels take room from the cells, so size them from a first guess of the
-    // cell and settle the cell size for that label size.
-    struct Fit {
-        double cell;
-        RowMetrics metrics;
-        double titleSpace, columnLabels, below;
-    };
-    auto fit = [&](double lf) {
-        Fit f{};
-        f.metrics = {widestLabel(m, lf), 2.2 * lf, lf * 1.15};
-        f.titleSpace = lf * 2.0;
-        f.columnLabels = lf * 4.2;
-        f.below = lf * 2.9;
-        const double fixedHeight = 2 * (f.titleSpace + f.columnLabels + f.below);
-        double cell = std::min((body.height() - fixedHeight) / (rowsA + rowsB), 60.0 * s);
-        cell = fitRow(m, rowA, cell, body.width(), f.metrics);
-        f.cell = fitRow(m, rowB, cell, body.width(), f.metrics);
-        return f;
-    };
-    const double maxLabel = 15.0 * s;
-    // Presenting, labels may take more of the room from the cells: they are read from the back row.
-    const double labelShare = frame.theme.presentation ? 0.6 : 0.55;
-    // Larger labels leave smaller cells: find the largest label size that is
-    // still at most its share of the cell it leaves (bisection; fit() is monotone).
-    double small = std::min(10.0, maxLabel);
-    double large = maxLabel;
-    for (int round = 0; round < 6; ++round) {
-        const double middle = (small + large) / 2;
-        (fit(middle).cell * labelShare >= middle ? small : large) = middle;
+    // 1. Numbered cells, if they stay legible; 2. a heatmap with head_dim
+    //    narrowed; 3. a heatmap of a window around the current token.
+    Detail detail = Detail::Cells;
+    SequenceWindow window = SequenceWindow::all(length);
+    std::vector<MatrixSpec> shown = full;
+    double cell = largestFittingCell(shown, Detail::Cells, kMinCellsPx, kMaxCellPx, s, presenting, body.size());
+    if (!fits(shown, sizesFor(shown, Detail::Cells, cell, s, presenting), body.size())) {
+        detail = Detail::Heatmap;
+        cell = largestFittingCell(shown, detail, kMinHeatmapPx, kMinCellsPx, s, presenting, body.size());
+        if (!fits(shown, sizesFor(shown, detail, cell, s, presenting), body.size())) {
+            // The most tokens that still fit at the smallest heatmap cell.
+            auto fitsShowing = [&](int tokens) {
+                const auto candidate = windowed(full, SequenceWindow::around(length, tokens), queries);
+                return fits(candidate, sizesFor(candidate, detail, kMinHeatmapPx, s, presenting), body.size());
+            };
+            int low = std::min(length, 4);
+            int high = length - 1;
+            while (low < high) {
+                const int middle = (low + high + 1) / 2;
+                if (fitsShowing(middle))
+                    low = middle;
+                else
+                    high = middle - 1;
+            }
+            window = SequenceWindow::around(length, low);
+            shown = windowed(full, window, queries);
+            cell = largestFittingCell(shown, detail, kMinHeatmapPx, kMinCellsPx, s, presenting, body.size());
+        }
     }
-    result.labelFontPx = small;
-    const Fit f = fit(result.labelFontPx);
+    result.matrices = std::move(shown);
+    result.detail = detail;
+    result.hiddenTokens = window.hidden();
+    const Sizes sizes = sizesFor(result.matrices, detail, cell, s, presenting);
+    result.labelFontPx = sizes.label;
+    result.operatorPx = std::min(26.0 * s, sizes.label * 1.8);
 
-    const double spare = std::max(0.0, body.height() - 2 * (f.titleSpace + f.columnLabels + f.below) - f.cell * (rowsA + rowsB));
-    const double topA = body.top() + spare * 0.2 + f.titleSpace + f.columnLabels;
-    const double topB = topA + rowsA * f.cell + f.below + spare * 0.3 + f.titleSpace + f.columnLabels;
-    result.places.assign(6, MatrixPlacement{QPointF(), f.cell, 0.0});
-    result.operators = placeRow(result, rowA, body, topA, topA - f.columnLabels - f.titleSpace, f.metrics);
-    const auto second = placeRow(result, rowB, body, topB, topB - f.columnLabels - f.titleSpace, f.metrics);
+    const double heightA = rowHeight(result.matrices, kRowA, sizes);
+    const double heightB = rowHeight(result.matrices, kRowB, sizes);
+    const double spare = std::max(0.0, body.height() - heightA - heightB);
+    const double topA = body.top() + spare * 0.2 + sizes.titleSpace + sizes.columnLabels;
+    const double topB = body.top() + spare * 0.5 + heightA + sizes.titleSpace + sizes.columnLabels;
+    result.places.assign(result.matrices.size(), MatrixPlacement{});
+    result.operators = placeRow(result, kRowA, sizes, body, topA);
+    const auto second = placeRow(result, kRowB, sizes, body, topB);
     result.operators.insert(result.operators.end(), second.begin(), second.end());
     return result;
 }
@@ -222,10 +357,10 @@ void AttentionDiagram::paintHeader(QPainter& painter, const Layout& layout, cons
 
 void AttentionDiagram::paintOperators(QPainter& painter, const Layout& layout, const Frame& frame) const
 {
-    painter.setFont(pixelFont(std::min(26.0 * layout.scale, layout.labelFontPx * 1.8), true));
+    painter.setFont(pixelFont(layout.operatorPx, true));
     painter.setPen(frame.theme.text);
     static const QString symbols[] = {QStringLiteral("·"), QStringLiteral("="), QStringLiteral("·"), QStringLiteral("=")};
-    const double size = 40 * layout.scale;
+    const double size = layout.operatorPx * 1.6;
     for (std::size_t i = 0; i < layout.operators.size() && i < 4; ++i)
         painter.drawText(QRectF(layout.operators[i] - QPointF(size / 2, size / 2), QSizeF(size, size)), Qt::AlignCenter,
                          symbols[i]);
@@ -264,17 +399,22 @@ QString AttentionDiagram::tooltipAt(const QRectF& rect, const Frame& frame, QPoi
     return {};
 }
 
-QString AttentionDiagram::describeCell(const Frame& frame, const MatrixSpec& spec, int row, int col) const
+QString AttentionDiagram::describeCell(const Frame& frame, const MatrixSpec& spec, int shownRow, int shownCol) const
 {
+    if (spec.inBand(shownRow, shownCol))
+        return tr("%1 tokens are not drawn here, to keep the others legible; the first tokens and the newest stay in view. Show one pane alone to see more of them.")
+            .arg(std::max(spec.elidedRows, spec.elidedCols));
     const kv::HeadRecord& head = frame.headRecord(m_mode);
-    const CellState state = spec.state(row, col);
+    const CellState state = spec.state(shownRow, shownCol);
+    const double value = spec.values(shownRow, shownCol);
+    const int row = spec.sourceRow(shownRow); // in the full matrix
+    const int col = spec.sourceCol(shownCol);
     if (state == CellState::Pending)
         return tr("Not computed yet: this appears in a later phase of the step.");
     const int headDim = static_cast<int>(head.queries.cols());
     const bool querySide = spec.role != Role::KeysT && spec.role != Role::Values;
     const QueryRowRef ref = querySide ? queryRowAt(frame, m_mode, row) : QueryRowRef{frame.head, row};
     const int query = head.appendedFrom + ref.row; // key-row index of a query row
-    const double value = spec.values(row, col);
     QString what;
     int keyRow = -1;
     switch (spec.role) {

@@ -27,13 +27,23 @@ public:
     kv::DecodeMode mode() const { return m_mode; }
 
     struct Layout {
-        std::vector<MatrixSpec> matrices;
+        std::vector<MatrixSpec> matrices; // by MatrixSpec::Role order; elided when the sequence does not fit
         std::vector<MatrixPlacement> places;
         double labelFontPx = 13;
+        double operatorPx = 20;
         double scale = 1;
+        Detail detail = Detail::Cells;
+        int hiddenTokens = 0; // tokens the elided band stands for
         QRectF title;
         QRectF footer;
         std::vector<QPointF> operators; // centres of "·" and "=" in reading order
+
+        const MatrixSpec& matrix(MatrixSpec::Role role) const;
+        const MatrixPlacement& place(MatrixSpec::Role role) const;
+        // Every box drawn (titles, grids, labels, captions, notes, operators,
+        // the pane title and the stats lines): none may overlap another or
+        // leave the pane. The tests hold the layout to that.
+        std::vector<std::pair<QString, QRectF>> boxes() const;
     };
     // Where everything goes in `rect`: shared by painting, hovering and the tests.
     Layout layout(const QRectF& rect, const Frame& frame) const;

@@ -30,11 +30,24 @@ struct MatrixSpec {
     double slide = 0.0;            // ...still this many cells away
     int highlightRow = -1;         // the selected token's row or column
     int highlightCol = -1;
+    // After elision (a long sequence shown as a window): the row or column of
+    // the full matrix each drawn one shows, -1 for the band standing for
+    // `elidedRows` / `elidedCols` hidden ones. Empty: nothing elided.
+    std::vector<int> rowSource;
+    std::vector<int> colSource;
+    int elidedRows = 0;
+    int elidedCols = 0;
 
     int rows() const { return static_cast<int>(values.rows()); }
     int cols() const { return static_cast<int>(values.cols()); }
     CellState state(int row, int col) const { return states[static_cast<std::size_t>(row * cols() + col)]; }
     QString shape() const { return QStringLiteral("%1×%2").arg(rows()).arg(cols()); }
+    int sourceRow(int row) const { return rowSource.empty() ? row : rowSource[static_cast<std::size_t>(row)]; }
+    int sourceCol(int col) const { return colSource.empty() ? col : colSource[static_cast<std::size_t>(col)]; }
+    bool inBand(int row, int col) const { return sourceRow(row) < 0 || sourceCol(col) < 0; }
+    // Which axis runs along the sequence (tokens) rather than head_dim.
+    bool rowsAreTokens() const { return role != Role::KeysT; }
+    bool colsAreTokens() const { return role == Role::KeysT || role == Role::Scores || role == Role::Weights; }
 };
 
 } // namespace kvlab
