@@ -86,6 +86,18 @@ double textWidth(const QString& text, double px, bool bold)
     return QFontMetricsF(pixelFont(px, bold)).horizontalAdvance(text);
 }
 
+// How far turned column labels reach right of the grid's last column.
+double columnLabelReach(const MatrixSpec& spec, double labelPx)
+{
+    if (spec.colLabels.isEmpty())
+        return 0.0;
+    const QFontMetricsF metrics(pixelFont(labelPx));
+    double widest = 0;
+    for (const QString& label : spec.colLabels)
+        widest = std::max(widest, metrics.horizontalAdvance(label));
+    return std::min(widest, kColumnLabelShare * labelPx * 4.2 - labelPx) * 0.643;
+}
+
 // How wide one matrix's slot is: its grid, or its title, caption or note where wider.
 double slotWidth(const MatrixSpec& spec, const Sizes& sizes)
 {
@@ -93,7 +105,7 @@ double slotWidth(const MatrixSpec& spec, const Sizes& sizes)
     const double title = textWidth(spec.title, sizes.label * 1.15, true) + sizes.label;
     const double note = spec.note.isEmpty() ? 0.0 : textWidth(spec.note, sizes.label, true) + sizes.label;
     const double caption = textWidth(spec.caption, sizes.label, false) + sizes.label;
-    return std::max({grid, title, note, caption});
+    return std::max({grid + columnLabelReach(spec, sizes.label), title, note, caption});
 }
 
 double rowWidth(const std::vector<MatrixSpec>& matrices, const std::vector<RowItem>& row, const Sizes& sizes)
@@ -136,8 +148,11 @@ Sizes sizesFor(const std::vector<MatrixSpec>& matrices, Detail detail, double to
     sizes.labelWidth = widestLabel(matrices, sizes.label);
     sizes.op = 2.2 * sizes.label;
     sizes.titleSpace = sizes.label * 2.0;
-    sizes.columnLabels = sizes.label * 4.2;
-    sizes.below = sizes.label * 2.9;
+    const bool columnLabels = std::any_of(matrices.begin(), matrices.end(),
+                                          [](const MatrixSpec& spec) { return !spec.colLabels.isEmpty(); });
+    const bool notes = std::any_of(matrices.begin(), matrices.end(), [](const MatrixSpec& spec) { return !spec.note.isEmpty(); });
+    sizes.columnLabels = columnLabels ? sizes.label * 4.2 : sizes.label * 0.4;
+    sizes.below = notes ? sizes.label * 2.9 : sizes.label * 1.6;
     return sizes;
 }
 
@@ -227,11 +242,11 @@ std::vector<std::pair<QString, QRectF>> AttentionDiagram::Layout::boxes() const
                          QRectF(grid.center().x() - titleW / 2, at.titleTop, titleW, lf * 1.8));
         const double captionW = textWidth(spec.caption, lf, false);
         all.emplace_back(name + QStringLiteral(" caption"),
-                         QRectF(grid.center().x() - captionW / 2, grid.bottom() + 2, captionW, lf * 1.3));
+                         QRectF(grid.center().x() - captionW / 2, grid.bottom() + 2, captionW, lf * 1.2));
         if (!spec.note.isEmpty()) {
             const double noteW = textWidth(spec.note, lf, true);
             all.emplace_back(name + QStringLiteral(" note"),
-                             QRectF(grid.center().x() - noteW / 2, grid.bottom() + lf * 1.4, noteW, lf * 1.3));
+                             QRectF(grid.center().x() - noteW / 2, grid.bottom() + 2 + lf * 1.3, noteW, lf * 1.2));
         }
         if (!spec.rowLabels.isEmpty()) {
             const double w = widestLabel({spec}, lf) - lf * 0.4;
@@ -240,7 +255,7 @@ std::vector<std::pair<QString, QRectF>> AttentionDiagram::Layout::boxes() const
         }
         if (!spec.colLabels.isEmpty()) {
             // Labels turned by 50° from the column centres, cut to the band's height.
-            const double reach = std::min(widestLabel({spec}, lf), kColumnLabelShare * lf * 4.2) * 0.643;
+            const double reach = columnLabelReach(spec, lf);
             all.emplace_back(name + QStringLiteral(" column labels"),
                              QRectF(grid.left(), grid.top() - lf * 4.2, grid.width() + reach, lf * 4.2 - 1));
         }
@@ -297,6 +312,15 @@ AttentionDiagram::Layout AttentionDiagram::layout(const QRectF& rect, const Fram
             shown = windowed(full, window, queries);
             cell = largestFittingCell(shown, detail, kMinHeatmapPx, kMinCellsPx, s, presenting, body.size());
         }
+    }
+    if (!fits(shown, sizesFor(shown, detail, cell, s, presenting), body.size())) {
+        // Too short a pane even for that: leave out the column labels and the
+        // notes (hovering still names every cell) rather than overlap.
+        for (MatrixSpec& spec : shown) {
+            spec.colLabels.clear();
+            spec.note.clear();
+        }
+        cell = largestFittingCell(shown, detail, kMinHeatmapPx, kMinCellsPx, s, presenting, body.size());
     }
     result.matrices = std::move(shown);
     result.detail = detail;

@@ -268,7 +268,7 @@ double numberPixelSize(const MatrixSpec& spec, const MatrixPlacement& place)
 {
     if (place.detail != Detail::Cells)
         return 0.0;
-    double px = std::min(place.cellH * 0.36, 24.0);
+    double px = std::min(place.cellH * 0.42, 26.0);
     if (px < kMinNumberPx)
         return 0.0;
     QString widest;
@@ -336,7 +336,7 @@ void paintMatrix(QPainter& painter, const MatrixSpec& spec, const MatrixPlacemen
         painter.setFont(pixelFont(labelFontPx, true));
         painter.setPen(theme.stateColor(spec.note.contains(QStringLiteral("recomputed")) ? CellState::Recomputed
                                                                                          : CellState::New));
-        painter.drawText(QRectF(grid.left() - 200, grid.bottom() + labelFontPx * 1.4, grid.width() + 400,
+        painter.drawText(QRectF(grid.left() - 200, grid.bottom() + 2 + labelFontPx * 1.3, grid.width() + 400,
                                 labelFontPx * 1.5),
                          Qt::AlignHCenter | Qt::AlignTop, spec.note);
     }
