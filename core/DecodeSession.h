@@ -3,6 +3,7 @@
 #include "DecodeMode.h"
 #include "ForwardObserver.h"
 #include "ForwardResult.h"
+#include "ForwardScratch.h"
 #include "KVCache.h"
 #include "Transformer.h"
 
@@ -45,6 +46,7 @@ private:
     const Transformer& m_model;
     DecodeMode m_mode;
     KVCache m_cache;
+    ForwardScratch m_scratch; // room for the whole context, so decoding allocates nothing
     bool m_advancePosition = true;
     int m_currentPos = 0;
     std::vector<int> m_sequence;     // prompt + tokens fed since start()
