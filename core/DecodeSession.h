@@ -31,6 +31,7 @@ public:
     const Transformer& model() const { return m_model; }
     int currentPos() const { return m_currentPos; }
     const KVCache& cache() const { return m_cache; }
+    const ForwardScratch& scratch() const { return m_scratch; }
     const std::vector<int>& sequence() const { return m_sequence; }
     // Whose keys/values the last pass's attention read, in row order.
     const std::vector<int>& keyTokens() const { return m_mode == DecodeMode::Cached ? m_cachedTokens : m_sequence; }
