@@ -4,6 +4,7 @@
 #include "BenchmarkRunner.h"
 #include "NameMatching.h"
 #include "NumberFormat.h"
+#include "TensorOps.h"
 
 #include <QCommandLineParser>
 
@@ -16,6 +17,7 @@ namespace {
 
 struct BenchRequest {
     std::optional<kv::BenchmarkRunner> runner;
+    int threads = 1;
     QString helpText; // set when --help was asked for
 };
 
@@ -42,6 +44,10 @@ void addOptions(QCommandLineParser& parser)
          QStringLiteral("NAME")},
         {QStringLiteral("tokens"), QStringLiteral("New tokens to generate (default 100)."), QStringLiteral("N")},
         {QStringLiteral("prompt-tokens"), QStringLiteral("Random prompt tokens (default 1)."), QStringLiteral("P")},
+        {QStringLiteral("threads"),
+         QStringLiteral("Threads for the matrix products and the heads, 1 to %1 (default %1, every core).")
+             .arg(kv::availableCores()),
+         QStringLiteral("N")},
     });
 }
 
@@ -53,14 +59,18 @@ BenchRequest parseRequest(const QStringList& arguments)
     if (!parser.parse(QStringList{QStringLiteral("kvcache-lab --bench")} + arguments))
         throw kv::BenchmarkError(parser.errorText().toStdString());
     if (parser.isSet("help"))
-        return {std::nullopt, parser.helpText()};
+        return {std::nullopt, 1, parser.helpText()};
     if (!parser.positionalArguments().isEmpty())
         throw kv::BenchmarkError("unexpected argument \"" + parser.positionalArguments().constFirst().toStdString()
                                  + "\"");
     const std::string shape = parser.isSet("shape") ? parser.value("shape").toStdString() : "gpt2-small";
     const int tokens = parseCount(parser, "tokens", 100);
     const int promptTokens = parseCount(parser, "prompt-tokens", 1);
-    return {kv::BenchmarkRunner(kv::BenchmarkShape::get(shape), promptTokens, tokens), {}};
+    const int threads = parseCount(parser, "threads", kv::availableCores());
+    if (threads < 1 || threads > kv::availableCores())
+        throw kv::BenchmarkError("--threads must be between 1 and " + std::to_string(kv::availableCores())
+                                 + " (this machine's cores), got " + std::to_string(threads));
+    return {kv::BenchmarkRunner(kv::BenchmarkShape::get(shape), promptTokens, tokens), threads, {}};
 }
 
 void printHeader(const kv::BenchmarkRunner& runner, const kv::MachineRates& rates, std::ostream& out)
@@ -71,15 +81,20 @@ void printHeader(const kv::BenchmarkRunner& runner, const kv::MachineRates& rate
         << kv::groupDigits(runner.shape().parameters()) << " parameters, float32, random weights)\n"
         << "prompt_tokens: " << runner.promptTokens() << "\n"
         << "new_tokens: " << runner.newTokens() << "\n"
+        << "threads: " << rates.threads << "\n"
         << "machine_gflops: " << rates.peakGflops() << "\n"
         << "machine_gflops_by_rows:";
     for (const kv::MatmulRate& point : rates.matmulCurve)
         out << " " << point.rows << "=" << point.gflops;
     out << "\n"
         << "machine_gbps: " << rates.gbps << "\n"
-        << "# machine_gflops is the fastest point of the matrix-multiply curve (rows=GFLOP/s, weights in cache)\n"
-        << "# step 0 is the prompt's pass (cached: the prefill); roofline = max(compute, memory), compute at\n"
-        << "# the curve's rate for the rows the pass multiplies (cached: 1 after the prefill; uncached: seq_len)\n"
+        << "# the ceilings, measured on all threads before the run: machine_gflops is OpenBLAS sgemm at "
+        << kv::MachineRates::kPeakSize << "x" << kv::MachineRates::kPeakSize << "x" << kv::MachineRates::kPeakSize
+        << ",\n"
+        << "# machine_gbps a read of " << kv::MachineRates::streamBytes() / (1 << 20)
+        << " MiB; machine_gflops_by_rows is sgemm with few rows (rows=GFLOP/s, weights in cache)\n"
+        << "# step 0 is the prompt's pass (cached: the prefill); roofline = max(macs x 2 / machine_gflops,\n"
+        << "# bytes read / machine_gbps); uncached_gflops is the rate the uncached pass attained\n"
         << "# step  seq_len  cached_ms  uncached_ms  cached_roofline_ms  uncached_roofline_ms  cached_bound  "
            "uncached_bound  cached_macs  uncached_macs  uncached_gflops\n"
         << std::flush;
@@ -96,13 +111,26 @@ void printStep(const kv::BenchmarkStep& cached, const kv::BenchmarkStep& uncache
     out << std::setw(6) << cached.step << std::setw(9) << cached.sequenceLength << std::setw(11) << cached.wallMs
         << std::setw(13) << uncached.wallMs << std::setw(20) << cached.rooflineMs() << std::setw(22)
         << uncached.rooflineMs() << std::setw(14) << bound(cached) << std::setw(16) << bound(uncached)
-        << std::setw(13) << cached.macs << std::setw(15) << uncached.macs << std::setw(17) << uncached.gflops << "\n"
+        << std::setw(13) << cached.macs << std::setw(15) << uncached.macs << std::setw(17)
+        << 2.0 * static_cast<double>(uncached.macs) / (uncached.wallMs * 1e6) << "\n"
         << std::flush;
+}
+
+const char* boundOf(const kv::BenchmarkSummary& summary, kv::DecodeMode path)
+{
+    return summary.memoryBoundShare(path) >= 0.5 ? "memory" : "compute";
 }
 
 void printSummary(const kv::BenchmarkSummary& summary, std::ostream& out)
 {
-    out << "prefill_ms: " << summary.prefillMs() << "\n"
+    using kv::DecodeMode;
+    out << "# fraction_of_roofline = roofline time / wall time over the run (1: at the machine's limits);\n"
+        << "# the bound is the ceiling of most of the path's roofline time\n"
+        << "cached_bound: " << boundOf(summary, DecodeMode::Cached) << "\n"
+        << "uncached_bound: " << boundOf(summary, DecodeMode::Uncached) << "\n"
+        << "cached_fraction_of_roofline: " << summary.fractionOfRoofline(DecodeMode::Cached) << "\n"
+        << "uncached_fraction_of_roofline: " << summary.fractionOfRoofline(DecodeMode::Uncached) << "\n"
+        << "prefill_ms: " << summary.prefillMs() << "\n"
         << "decode_ms_per_token_cached: " << summary.decodeMsPerTokenCached() << "\n"
         << "decode_ms_per_token_uncached: " << summary.decodeMsPerTokenUncached() << "\n"
         << "predicted_speedup: " << summary.predictedSpeedup() << "\n"
@@ -110,10 +138,10 @@ void printSummary(const kv::BenchmarkSummary& summary, std::ostream& out)
         << "measured_speedup: " << summary.measuredSpeedup() << "\n";
 }
 
-void runBenchmark(const kv::BenchmarkRunner& runner, std::ostream& out)
+void runBenchmark(const kv::BenchmarkRunner& runner, int threads, std::ostream& out)
 {
     out << std::fixed << std::setprecision(3);
-    const kv::MachineRates rates = runner.measureRates();
+    const kv::MachineRates rates = runner.measureRates(threads);
     printHeader(runner, rates, out);
     kv::BenchmarkStep lastCached;
     const kv::BenchmarkSummary summary = runner.run(rates, [&](const kv::BenchmarkStep& step) {
@@ -136,7 +164,7 @@ int runBenchCommand(const QStringList& arguments, std::ostream& out, std::ostrea
             out << request.helpText.toStdString();
             return 0;
         }
-        runBenchmark(*request.runner, out);
+        runBenchmark(*request.runner, request.threads, out);
         return 0;
     } catch (const kv::KvError& error) {
         err << "kvcache-lab --bench: " << error.what() << "\n";

@@ -5,6 +5,7 @@
 #include "ChartStyle.h"
 #include "NumberFormat.h"
 #include "RooflineChart.h"
+#include "TensorOps.h"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -44,6 +45,21 @@ QString boundBy(const kv::BenchmarkStep& step, double gbps)
         .arg(step.memoryBound() ? BenchmarkPanel::tr("memory") : BenchmarkPanel::tr("compute"));
 }
 
+// How close each path came to its roofline, and which ceiling binds it.
+QString limits(const kv::BenchmarkSummary& summary)
+{
+    const auto path = [&](kv::DecodeMode mode) {
+        const bool memory = summary.memoryBoundShare(mode) >= 0.5;
+        return BenchmarkPanel::tr("<b>%1% of its roofline</b> (%2-bound)")
+            .arg(100 * summary.fractionOfRoofline(mode), 0, 'f', 0)
+            .arg(memory ? BenchmarkPanel::tr("memory") : BenchmarkPanel::tr("compute"));
+    };
+    return BenchmarkPanel::tr("On %n thread(s), with the cache the run reached %1; without it, %2.", nullptr,
+                              summary.rates.threads)
+        .arg(path(kv::DecodeMode::Cached))
+        .arg(path(kv::DecodeMode::Uncached));
+}
+
 // The multiply curve at its octaves (1, 2, 4, ... rows) and its last point.
 QString rateCurve(const kv::MachineRates& rates)
 {
@@ -65,6 +81,7 @@ BenchmarkPanel::BenchmarkPanel(QWidget* parent)
     , m_shape(new QComboBox(this))
     , m_tokens(new QSpinBox(this))
     , m_promptTokens(new QSpinBox(this))
+    , m_threads(new QSpinBox(this))
     , m_run(new QPushButton(tr("&Run"), this))
     , m_progress(new QProgressBar(this))
     , m_rates(new QLabel(this))
@@ -82,6 +99,11 @@ BenchmarkPanel::BenchmarkPanel(QWidget* parent)
     m_tokens->setValue(100);
     m_promptTokens->setRange(1, 1000);
     m_promptTokens->setValue(1);
+    m_threads->setRange(1, kv::availableCores());
+    m_threads->setValue(kv::availableCores());
+    m_threads->setToolTip(tr("Threads for the matrix products and the attention heads, and for measuring the "
+                             "machine's ceilings (this machine has %n core(s))",
+                             nullptr, kv::availableCores()));
     m_verdict->setWordWrap(true);
     m_verdict->setTextFormat(Qt::RichText);
     m_rates->setWordWrap(true);
@@ -90,6 +112,7 @@ BenchmarkPanel::BenchmarkPanel(QWidget* parent)
     form->addRow(tr("Shape:"), m_shape);
     form->addRow(tr("New tokens:"), m_tokens);
     form->addRow(tr("Prompt tokens:"), m_promptTokens);
+    form->addRow(tr("Threads:"), m_threads);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_run);
     buttons->addWidget(m_progress, 1);
@@ -112,9 +135,12 @@ BenchmarkPanel::BenchmarkPanel(QWidget* parent)
     connect(this, &BenchmarkPanel::runRequested, m_worker, &BenchmarkWorker::run, Qt::QueuedConnection);
     connect(m_worker, &BenchmarkWorker::ratesMeasured, this, [this](const kv::MachineRates& rates) {
         m_roofline->setRates(rates);
-        m_rates->setText(tr("This machine, measured now: memory streams at %1 GB/s; a matrix multiply with the "
-                            "weights in cache runs at (rows → GFLOP/s) %2. Few rows leave the multiply units idle.")
+        m_rates->setText(tr("This machine's ceilings, measured now on %n thread(s): memory streams at %1 GB/s; "
+                            "the best matrix multiply (OpenBLAS, large) runs at %2 GFLOP/s. With few rows it "
+                            "reaches less (rows → GFLOP/s): %3.",
+                            nullptr, rates.threads)
                              .arg(rates.gbps, 0, 'f', 1)
+                             .arg(rates.peakGflops(), 0, 'f', 1)
                              .arg(rateCurve(rates)));
     });
     connect(m_worker, &BenchmarkWorker::stepDone, this, &BenchmarkPanel::addStep);
@@ -176,6 +202,11 @@ void BenchmarkPanel::setup(const QString& shape, int tokens, int promptTokens)
     m_promptTokens->setValue(promptTokens);
 }
 
+void BenchmarkPanel::setThreads(int threads)
+{
+    m_threads->setValue(threads);
+}
+
 void BenchmarkPanel::start()
 {
     if (m_running)
@@ -190,7 +221,7 @@ void BenchmarkPanel::start()
     m_progress->setValue(0);
     m_verdict->setText(tr("Measuring the machine, then timing both paths…"));
     setRunning(true);
-    emit runRequested(m_shape->currentText(), m_tokens->value(), m_promptTokens->value());
+    emit runRequested(m_shape->currentText(), m_tokens->value(), m_promptTokens->value(), m_threads->value());
 }
 
 void BenchmarkPanel::cancel()
@@ -205,7 +236,7 @@ void BenchmarkPanel::setRunning(bool running)
     m_run->setText(running ? tr("&Cancel") : tr("&Run"));
     m_run->setToolTip(running ? tr("Stop after the step in progress") : tr("Time both decode paths"));
     for (QWidget* input : {static_cast<QWidget*>(m_shape), static_cast<QWidget*>(m_tokens),
-                           static_cast<QWidget*>(m_promptTokens)})
+                           static_cast<QWidget*>(m_promptTokens), static_cast<QWidget*>(m_threads)})
         input->setEnabled(!running);
 }
 
@@ -239,7 +270,7 @@ void BenchmarkPanel::showSummary(const kv::BenchmarkSummary& summary)
     QString text = tr("<b>%1 tokens on %2:</b> without the cache %3, with it %4 → <b>measured %5× faster</b>; "
                       "multiply-adds predict %6×, the roofline %7×.<br>"
                       "Time to first token %8; then %9 per token with the cache, %10 without.<br>"
-                      "One cached decode step: %11. The last uncached step: %12.")
+                      "One cached decode step: %11. The last uncached step: %12.<br>%13")
                        .arg(summary.comparedSteps())
                        .arg(QString::fromStdString(summary.shape))
                        .arg(milliseconds(m_totalUncached))
@@ -251,7 +282,8 @@ void BenchmarkPanel::showSummary(const kv::BenchmarkSummary& summary)
                        .arg(milliseconds(summary.decodeMsPerTokenCached()))
                        .arg(milliseconds(summary.decodeMsPerTokenUncached()))
                        .arg(boundBy(decode, summary.rates.gbps))
-                       .arg(boundBy(recompute, summary.rates.gbps));
+                       .arg(boundBy(recompute, summary.rates.gbps))
+                       .arg(limits(summary));
     if (summary.cancelled)
         text.prepend(tr("<i>Cancelled: figures over the steps both paths finished.</i><br>"));
     m_verdict->setText(text);

@@ -30,18 +30,20 @@ public:
 
     void setTheme(const Theme& theme);
     void setup(const QString& shape, int tokens, int promptTokens); // for the Claims menu
+    void setThreads(int threads);
     bool running() const { return m_running; }
     QCustomPlot* latencyPlot() const { return m_latency; }
     QCustomPlot* cumulativePlot() const { return m_cumulative; }
     RooflineChart* roofline() const { return m_roofline; }
     QLabel* verdict() const { return m_verdict; }
+    QSpinBox* threads() const { return m_threads; }
 
 public slots:
     void start();
     void cancel();
 
 signals:
-    void runRequested(const QString& shape, int tokens, int promptTokens);
+    void runRequested(const QString& shape, int tokens, int promptTokens, int threads);
     void summaryReady(const kv::BenchmarkSummary& summary);
 
 private:
@@ -55,6 +57,7 @@ private:
     QComboBox* m_shape;
     QSpinBox* m_tokens;
     QSpinBox* m_promptTokens;
+    QSpinBox* m_threads;
     QPushButton* m_run;
     QProgressBar* m_progress;
     QLabel* m_rates;

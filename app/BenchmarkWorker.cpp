@@ -20,12 +20,12 @@ void BenchmarkWorker::cancel()
     m_cancelled = true;
 }
 
-void BenchmarkWorker::run(const QString& shape, int tokens, int promptTokens)
+void BenchmarkWorker::run(const QString& shape, int tokens, int promptTokens, int threads)
 {
     m_cancelled = false;
     try {
         const kv::BenchmarkRunner runner(kv::BenchmarkShape::get(shape.toStdString()), promptTokens, tokens);
-        const kv::MachineRates rates = runner.measureRates();
+        const kv::MachineRates rates = runner.measureRates(threads);
         emit ratesMeasured(rates);
         emit finished(runner.run(rates, [this](const kv::BenchmarkStep& step) {
             emit stepDone(step);

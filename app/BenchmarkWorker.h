@@ -31,8 +31,9 @@ public:
     void cancel();
 
 public slots:
-    // Measures the machine, then times both paths; one of finished() or failed() ends it.
-    void run(const QString& shape, int tokens, int promptTokens);
+    // Measures the machine on `threads` threads, then times both paths on
+    // them; one of finished() or failed() ends it.
+    void run(const QString& shape, int tokens, int promptTokens, int threads);
 
 signals:
     void ratesMeasured(const kv::MachineRates& rates);

@@ -3,6 +3,7 @@
 #include "BenchmarkError.h"
 #include "CostModel.h"
 #include "DecodeSession.h"
+#include "TensorOps.h"
 
 #include <cassert>
 #include <chrono>
@@ -68,6 +69,7 @@ BenchmarkSummary BenchmarkRunner::run(const MachineRates& rates, const StepCallb
                              + std::to_string(rates.matmulCurve.size()) + " matrix-multiply rates (peak "
                              + std::to_string(rates.peakGflops()) + " GFLOP/s) and " + std::to_string(rates.gbps)
                              + " GB/s");
+    setComputeThreads(rates.threads);
     const ModelConfig& config = m_shape.config;
     const Transformer model(config, ModelWeights::random(config, kWeightSeed));
     const std::vector<int> tokens = prompt();
@@ -112,8 +114,9 @@ BenchmarkStep BenchmarkRunner::timedStep(DecodeSession& session, const std::vect
 void BenchmarkRunner::price(BenchmarkStep& step, const MachineRates& rates) const
 {
     step.bytesRead = bytesRead(step.path, step.tokensIn, step.sequenceLength);
-    // Every weight product of the pass multiplies tokensIn rows.
-    step.gflops = rates.gflopsAt(step.tokensIn);
+    // The machine's ceilings, whatever the pass: how far below them a pass
+    // of few rows stays is what the roofline shows.
+    step.gflops = rates.peakGflops();
     // GFLOP/s = 10^6 FLOP per ms; GB/s = 10^6 bytes per ms.
     step.computeMs = 2.0 * static_cast<double>(step.macs) / (step.gflops * 1e6);
     step.memoryMs = static_cast<double>(step.bytesRead) / (rates.gbps * 1e6);
@@ -130,11 +133,11 @@ std::int64_t BenchmarkRunner::bytesRead(DecodeMode path, int tokensIn, int seque
     return weights + CostModel(config).kvBytes(sequenceLength, 1, kBytesPerFloat);
 }
 
-MachineRates BenchmarkRunner::measureRates() const
+MachineRates BenchmarkRunner::measureRates(int threads) const
 {
     const ModelConfig& config = m_shape.config;
     // The last uncached pass feeds the most rows (N >= 1 is validated).
-    return MachineRates::measure(m_promptTokens + m_newTokens - 1, config.nEmbd, config.mlpWidth());
+    return MachineRates::measure(m_promptTokens + m_newTokens - 1, config.nEmbd, config.mlpWidth(), threads);
 }
 
 } // namespace kv

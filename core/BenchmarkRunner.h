@@ -30,14 +30,16 @@ public:
     int promptTokens() const { return m_promptTokens; }
     int newTokens() const { return m_newTokens; }
 
-    // The machine's rates: the multiply curve at the MLP's (rows x d) . (d x 4d),
-    // the shape the model multiplies most, from 1 row to the most rows a
-    // pass of this run feeds (the last uncached step's P + N - 1).
-    MachineRates measureRates() const;
+    // The machine's ceilings on `threads` threads, and the multiply curve at
+    // the MLP's (rows x d) . (d x 4d), the shape the model multiplies most,
+    // from 1 row to the most rows a pass of this run feeds (the last uncached
+    // step's P + N - 1).
+    MachineRates measureRates(int threads) const;
 
     // Generates the weights, then runs step 0, 1, ... of the cached and the
-    // uncached path in turn, so both curves grow together. `rates` price the
-    // roofline; measure them at the start of the run (MachineRates::measure()).
+    // uncached path in turn, so both curves grow together, on rates.threads
+    // threads (it sets computeThreads()). `rates` price the roofline; measure
+    // them at the start of the run (measureRates()).
     BenchmarkSummary run(const MachineRates& rates, const StepCallback& onStep = {}) const;
 
     // Bytes a pass over `tokensIn` tokens reads: every weight once as the pass

@@ -21,7 +21,7 @@ struct BenchmarkStep {
     double wallMs = 0.0;
     std::int64_t macs = 0;      // multiply-adds the pass performed (equal to CostModel's)
     std::int64_t bytesRead = 0; // weights the pass streams, plus the K/V cache it reads
-    double gflops = 0.0;        // the machine's measured matrix-multiply rate for tokensIn rows
+    double gflops = 0.0;        // the machine's compute ceiling (peak sgemm)
     double computeMs = 0.0;     // 2 x macs at that rate
     double memoryMs = 0.0;      // bytesRead at the machine's measured GB/s
 

@@ -67,4 +67,19 @@ double BenchmarkSummary::measuredSpeedup() const
     return ratio(sum(uncachedSteps, 0, comparedSteps(), wallMs), sum(cachedSteps, 0, comparedSteps(), wallMs));
 }
 
+double BenchmarkSummary::fractionOfRoofline(DecodeMode path) const
+{
+    const auto& steps = path == DecodeMode::Cached ? cachedSteps : uncachedSteps;
+    const auto roofline = [](const BenchmarkStep& step) { return step.rooflineMs(); };
+    return ratio(sum(steps, 0, comparedSteps(), roofline), sum(steps, 0, comparedSteps(), wallMs));
+}
+
+double BenchmarkSummary::memoryBoundShare(DecodeMode path) const
+{
+    const auto& steps = path == DecodeMode::Cached ? cachedSteps : uncachedSteps;
+    const auto memoryBound = [](const BenchmarkStep& step) { return step.memoryBound() ? step.rooflineMs() : 0.0; };
+    const auto roofline = [](const BenchmarkStep& step) { return step.rooflineMs(); };
+    return ratio(sum(steps, 0, comparedSteps(), memoryBound), sum(steps, 0, comparedSteps(), roofline));
+}
+
 } // namespace kv

@@ -34,6 +34,14 @@ struct BenchmarkSummary {
     double predictedSpeedup() const; // multiply-adds
     double rooflineSpeedup() const;  // roofline times
     double measuredSpeedup() const;  // wall times
+
+    // Roofline time over wall time, summed over the same steps: 1 is a path
+    // at the machine's limits. measured / roofline speedup equals cached /
+    // uncached fraction, so a speedup far from its roofline means one path
+    // is further from its limit than the other.
+    double fractionOfRoofline(DecodeMode path) const;
+    // The share of the path's roofline time in memory-bound passes.
+    double memoryBoundShare(DecodeMode path) const;
 };
 
 } // namespace kv

@@ -1,5 +1,7 @@
 #include "DecodeSession.h"
 
+#include "TensorOps.h"
+
 #include <numeric>
 
 namespace kv {
@@ -9,6 +11,8 @@ DecodeSession::DecodeSession(const Transformer& model, DecodeMode mode)
     , m_mode(mode)
     , m_cache(KVCache::forModel(model.config()))
 {
+    const int context = model.config().nPositions;
+    m_scratch.reserve(model.config(), context, context, availableCores());
 }
 
 ForwardResult DecodeSession::start(const std::vector<int>& prompt, ForwardObserver* observer, bool resetCache)
@@ -40,7 +44,7 @@ ForwardResult DecodeSession::run(std::vector<int> inputs, std::vector<int> posit
                                  ForwardObserver* observer)
 {
     const bool cached = m_mode == DecodeMode::Cached;
-    ForwardResult result = m_model.forward(inputs, positions, cached ? &m_cache : nullptr, observer);
+    ForwardResult result = m_model.forward(inputs, positions, cached ? &m_cache : nullptr, observer, m_scratch);
     if (cached) {
         m_cachedTokens.insert(m_cachedTokens.end(), inputs.begin(), inputs.end());
         if (m_advancePosition)

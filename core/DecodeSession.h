@@ -3,6 +3,7 @@
 #include "DecodeMode.h"
 #include "ForwardObserver.h"
 #include "ForwardResult.h"
+#include "ForwardScratch.h"
 #include "KVCache.h"
 #include "Transformer.h"
 
@@ -30,6 +31,7 @@ public:
     const Transformer& model() const { return m_model; }
     int currentPos() const { return m_currentPos; }
     const KVCache& cache() const { return m_cache; }
+    const ForwardScratch& scratch() const { return m_scratch; }
     const std::vector<int>& sequence() const { return m_sequence; }
     // Whose keys/values the last pass's attention read, in row order.
     const std::vector<int>& keyTokens() const { return m_mode == DecodeMode::Cached ? m_cachedTokens : m_sequence; }
@@ -45,6 +47,7 @@ private:
     const Transformer& m_model;
     DecodeMode m_mode;
     KVCache m_cache;
+    ForwardScratch m_scratch; // room for the whole context, so decoding allocates nothing
     bool m_advancePosition = true;
     int m_currentPos = 0;
     std::vector<int> m_sequence;     // prompt + tokens fed since start()

@@ -2,10 +2,14 @@
 
 #include "TensorOps.h"
 
+#include <cblas.h>
+#include <omp.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <cstdint>
 
 #include <unistd.h>
 
@@ -22,7 +26,7 @@ constexpr double kMinTimedSeconds = 0.01;
 // part of a 256 MB buffer), within these bounds.
 constexpr std::size_t kMinStreamBytes = std::size_t(256) << 20;
 constexpr std::size_t kMaxStreamBytes = std::size_t(1) << 30;
-constexpr int kStreamRepeats = 3;
+constexpr int kStreamRepeats = 5;
 
 // Seconds of the fastest of `repeats` calls of `work`.
 template <typename Work>
@@ -42,29 +46,12 @@ double bestSeconds(int repeats, Work&& work)
 
 MachineRates MachineRates::uniform(double gflops, double gbps)
 {
-    return {{MatmulRate{1, gflops}}, gbps};
-}
-
-double MachineRates::gflopsAt(int rows) const
-{
-    if (matmulCurve.empty())
-        return 0.0;
-    if (rows <= matmulCurve.front().rows)
-        return matmulCurve.front().gflops;
-    if (rows >= matmulCurve.back().rows)
-        return matmulCurve.back().gflops;
-    const auto above = std::find_if(matmulCurve.begin(), matmulCurve.end(), [rows](const MatmulRate& point) {
-        return point.rows >= rows;
-    });
-    const MatmulRate& high = *above;
-    const MatmulRate& low = *(above - 1);
-    const double t = std::log(double(rows) / low.rows) / std::log(double(high.rows) / low.rows);
-    return std::exp(std::log(low.gflops) + t * (std::log(high.gflops) - std::log(low.gflops)));
+    return {{MatmulRate{1, gflops}}, gbps, gflops, 1};
 }
 
 double MachineRates::peakGflops() const
 {
-    double peak = 0.0;
+    double peak = peakGemmGflops;
     for (const MatmulRate& point : matmulCurve)
         peak = std::max(peak, point.gflops);
     return peak;
@@ -83,9 +70,12 @@ bool MachineRates::valid() const
     return true;
 }
 
-MachineRates MachineRates::measure(int maxRows, int inner, int cols)
+MachineRates MachineRates::measure(int maxRows, int inner, int cols, int threads)
 {
+    setComputeThreads(threads);
     MachineRates rates;
+    rates.threads = computeThreads();
+    rates.peakGemmGflops = measureMatmulGflops(kPeakSize, kPeakSize, kPeakSize);
     for (int rows : measuredRowCounts(maxRows))
         rates.matmulCurve.push_back({rows, measureMatmulGflops(rows, inner, cols)});
     rates.gbps = measureBandwidthGbps();
@@ -109,21 +99,26 @@ double MachineRates::measureMatmulGflops(int rows, int inner, int cols)
 {
     const Matrix weights = Matrix::Random(inner, cols);
     const Matrix input = Matrix::Random(rows, inner);
-    Matrix output = matmul(input, weights); // warms the weights into cache
+    Matrix output(rows, cols);
+    const auto product = [&] {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, cols, inner, 1.0f, input.data(), inner,
+                    weights.data(), cols, 0.0f, output.data(), cols);
+    };
+    product(); // warms the weights into cache and the threads up
     const double flopsPerProduct = 2.0 * rows * inner * cols;
 
     // Calibrate how many products one timing needs.
     int products = 1;
     while (bestSeconds(1, [&] {
                for (int i = 0; i < products; ++i)
-                   output = matmul(input, weights);
+                   product();
            }) < kMinTimedSeconds
            && products < (1 << 20))
         products *= 2;
 
     const double seconds = bestSeconds(kMatmulRepeats, [&] {
         for (int i = 0; i < products; ++i)
-            output = matmul(input, weights);
+            product();
     });
     return flopsPerProduct * products / seconds / 1e9;
 }
@@ -142,20 +137,37 @@ std::size_t MachineRates::streamBytes()
 double MachineRates::measureBandwidthGbps()
 {
     const std::size_t bytes = streamBytes();
-    // Touching every page first keeps page faults out of the timed reads.
-    std::vector<float> buffer(bytes / sizeof(float), 1.0f);
-    // Sixteen independent running sums: one sum would wait on its own
-    // additions and time the adder's latency, not the memory.
-    using Lanes = Eigen::Array<float, 16, 1>;
-    const std::size_t blocks = buffer.size() / Lanes::RowsAtCompileTime;
+    // Every float different: a hypervisor may back identical pages (a buffer
+    // of 1.0f) with one physical page, and reads of it come from the cache
+    // (this machine then "streams" 60 GB/s instead of 35). Writing them also
+    // keeps page faults out of the timed reads.
+    std::vector<float> buffer(bytes / sizeof(float));
+    std::uint32_t state = 1;
+    for (float& value : buffer) {
+        state = state * 1664525u + 1013904223u; // a linear congruential sequence
+        value = static_cast<float>(state >> 8);
+    }
+    // 64 independent running sums, four vectors' worth: one sum would wait on
+    // its own additions and time the adder's latency, not the memory.
+    using Lanes = Eigen::Array<float, 64, 1>;
+    const auto blocks = static_cast<std::ptrdiff_t>(buffer.size() / Lanes::RowsAtCompileTime);
+    const int threads = computeThreads();
     volatile float sink = 0.0f; // so the compiler cannot drop the reads
     const double seconds = bestSeconds(kStreamRepeats, [&] {
-        Lanes sums = Lanes::Zero();
-        for (std::size_t i = 0; i < blocks; ++i)
-            sums += Eigen::Map<const Lanes>(buffer.data() + i * Lanes::RowsAtCompileTime);
-        sink = sink + sums.sum();
+        float total = 0.0f;
+#pragma omp parallel num_threads(threads) reduction(+ : total)
+        {
+            // Each thread reads its own contiguous share.
+            const std::ptrdiff_t begin = blocks * omp_get_thread_num() / omp_get_num_threads();
+            const std::ptrdiff_t end = blocks * (omp_get_thread_num() + 1) / omp_get_num_threads();
+            Lanes sums = Lanes::Zero();
+            for (std::ptrdiff_t i = begin; i < end; ++i)
+                sums += Eigen::Map<const Lanes>(buffer.data() + i * Lanes::RowsAtCompileTime);
+            total += sums.sum();
+        }
+        sink = sink + total;
     });
-    return static_cast<double>(blocks * sizeof(Lanes)) / seconds / 1e9;
+    return static_cast<double>(blocks) * sizeof(Lanes) / seconds / 1e9;
 }
 
 } // namespace kv

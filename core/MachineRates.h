@@ -12,36 +12,38 @@ struct MatmulRate {
     double gflops = 0.0; // 10^9 floating-point operations per second
 };
 
-// What this machine sustains, measured with the same Eigen build and the same
-// kv::matmul the model runs on: the two ceilings of a roofline prediction.
-//  - Arithmetic: a product of few rows cannot keep the multiply units busy
-//    (2 rows run ~7x slower per operation than 100), so the compute ceiling
-//    is a curve over the row count, measured with the weights in cache so
-//    that memory does not limit it.
-//  - Memory: the rate a buffer larger than the caches streams in.
+// What this machine sustains, measured on its own, independently of the
+// model's kernels: the two ceilings of a roofline.
+//  - Arithmetic: the best matrix multiply available (OpenBLAS sgemm) on a
+//    large square product, with every thread the run uses.
+//  - Memory: the rate every thread together reads a buffer larger than the caches.
+// The curve beside them shows what sgemm reaches with few rows (the
+// multiply units idle when a pass feeds one row); it explains, it does not price.
 struct MachineRates {
     std::vector<MatmulRate> matmulCurve; // rows ascending
-    double gbps = 0.0;              // 10^9 bytes per second
+    double gbps = 0.0;                   // 10^9 bytes per second, all threads
+    double peakGemmGflops = 0.0;         // sgemm at kPeakSize³; 0 when not measured
+    int threads = 1;                     // threads both ceilings were measured with
 
-    // A flat curve: `gflops` at every row count.
+    static constexpr int kPeakSize = 2048;
+
+    // `gflops` as the peak and at every row count.
     static MachineRates uniform(double gflops, double gbps);
 
-    // The compute ceiling for products of `rows` rows: interpolated between
-    // the measured row counts on log-log axes, the end points held beyond
-    // them. 0 when the curve is empty.
-    double gflopsAt(int rows) const;
+    // The compute ceiling: the large product's rate, or the fastest point of
+    // the curve when no large product was measured (or it was slower).
     double peakGflops() const;
     // Every rate and the bandwidth positive, the rows ascending.
     bool valid() const;
 
-    // Both measurements, about 2 s for GPT-2 small and 100 tokens: the
-    // curve at row counts 1, 2, 3, 4, 6, 8, 12, ... up to `maxRows`.
-    static MachineRates measure(int maxRows = 128, int inner = 768, int cols = 3072);
+    // All of it on `threads` threads (computeThreads() is set to it), about
+    // 1.5 s: the peak, the bandwidth, and the curve at row counts 1, 2, 3, 4,
+    // 6, 8, 12, ... up to `maxRows` at the shape (rows x inner) . (inner x cols).
+    static MachineRates measure(int maxRows, int inner, int cols, int threads);
     static std::vector<int> measuredRowCounts(int maxRows);
-    // Best of a few timings of kv::matmul at that shape, one weight matrix reused.
+    // Best of a few timings of OpenBLAS sgemm at that shape, one weight matrix reused.
     static double measureMatmulGflops(int rows, int inner, int cols);
-    // Best of three sums over streamBytes(): twice the last-level cache,
-    // between 256 MB and 1 GB.
+    // Best of three reads of streamBytes() split between computeThreads() threads.
     static double measureBandwidthGbps();
     static std::size_t streamBytes();
 };

@@ -1,46 +1,154 @@
 #include "TensorOps.h"
 
+#include <cblas.h>
+#include <omp.h>
+
 #include <algorithm>
+#include <cassert>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <thread>
 
 namespace kv {
 
-Matrix matmul(const Eigen::Ref<const Matrix>& a, const Eigen::Ref<const Matrix>& b)
+namespace {
+
+// Below this many elements a row-parallel kernel runs on one thread: waking
+// the other costs more than it saves.
+constexpr Eigen::Index kParallelElements = 1 << 14;
+
+std::atomic<int> g_threads{0}; // 0: not set yet, all cores
+
+blasint toBlas(Eigen::Index value)
 {
-    if (a.rows() != 1 || b.size() > kExactRowProductLimit)
-        return a * b;
-    Matrix padded = Matrix::Zero(2, a.cols());
-    padded.row(0) = a.row(0);
-    Matrix result = padded * b;
-    return result.topRows(1);
+    return static_cast<blasint>(value);
 }
 
-Matrix layerNorm(const Eigen::Ref<const Matrix>& x, const RowVector& gain, const RowVector& bias, float eps)
+// out(i, :) = sum over k, in order, of a(i, k) * b(k, :). Each output element
+// accumulates in the same order whatever the row count, so a row computed
+// alone equals the same row computed with others, bit for bit.
+void exactMultiply(const Eigen::Ref<const Matrix>& a, const Eigen::Ref<const Matrix>& b, Eigen::Ref<Matrix> out)
 {
-    Matrix y(x.rows(), x.cols());
-    for (Eigen::Index r = 0; r < x.rows(); ++r) {
+    for (Eigen::Index i = 0; i < a.rows(); ++i) {
+        float* row = out.row(i).data();
+        std::fill(row, row + out.cols(), 0.0f);
+        for (Eigen::Index k = 0; k < a.cols(); ++k) {
+            const float factor = a(i, k);
+            const float* weights = b.row(k).data();
+            for (Eigen::Index j = 0; j < b.cols(); ++j)
+                row[j] += factor * weights[j];
+        }
+    }
+}
+
+// out(i, j) = a(i, :) . b(j, :), summed in order.
+void exactMultiplyTransposed(const Eigen::Ref<const Matrix>& a, const Eigen::Ref<const Matrix>& b,
+                             Eigen::Ref<Matrix> out)
+{
+    for (Eigen::Index i = 0; i < a.rows(); ++i)
+        for (Eigen::Index j = 0; j < b.rows(); ++j) {
+            float sum = 0.0f;
+            for (Eigen::Index k = 0; k < a.cols(); ++k)
+                sum += a(i, k) * b(j, k);
+            out(i, j) = sum;
+        }
+}
+
+bool worthThreads(Eigen::Index elements)
+{
+    return computeThreads() > 1 && elements >= kParallelElements;
+}
+
+} // namespace
+
+ProductKernel kernelFor(Eigen::Index weightElements)
+{
+    return weightElements <= kExactRowProductLimit ? ProductKernel::Exact : ProductKernel::Blas;
+}
+
+void multiply(const Eigen::Ref<const Matrix>& a, const Eigen::Ref<const Matrix>& b, Eigen::Ref<Matrix> out,
+              ProductKernel kernel)
+{
+    assert(a.cols() == b.rows() && out.rows() == a.rows() && out.cols() == b.cols());
+    if (kernel == ProductKernel::Exact)
+        return exactMultiply(a, b, out);
+    if (a.rows() == 1) {
+        // y = x W with W (k x n) row-major: column-major W' times x, as stored.
+        cblas_sgemv(CblasRowMajor, CblasTrans, toBlas(b.rows()), toBlas(b.cols()), 1.0f, b.data(),
+                    toBlas(b.outerStride()), a.data(), 1, 0.0f, out.data(), 1);
+        return;
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, toBlas(a.rows()), toBlas(b.cols()), toBlas(a.cols()),
+                1.0f, a.data(), toBlas(a.outerStride()), b.data(), toBlas(b.outerStride()), 0.0f, out.data(),
+                toBlas(out.outerStride()));
+}
+
+void multiplyTransposed(const Eigen::Ref<const Matrix>& a, const Eigen::Ref<const Matrix>& b,
+                        Eigen::Ref<Matrix> out, ProductKernel kernel)
+{
+    assert(a.cols() == b.cols() && out.rows() == a.rows() && out.cols() == b.rows());
+    if (kernel == ProductKernel::Exact)
+        return exactMultiplyTransposed(a, b, out);
+    if (a.rows() == 1) {
+        // y = B x: one dot product per stored row of b.
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, toBlas(b.rows()), toBlas(b.cols()), 1.0f, b.data(),
+                    toBlas(b.outerStride()), a.data(), 1, 0.0f, out.data(), 1);
+        return;
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, toBlas(a.rows()), toBlas(b.rows()), toBlas(a.cols()), 1.0f,
+                a.data(), toBlas(a.outerStride()), b.data(), toBlas(b.outerStride()), 0.0f, out.data(),
+                toBlas(out.outerStride()));
+}
+
+int availableCores()
+{
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+void setComputeThreads(int threads)
+{
+    const int clamped = std::clamp(threads, 1, availableCores());
+    g_threads = clamped;
+    openblas_set_num_threads(clamped);
+    omp_set_num_threads(clamped);
+}
+
+int computeThreads()
+{
+    const int threads = g_threads;
+    return threads > 0 ? threads : availableCores();
+}
+
+void layerNorm(const Eigen::Ref<const Matrix>& x, const RowVector& gain, const RowVector& bias, float eps,
+               Eigen::Ref<Matrix> y)
+{
+    const Eigen::Index rows = x.rows();
+#pragma omp parallel for num_threads(computeThreads()) if (worthThreads(x.size()))
+    for (Eigen::Index r = 0; r < rows; ++r) {
         const float mean = x.row(r).mean();
         const float variance = (x.row(r).array() - mean).square().mean();
         const float invStd = 1.0f / std::sqrt(variance + eps);
         y.row(r) = ((x.row(r).array() - mean) * invStd * gain.array() + bias.array()).matrix();
     }
-    return y;
 }
 
-Matrix geluTanh(const Eigen::Ref<const Matrix>& x)
+void geluTanhInPlace(Eigen::Ref<Matrix> x)
 {
-    // Whole-array expressions, so Eigen vectorises tanh (a per-element
-    // std::tanh took ~7% of a long uncached pass).
+    // Whole-row array expressions, so Eigen vectorises tanh (a per-element
+    // std::tanh took ~7% of a long uncached pass); rows split between threads.
     const float sqrtTwoOverPi = std::sqrt(2.0f / 3.14159265358979f);
-    const auto v = x.array();
-    return (0.5f * v * (1.0f + (sqrtTwoOverPi * (v + 0.044715f * v.cube())).tanh())).matrix();
+    const Eigen::Index rows = x.rows();
+#pragma omp parallel for num_threads(computeThreads()) if (worthThreads(x.size()))
+    for (Eigen::Index r = 0; r < rows; ++r) {
+        auto v = x.row(r).array();
+        v = 0.5f * v * (1.0f + (sqrtTwoOverPi * (v + 0.044715f * v.cube())).tanh());
+    }
 }
 
-Matrix softmaxRows(const Eigen::Ref<const Matrix>& scores)
+void softmaxRows(const Eigen::Ref<const Matrix>& scores, Eigen::Ref<Matrix> weights)
 {
-    Matrix weights(scores.rows(), scores.cols());
     for (Eigen::Index r = 0; r < scores.rows(); ++r) {
         const float maximum = scores.row(r).maxCoeff();
         weights.row(r) = (scores.row(r).array() - maximum).exp().matrix();
@@ -53,6 +161,12 @@ Matrix softmaxRows(const Eigen::Ref<const Matrix>& scores)
                              .select(0.0f, weights.row(r).array())
                              .matrix();
     }
+}
+
+Matrix softmaxRows(const Eigen::Ref<const Matrix>& scores)
+{
+    Matrix weights(scores.rows(), scores.cols());
+    softmaxRows(scores, weights);
     return weights;
 }
 

@@ -6,26 +6,45 @@
 
 namespace kv {
 
-// a · b. For a small b, a single row goes through the same matrix-matrix
-// kernel as many rows, so each row of the result is bit-for-bit the same
-// whether it was computed alone (cached decode) or with the rows before it
-// (uncached): Eigen's matrix-vector path sums in another order, which alone
-// moves the tiny models' logits by ~1e-5. For a large b that kernel would
-// repack the whole weight matrix at every decode step (GPT-2 small's decode
-// ran 2.9x slower than its memory roofline), so one row takes the
-// matrix-vector path there and the two paths agree to rounding instead.
-Matrix matmul(const Eigen::Ref<const Matrix>& a, const Eigen::Ref<const Matrix>& b);
+// Which kernel multiplies. Both paths of one model use the same family, so a
+// row of a product is computed the same way alone (cached decode) or with
+// the rows before it (uncached):
+//  - Exact: plain loops in a fixed order. Each row is bit-for-bit the same
+//    whatever the row count, so the tiny teaching models' two paths agree
+//    exactly. Slow; for models whose weight matrices are small.
+//  - Blas: OpenBLAS, with runtime CPU dispatch and computeThreads() threads.
+//    One row is a matrix-vector product that streams the stored weights as
+//    they lie (no repacking); more rows are a matrix-matrix product. The two
+//    sum in different orders, so the paths agree to rounding (~1e-6).
+enum class ProductKernel { Exact, Blas };
 
-// Above this many elements in b, a one-row product uses the matrix-vector path.
+// The kernel family for a model whose largest weight matrix has `weightElements`
+// elements: Exact up to kExactRowProductLimit, Blas above.
+ProductKernel kernelFor(Eigen::Index weightElements);
 constexpr Eigen::Index kExactRowProductLimit = 1 << 16;
 
-// y = (x - mean) / sqrt(var + eps) * gain + bias, per row, biased variance.
-Matrix layerNorm(const Eigen::Ref<const Matrix>& x, const RowVector& gain, const RowVector& bias, float eps);
+// out = a . b. `out` must already be (a.rows() x b.cols()); nothing allocates.
+void multiply(const Eigen::Ref<const Matrix>& a, const Eigen::Ref<const Matrix>& b, Eigen::Ref<Matrix> out,
+              ProductKernel kernel);
+// out = a . bᵀ, b given as stored (one row per output column), never transposed in memory.
+void multiplyTransposed(const Eigen::Ref<const Matrix>& a, const Eigen::Ref<const Matrix>& b,
+                        Eigen::Ref<Matrix> out, ProductKernel kernel);
 
-// GPT-2's tanh approximation of GELU, elementwise.
-Matrix geluTanh(const Eigen::Ref<const Matrix>& x);
+// Threads the matrix products (OpenBLAS) and the row-parallel kernels here
+// (OpenMP) use. Clamped to [1, availableCores()]; defaults to all cores.
+void setComputeThreads(int threads);
+int computeThreads();
+int availableCores();
+
+// y = (x - mean) / sqrt(var + eps) * gain + bias, per row, biased variance.
+void layerNorm(const Eigen::Ref<const Matrix>& x, const RowVector& gain, const RowVector& bias, float eps,
+               Eigen::Ref<Matrix> y);
+
+// GPT-2's tanh approximation of GELU, elementwise, in place.
+void geluTanhInPlace(Eigen::Ref<Matrix> x);
 
 // Softmax of each row; -infinity entries get weight 0.
+void softmaxRows(const Eigen::Ref<const Matrix>& scores, Eigen::Ref<Matrix> weights);
 Matrix softmaxRows(const Eigen::Ref<const Matrix>& scores);
 
 RowVector softmax(const RowVector& logits);

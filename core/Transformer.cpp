@@ -3,6 +3,8 @@
 #include "CapacityError.h"
 #include "TensorOps.h"
 
+#include <omp.h>
+
 #include <cmath>
 #include <limits>
 
@@ -11,6 +13,7 @@ namespace kv {
 Transformer::Transformer(ModelConfig config, ModelWeights weights)
     : m_config(std::move(config))
     , m_weights(std::move(weights))
+    , m_kernel(kernelFor(static_cast<Eigen::Index>(m_config.nEmbd) * m_config.mlpWidth()))
 {
 }
 
@@ -31,104 +34,151 @@ void Transformer::checkInputs(std::span<const int> tokens, std::span<const int> 
                                 + std::to_string(m_config.nPositions) + " tokens");
 }
 
-Matrix Transformer::embed(std::span<const int> tokens, std::span<const int> positions) const
+void Transformer::embed(std::span<const int> tokens, std::span<const int> positions, View x) const
 {
-    Matrix x(static_cast<Eigen::Index>(tokens.size()), m_config.nEmbd);
     for (std::size_t i = 0; i < tokens.size(); ++i)
         x.row(static_cast<Eigen::Index>(i)) =
             m_weights.tokenEmbedding.row(tokens[i]) + m_weights.positionEmbedding.row(positions[i]);
-    return x;
 }
 
 ForwardResult Transformer::forward(std::span<const int> tokens, std::span<const int> positions, KVCache* cache,
                                    ForwardObserver* observer) const
 {
+    ForwardScratch scratch;
+    return forward(tokens, positions, cache, observer, scratch);
+}
+
+ForwardResult Transformer::forward(std::span<const int> tokens, std::span<const int> positions, KVCache* cache,
+                                   ForwardObserver* observer, ForwardScratch& scratch) const
+{
     checkInputs(tokens, positions);
     ForwardResult result;
+    const auto n = static_cast<Eigen::Index>(tokens.size());
+    const int d = m_config.nEmbd;
+    // Room for every thread's scores before any thread starts: a buffer
+    // never grows while a pass reads it.
+    const Eigen::Index keys = (cache ? cache->length(0) : 0) + n;
+    scratch.view(ForwardScratch::Scores, n, keys, computeThreads() - 1);
+    scratch.view(ForwardScratch::Weights, n, keys, computeThreads() - 1);
+    View x = scratch.view(ForwardScratch::Hidden, n, d);
+    View normed = scratch.view(ForwardScratch::Normed, n, d);
+    View projected = scratch.view(ForwardScratch::Projected, n, d);
 
     // 1. Token + position embeddings: (n, d)
-    Matrix x = embed(tokens, positions);
+    embed(tokens, positions, x);
 
     for (int i = 0; i < m_config.nLayer; ++i) {
         const LayerWeights& layer = m_weights.layers[static_cast<std::size_t>(i)];
         // 2. Pre-LayerNorm causal self-attention with a residual connection.
-        x += attention(i, layerNorm(x, layer.ln1Gain, layer.ln1Bias, m_config.layerNormEps), cache, observer,
-                       result.macs);
+        layerNorm(x, layer.ln1Gain, layer.ln1Bias, m_config.layerNormEps, normed);
+        attention(i, normed, cache, observer, scratch, projected, result.macs);
+        x += projected;
         // 3. Pre-LayerNorm MLP with a residual connection.
-        x += mlp(layer, layerNorm(x, layer.ln2Gain, layer.ln2Bias, m_config.layerNormEps), result.macs);
+        layerNorm(x, layer.ln2Gain, layer.ln2Bias, m_config.layerNormEps, normed);
+        mlp(layer, normed, scratch, projected, result.macs);
+        x += projected;
     }
 
     // 4. Final LayerNorm and the tied LM head, for the last token only: it is
     //    the only one whose next token anyone asks for.
-    const Matrix last = layerNorm(x.bottomRows(1), m_weights.lnfGain, m_weights.lnfBias, m_config.layerNormEps);
-    result.logits = last * m_weights.tokenEmbedding.transpose();
-    result.macs.lmHead += static_cast<std::int64_t>(m_config.nEmbd) * m_config.vocabSize;
+    View last = scratch.view(ForwardScratch::LastNormed, 1, d);
+    layerNorm(x.bottomRows(1), m_weights.lnfGain, m_weights.lnfBias, m_config.layerNormEps, last);
+    result.logits.resize(m_config.vocabSize);
+    multiplyTransposed(last, m_weights.tokenEmbedding, View(result.logits.data(), 1, m_config.vocabSize), m_kernel);
+    result.macs.lmHead += static_cast<std::int64_t>(d) * m_config.vocabSize;
     return result;
 }
 
-Matrix Transformer::attention(int layerIndex, const Matrix& normed, KVCache* cache, ForwardObserver* observer,
-                              MacCounts& macs) const
+void Transformer::attention(int layerIndex, const View& normed, KVCache* cache, ForwardObserver* observer,
+                            ForwardScratch& scratch, View out, MacCounts& macs) const
 {
     const LayerWeights& layer = m_weights.layers[static_cast<std::size_t>(layerIndex)];
     const int d = m_config.nEmbd;
-    const int headDim = m_config.headDim();
     const int kvDim = m_config.kvDim();
     const auto n = normed.rows();
 
     // q | k | v for the new tokens: (n, d + 2*kv_dim)
-    const Matrix qkv = matmul(normed, layer.attnWeight).rowwise() + layer.attnBias;
+    View qkv = scratch.view(ForwardScratch::Qkv, n, m_config.qkvWidth());
+    multiply(normed, layer.attnWeight, qkv, m_kernel);
+    qkv.rowwise() += layer.attnBias;
     macs.projections += static_cast<std::int64_t>(n) * d * m_config.qkvWidth();
 
-    // Keys and values the attention reads: this pass's alone, or the cache
-    // after appending this pass's rows. (keys read, kv_dim)
+    // Keys and values the attention reads, as views (never copies): this
+    // pass's own rows, or the cache after appending them. (keys read, kv_dim)
     int appendedFrom = 0;
-    Matrix keys;
-    Matrix values;
+    const float* keyData = qkv.data() + d;
+    const float* valueData = qkv.data() + d + kvDim;
+    Eigen::Index keyCount = n;
+    Eigen::Index stride = qkv.outerStride();
     if (cache) {
         appendedFrom = cache->length(layerIndex);
         cache->append(layerIndex, qkv.middleCols(d, kvDim), qkv.middleCols(d + kvDim, kvDim));
-        keys = cache->keys(layerIndex);
-        values = cache->values(layerIndex);
-    } else {
-        keys = qkv.middleCols(d, kvDim);
-        values = qkv.middleCols(d + kvDim, kvDim);
+        keyData = cache->keys(layerIndex).data();
+        valueData = cache->values(layerIndex).data();
+        keyCount = cache->length(layerIndex);
+        stride = cache->keys(layerIndex).outerStride();
     }
-    const auto keyCount = keys.rows();
-    // Query i sits at key row appendedFrom + i and may not see rows after it.
-    const float scale = 1.0f / std::sqrt(static_cast<float>(headDim));
+    const ConstMatrixView keys(keyData, keyCount, kvDim, Eigen::OuterStride<>(stride));
+    const ConstMatrixView values(valueData, keyCount, kvDim, Eigen::OuterStride<>(stride));
 
-    Matrix heads(n, d);
-    for (int h = 0; h < m_config.nHead; ++h) {
-        const int kvHead = h / m_config.queriesPerKvHead();
-        const auto q = qkv.middleCols(h * headDim, headDim);
-        const auto k = keys.middleCols(kvHead * headDim, headDim);
-        const auto v = values.middleCols(kvHead * headDim, headDim);
-
-        Matrix scores = matmul(q, k.transpose()) * scale; // (n, keys read)
-        for (Eigen::Index i = 0; i < n; ++i)
-            for (Eigen::Index j = appendedFrom + i + 1; j < keyCount; ++j)
-                scores(i, j) = -std::numeric_limits<float>::infinity();
-        Matrix weights = softmaxRows(scores);
-        Matrix output = matmul(weights, v); // (n, head_dim)
-        heads.middleCols(h * headDim, headDim) = output;
-
-        if (observer)
-            observer->onHead(HeadRecord{layerIndex, h, kvHead, appendedFrom, q, k, v, std::move(scores),
-                                        std::move(weights), std::move(output)});
-    }
-    macs.attentionScores += static_cast<std::int64_t>(m_config.nHead) * n * keyCount * headDim;
-    macs.attentionMix += static_cast<std::int64_t>(m_config.nHead) * n * keyCount * headDim;
+    // The heads are independent: split them between threads, unless an
+    // observer wants them in order.
+    View heads = scratch.view(ForwardScratch::Heads, n, d);
+    const int threads = observer ? 1 : computeThreads();
+    const bool worthThreads = threads > 1 && n * keyCount * d >= (1 << 16);
+#pragma omp parallel for num_threads(threads) if (worthThreads) schedule(static)
+    for (int h = 0; h < m_config.nHead; ++h)
+        attendHead(layerIndex, h, qkv, keys, values, appendedFrom, observer, scratch, omp_get_thread_num(), heads);
+    macs.attentionScores += static_cast<std::int64_t>(m_config.nHead) * n * keyCount * m_config.headDim();
+    macs.attentionMix += static_cast<std::int64_t>(m_config.nHead) * n * keyCount * m_config.headDim();
 
     // Output projection: (n, d)
+    multiply(heads, layer.attnProjWeight, out, m_kernel);
+    out.rowwise() += layer.attnProjBias;
     macs.projections += static_cast<std::int64_t>(n) * d * d;
-    return matmul(heads, layer.attnProjWeight).rowwise() + layer.attnProjBias;
 }
 
-Matrix Transformer::mlp(const LayerWeights& layer, const Matrix& normed, MacCounts& macs) const
+void Transformer::attendHead(int layerIndex, int head, const View& qkv, const ConstMatrixView& keys,
+                             const ConstMatrixView& values, int appendedFrom, ForwardObserver* observer,
+                             ForwardScratch& scratch, int part, View heads) const
 {
-    const Matrix hidden = geluTanh(matmul(normed, layer.fcWeight).rowwise() + layer.fcBias); // (n, 4d)
-    macs.mlp += 2LL * normed.rows() * m_config.nEmbd * m_config.mlpWidth();
-    return matmul(hidden, layer.fcProjWeight).rowwise() + layer.fcProjBias;
+    const int headDim = m_config.headDim();
+    const int kvHead = head / m_config.queriesPerKvHead();
+    const auto n = qkv.rows();
+    const auto keyCount = keys.rows();
+    const auto q = qkv.middleCols(head * headDim, headDim);
+    const auto k = keys.middleCols(kvHead * headDim, headDim);
+    const auto v = values.middleCols(kvHead * headDim, headDim);
+
+    // Scores q.k/sqrt(head_dim): (n, keys read). Query i sits at key row
+    // appendedFrom + i and may not see rows after it.
+    View scores = scratch.view(ForwardScratch::Scores, n, keyCount, part);
+    multiplyTransposed(q, k, scores, m_kernel);
+    scores *= 1.0f / std::sqrt(static_cast<float>(headDim));
+    for (Eigen::Index i = 0; i < n; ++i)
+        for (Eigen::Index j = appendedFrom + i + 1; j < keyCount; ++j)
+            scores(i, j) = -std::numeric_limits<float>::infinity();
+    View weights = scratch.view(ForwardScratch::Weights, n, keyCount, part);
+    softmaxRows(scores, weights);
+    // Mix: weights . V, (n, head_dim)
+    auto output = heads.middleCols(head * headDim, headDim);
+    multiply(weights, v, output, m_kernel);
+
+    if (observer)
+        observer->onHead(HeadRecord{layerIndex, head, kvHead, appendedFrom, q, k, v, scores, weights, output});
+}
+
+void Transformer::mlp(const LayerWeights& layer, const View& normed, ForwardScratch& scratch, View out,
+                      MacCounts& macs) const
+{
+    const auto n = normed.rows();
+    View expanded = scratch.view(ForwardScratch::Expanded, n, m_config.mlpWidth()); // (n, 4d)
+    multiply(normed, layer.fcWeight, expanded, m_kernel);
+    expanded.rowwise() += layer.fcBias;
+    geluTanhInPlace(expanded);
+    multiply(expanded, layer.fcProjWeight, out, m_kernel);
+    out.rowwise() += layer.fcProjBias;
+    macs.mlp += 2LL * n * m_config.nEmbd * m_config.mlpWidth();
 }
 
 } // namespace kv

@@ -2,9 +2,11 @@
 
 #include "ForwardObserver.h"
 #include "ForwardResult.h"
+#include "ForwardScratch.h"
 #include "KVCache.h"
 #include "ModelConfig.h"
 #include "ModelWeights.h"
+#include "TensorOps.h"
 
 #include <span>
 
@@ -25,16 +27,29 @@ public:
 
     ForwardResult forward(std::span<const int> tokens, std::span<const int> positions, KVCache* cache,
                           ForwardObserver* observer = nullptr) const;
+    // The same pass in `scratch`'s buffers: a decode loop that keeps one
+    // scratch allocates nothing but the returned logits.
+    ForwardResult forward(std::span<const int> tokens, std::span<const int> positions, KVCache* cache,
+                          ForwardObserver* observer, ForwardScratch& scratch) const;
+
+    // Exact for the tiny teaching models, OpenBLAS for the others (TensorOps.h).
+    ProductKernel kernel() const { return m_kernel; }
 
 private:
+    using View = Eigen::Map<Matrix>;
+
     void checkInputs(std::span<const int> tokens, std::span<const int> positions) const;
-    Matrix embed(std::span<const int> tokens, std::span<const int> positions) const;
-    Matrix attention(int layerIndex, const Matrix& normed, KVCache* cache, ForwardObserver* observer,
-                     MacCounts& macs) const;
-    Matrix mlp(const LayerWeights& layer, const Matrix& normed, MacCounts& macs) const;
+    void embed(std::span<const int> tokens, std::span<const int> positions, View x) const;
+    void attention(int layerIndex, const View& normed, KVCache* cache, ForwardObserver* observer,
+                   ForwardScratch& scratch, View out, MacCounts& macs) const;
+    void attendHead(int layerIndex, int head, const View& qkv, const ConstMatrixView& keys,
+                    const ConstMatrixView& values, int appendedFrom, ForwardObserver* observer,
+                    ForwardScratch& scratch, int part, View heads) const;
+    void mlp(const LayerWeights& layer, const View& normed, ForwardScratch& scratch, View out, MacCounts& macs) const;
 
     ModelConfig m_config;
     ModelWeights m_weights;
+    ProductKernel m_kernel;
 };
 
 } // namespace kv

@@ -1,6 +1,8 @@
 #include "CommandRun.h"
 #include "BenchCommand.h"
 
+#include <QRegularExpression>
+#include <QThread>
 #include <QtTest>
 
 #include <sstream>
@@ -51,11 +53,40 @@ private slots:
             QVERIFY2(steps[i].startsWith(QStringLiteral("%1 %2 ").arg(i).arg(3 + i)), qPrintable(steps[i]));
     }
 
+    void printsTheThreadsAndEachPathsFractionOfItsRoofline()
+    {
+        const Run result = run({"--shape", "tiny", "--tokens", "4", "--threads", "1"});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY2(result.out.contains("\nthreads: 1\n"), qPrintable(result.out));
+        for (const QString key : {"cached_fraction_of_roofline", "uncached_fraction_of_roofline"}) {
+            const QRegularExpressionMatch match =
+                QRegularExpression(QStringLiteral("\n%1: ([^\n]*)\n").arg(key)).match(result.out);
+            QVERIFY2(match.hasMatch(), qPrintable(key));
+            bool ok = false;
+            const double value = match.captured(1).toDouble(&ok);
+            QVERIFY2(ok && value > 0.0 && value < 100.0, qPrintable(match.captured(0)));
+        }
+        for (const QString key : {"cached_bound", "uncached_bound"}) {
+            const QRegularExpressionMatch match =
+                QRegularExpression(QStringLiteral("\n%1: (memory|compute)\n").arg(key)).match(result.out);
+            QVERIFY2(match.hasMatch(), qPrintable(key));
+        }
+    }
+
+    void threadsDefaultToEveryCore()
+    {
+        const Run result = run({"--shape", "tiny", "--tokens", "2"});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY2(result.out.contains(QStringLiteral("\nthreads: %1\n").arg(QThread::idealThreadCount())),
+                 qPrintable(result.out));
+    }
+
     void helpExitsZero()
     {
         const Run result = run({"--help"});
         QCOMPARE(result.exitCode, 0);
         QVERIFY(result.out.contains("--prompt-tokens"));
+        QVERIFY(result.out.contains("--threads"));
     }
 
     void badValuesExitTwo_data()
@@ -70,6 +101,10 @@ private slots:
         QTest::newRow("unknown option") << QStringList{"--turbo"} << "turbo";
         QTest::newRow("stray argument") << QStringList{"tiny"} << "\"tiny\"";
         QTest::newRow("missing value") << QStringList{"--tokens"} << "tokens";
+        QTest::newRow("no threads") << QStringList{"--shape", "tiny", "--threads", "0"} << "got 0";
+        QTest::newRow("more threads than cores")
+            << QStringList{"--shape", "tiny", "--threads", QString::number(QThread::idealThreadCount() + 1)}
+            << "this machine's cores";
     }
 
     void badValuesExitTwo()

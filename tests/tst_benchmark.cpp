@@ -182,7 +182,7 @@ private slots:
         const auto& cached = summary.cachedSteps;
         const auto& uncached = summary.uncachedSteps;
         QCOMPARE(summary.comparedSteps(), 10);
-        QCOMPARE(summary.rates.gflopsAt(1), kRates.gflopsAt(1));
+        QCOMPARE(summary.rates.peakGflops(), kRates.peakGflops());
         QCOMPARE(summary.prefillMs(), cached.front().wallMs);
 
         const auto wall = [](const BenchmarkStep& step) { return step.wallMs; };
@@ -231,11 +231,14 @@ private slots:
 
     void machineRatesAreMeasuredAtEveryRowCount()
     {
-        const MachineRates rates = MachineRates::measure(5, 32, 128);
+        const MachineRates rates = MachineRates::measure(5, 32, 128, 1);
         QVERIFY(rates.valid());
+        QCOMPARE(rates.threads, 1);
         QCOMPARE(rates.matmulCurve.size(), std::size_t(5));
         QCOMPARE(rates.matmulCurve.back().rows, 5);
         QVERIFY(rates.gbps > 0.0);
+        QVERIFY(rates.peakGemmGflops > 0.0);
+        QVERIFY(rates.peakGflops() >= rates.peakGemmGflops);
     }
 
     void rowCountsAreTwoAnOctaveUpToTheMost_data()
@@ -257,17 +260,14 @@ private slots:
         QCOMPARE(QList<int>(counts.begin(), counts.end()), expected);
     }
 
-    void rateCurveInterpolatesOnLogAxes()
+    void thePeakIsTheLargeProductOrTheCurvesBest()
     {
-        const MachineRates rates{{{1, 4.0}, {4, 16.0}, {16, 16.0}}, 5.0};
-        QVERIFY(rates.valid());
-        QCOMPARE(rates.gflopsAt(1), 4.0);
-        QVERIFY(std::abs(rates.gflopsAt(2) - 8.0) < 1e-12); // halfway on log axes
-        QCOMPARE(rates.gflopsAt(4), 16.0);
-        QCOMPARE(rates.gflopsAt(9), 16.0);
-        QCOMPARE(rates.gflopsAt(0), 4.0);    // held below the first point
-        QCOMPARE(rates.gflopsAt(1000), 16.0); // and beyond the last
-        QCOMPARE(rates.peakGflops(), 16.0);
+        const MachineRates measuredPeak{{{1, 4.0}, {16, 16.0}}, 5.0, 90.0, 2};
+        QCOMPARE(measuredPeak.peakGflops(), 90.0);
+        const MachineRates curveOnly{{{1, 4.0}, {16, 16.0}}, 5.0};
+        QVERIFY(curveOnly.valid());
+        QCOMPARE(curveOnly.peakGflops(), 16.0);
+        QCOMPARE(MachineRates::uniform(7.0, 3.0).peakGflops(), 7.0);
     }
 
     void invalidRatesAreRefused_data()
@@ -287,21 +287,61 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(BenchmarkError, runner.run(rates));
     }
 
-    // Each pass is priced at the curve's rate for the rows it multiplies:
-    // the cached decode steps at 1 row, the uncached ones at their length.
-    void eachStepIsPricedAtItsOwnRowCount()
+    // Each pass is priced at the machine's ceilings, whatever its row count:
+    // a one-row decode step cannot use the multiply units, and the roofline says so.
+    void eachStepIsPricedAtThePeak()
     {
-        const MachineRates rates{{{1, 2.0}, {8, 16.0}}, 5.0};
+        const MachineRates rates{{{1, 2.0}, {8, 16.0}}, 5.0, 40.0, 1};
         const BenchmarkSummary summary = BenchmarkRunner(BenchmarkShape::get("tiny"), 2, 4).run(rates);
-        const BenchmarkStep& cached = summary.cachedSteps[2];
-        const BenchmarkStep& uncached = summary.uncachedSteps[2];
-        QCOMPARE(cached.tokensIn, 1);
-        QCOMPARE(cached.gflops, 2.0);
-        QCOMPARE(cached.computeMs, 2.0 * double(cached.macs) / 2e6);
-        QCOMPARE(uncached.tokensIn, 4);
-        QVERIFY(std::abs(uncached.gflops - 8.0) < 1e-9); // 2 x 8^(2/3)
-        QVERIFY(std::abs(uncached.computeMs - 2.0 * double(uncached.macs) / 8e6) < 1e-9);
-        QCOMPARE(summary.cachedSteps[0].gflops, rates.gflopsAt(2)); // the 2-token prefill
+        for (const auto* steps : {&summary.cachedSteps, &summary.uncachedSteps})
+            for (const BenchmarkStep& step : *steps) {
+                QCOMPARE(step.gflops, 40.0);
+                QCOMPARE(step.computeMs, 2.0 * double(step.macs) / 40e6);
+            }
+    }
+
+    void fractionOfRooflineIsRooflineOverWallTime()
+    {
+        const BenchmarkSummary summary = BenchmarkRunner(BenchmarkShape::get("tiny"), 1, 6).run(kRates);
+        const auto wall = [](const BenchmarkStep& step) { return step.wallMs; };
+        const auto roofline = [](const BenchmarkStep& step) { return step.rooflineMs(); };
+        QCOMPARE(summary.fractionOfRoofline(DecodeMode::Cached),
+                 sumOf(summary.cachedSteps, roofline) / sumOf(summary.cachedSteps, wall));
+        QCOMPARE(summary.fractionOfRoofline(DecodeMode::Uncached),
+                 sumOf(summary.uncachedSteps, roofline) / sumOf(summary.uncachedSteps, wall));
+        // measured / roofline speedup = cached fraction / uncached fraction.
+        QVERIFY(std::abs(summary.measuredSpeedup() / summary.rooflineSpeedup()
+                         - summary.fractionOfRoofline(DecodeMode::Cached)
+                               / summary.fractionOfRoofline(DecodeMode::Uncached))
+                < 1e-9);
+    }
+
+    void boundShareFollowsTheCeilings_data()
+    {
+        QTest::addColumn<double>("gflops");
+        QTest::addColumn<double>("gbps");
+        QTest::addColumn<double>("share");
+        // Tiny passes read ~0.1 MB for ~0.01 M multiply-adds: ~0.2 FLOP per byte.
+        QTest::newRow("slow memory, fast arithmetic") << 1000.0 << 0.001 << 1.0;
+        QTest::newRow("fast memory, slow arithmetic") << 0.001 << 1000.0 << 0.0;
+    }
+
+    void boundShareFollowsTheCeilings()
+    {
+        QFETCH(double, gflops);
+        QFETCH(double, gbps);
+        QFETCH(double, share);
+        const BenchmarkSummary summary =
+            BenchmarkRunner(BenchmarkShape::get("tiny"), 1, 4).run(MachineRates::uniform(gflops, gbps));
+        QCOMPARE(summary.memoryBoundShare(DecodeMode::Cached), share);
+        QCOMPARE(summary.memoryBoundShare(DecodeMode::Uncached), share);
+    }
+
+    void noStepMeansNoFraction()
+    {
+        const BenchmarkSummary empty;
+        QCOMPARE(empty.fractionOfRoofline(DecodeMode::Cached), 0.0);
+        QCOMPARE(empty.memoryBoundShare(DecodeMode::Uncached), 0.0);
     }
 };
 

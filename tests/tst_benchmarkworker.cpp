@@ -1,4 +1,5 @@
 #include "BenchmarkWorker.h"
+#include "TensorOps.h"
 
 #include <QThread>
 #include <QtTest>
@@ -41,9 +42,9 @@ private:
         });
     }
 
-    void start(const QString& shape, int tokens, int promptTokens)
+    void start(const QString& shape, int tokens, int promptTokens, int threads = 1)
     {
-        QMetaObject::invokeMethod(m_worker, [=, this] { m_worker->run(shape, tokens, promptTokens); },
+        QMetaObject::invokeMethod(m_worker, [=, this] { m_worker->run(shape, tokens, promptTokens, threads); },
                                   Qt::QueuedConnection);
     }
 
@@ -87,9 +88,21 @@ private slots:
         QCOMPARE(summary.comparedSteps(), 6);
         QCOMPARE(summary.rates.gbps, rates.gbps);
         QCOMPARE(summary.rates.matmulCurve.size(), rates.matmulCurve.size());
+        QCOMPARE(rates.threads, 1);
+        QVERIFY(rates.peakGemmGflops > 0.0);
         for (const kv::BenchmarkStep& step : summary.uncachedSteps)
-            QCOMPARE(step.gflops, rates.gflopsAt(step.tokensIn));
+            QCOMPARE(step.gflops, rates.peakGflops());
         QVERIFY(m_received.failures.isEmpty());
+    }
+
+    void measuresAndRunsOnTheThreadsAskedFor()
+    {
+        const int cores = QThread::idealThreadCount();
+        start(QStringLiteral("tiny"), 2, 1, cores);
+        QTRY_COMPARE_WITH_TIMEOUT(m_received.summaries.size(), 1, 60000);
+        QCOMPARE(m_received.rates.first().threads, cores);
+        QCOMPARE(m_received.summaries.first().rates.threads, cores);
+        QCOMPARE(kv::computeThreads(), cores);
     }
 
     void cancelStopsTheRun()

@@ -76,6 +76,65 @@ private slots:
         QVERIFY2(worst <= 1e-5f, qPrintable(QString("max |dlogit| %1").arg(worst)));
     }
 
+    // A row multiplied alone equals the same row multiplied with others: bit
+    // for bit with the exact kernel, to rounding with OpenBLAS (gemv for one
+    // row, gemm for several).
+    void aRowAloneEqualsTheRowInABatch_data()
+    {
+        QTest::addColumn<int>("kernel");
+        QTest::addColumn<int>("inner");
+        QTest::addColumn<float>("tolerance");
+        QTest::newRow("exact") << int(ProductKernel::Exact) << 32 << 0.0f;
+        // Sums of 768 products of magnitude ~10: rounding, relative ~1e-6.
+        QTest::newRow("OpenBLAS") << int(ProductKernel::Blas) << 768 << 1e-4f;
+    }
+
+    void aRowAloneEqualsTheRowInABatch()
+    {
+        QFETCH(int, kernel);
+        QFETCH(int, inner);
+        QFETCH(float, tolerance);
+        const auto chosen = static_cast<ProductKernel>(kernel);
+        const Matrix a = Matrix::Random(9, inner);
+        const Matrix b = Matrix::Random(inner, 3 * inner);
+        const Matrix bt = b.transpose();
+        Matrix batch(9, b.cols());
+        Matrix alone(1, b.cols());
+        multiply(a, b, batch, chosen);
+        multiply(a.bottomRows(1), b, alone, chosen);
+        QVERIFY((batch.bottomRows(1) - alone).cwiseAbs().maxCoeff() <= tolerance);
+        QVERIFY((batch - a * b).cwiseAbs().maxCoeff() < 1e-3f * inner / 32);
+        // a . btᵀ reads bt as stored and gives the same product.
+        multiplyTransposed(a, bt, batch, chosen);
+        multiplyTransposed(a.bottomRows(1), bt, alone, chosen);
+        QVERIFY((batch.bottomRows(1) - alone).cwiseAbs().maxCoeff() <= tolerance);
+        QVERIFY((batch - a * b).cwiseAbs().maxCoeff() < 1e-3f * inner / 32);
+    }
+
+    void modelsPickTheirKernelBySize()
+    {
+        QCOMPARE(kvtest::randomTransformer(kvtest::smallConfig(1, 4, 4, 8)).kernel(), ProductKernel::Exact);
+        QCOMPARE(kvtest::randomTransformer(kvtest::smallConfig(1, 4, 2, 12, 50, 160)).kernel(), ProductKernel::Blas);
+    }
+
+    // The session reserves its scratch for the whole context once: decoding
+    // to the end never grows it (and the cache never reallocates either).
+    void decodingAllocatesNoScratch()
+    {
+        const ModelConfig config = kvtest::smallConfig(2, 4, 2, 12, 50, 160);
+        const Transformer model = kvtest::randomTransformer(config);
+        for (DecodeMode mode : {DecodeMode::Cached, DecodeMode::Uncached}) {
+            DecodeSession session(model, mode);
+            const std::size_t reserved = session.scratch().capacity();
+            const float* keys = session.cache().keys(0).data();
+            session.start({1, 2});
+            for (int token = 3; session.sequence().size() < std::size_t(config.nPositions); ++token)
+                session.next(token % config.vocabSize);
+            QCOMPARE(session.scratch().capacity(), reserved);
+            QCOMPARE(session.cache().keys(0).data(), keys);
+        }
+    }
+
     void uncachedReallyRecomputesEverything()
     {
         const ModelConfig config = kvtest::smallConfig(2, 4, 2, 10);

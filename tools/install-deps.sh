@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(qt6-base-dev qt6-svg-dev libeigen3-dev libqcustomplot-dev libqcustomplot2.1-qt6
-          nlohmann-json3-dev cmake ninja-build g++)
+          nlohmann-json3-dev cmake ninja-build g++
+          libopenblas-openmp-dev) # the matrix products: runtime CPU dispatch, threads through OpenMP
 if [[ "${1:-}" == "--test" ]]; then
     packages+=(xvfb xauth imagemagick poppler-utils)
 fi
