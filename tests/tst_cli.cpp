@@ -78,7 +78,11 @@ private slots:
         QTest::addColumn<QString>("expected");
         QTest::newRow("unknown word") << QStringList{"--text", "--prompt", "I zebra"} << "\"zebra\"";
         QTest::newRow("empty prompt") << QStringList{"--text", "--prompt", "  "} << "prompt is empty";
-        QTest::newRow("beyond capacity") << QStringList{"--text", "--max-new", "40"} << "exceeds the model's context of 16";
+        QTest::newRow("beyond capacity") << QStringList{"--text", "--max-new", "40"}
+                                         << "a prompt of 1 token plus 40 tokens to generate exceeds the model's context of 16 tokens: after this prompt at most 15 tokens fit";
+        QTest::newRow("prompt too long")
+            << QStringList{"--text", "--prompt", "I saw a beautiful car I saw a beautiful car I saw a beautiful car I saw a beautiful"}
+            << "a prompt of 19 tokens leaves no room for a decode step in the model's context of 16 tokens: a prompt can be at most 14 tokens long";
         QTest::newRow("missing model") << QStringList{"--text", "--model", "/nonexistent/model"} << "/nonexistent/model: model folder not found";
         QTest::newRow("bad number") << QStringList{"--text", "--top-p", "2"} << "--top-p must be a number in (0, 1]";
         QTest::newRow("unknown option") << QStringList{"--text", "--frobnicate"} << "frobnicate";
