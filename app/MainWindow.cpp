@@ -3,6 +3,7 @@
 #include "AssetLocator.h"
 #include "AttentionDiagram.h"
 #include "AnalysisDocks.h"
+#include "BlackScreen.h"
 #include "ClaimsMenu.h"
 #include "ClipboardExport.h"
 #include "DiagramWidget.h"
@@ -17,16 +18,23 @@
 #include "SamplingPanel.h"
 #include "TokenStripDiagram.h"
 #include "ViewMenu.h"
+#include "WheelGuard.h"
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QGraphicsOpacityEffect>
+#include <QKeyEvent>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSlider>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QScreen>
 #include <QStatusBar>
@@ -49,25 +57,35 @@ MainWindow::MainWindow(const CliOptions& options, QWidget* parent)
     buildControls();
     buildDocks();
     buildMenus();
+    m_blackScreen = new BlackScreen(this);
+    addShortcutsToWindow();
+    new WheelGuard(this);
     connect(m_controller, &PlaybackController::frameChanged, this, &MainWindow::showFrame);
     m_hideControls.setSingleShot(true);
     m_hideControls.setInterval(2500);
     connect(&m_hideControls, &QTimer::timeout, this, [this] {
-        if (m_presenting) {
-            m_playbackBar->hide();
-            m_modelBar->hide();
-        }
+        if (m_presenting)
+            setControlsShown(false);
     });
     qApp->installEventFilter(this);
 
     restoreSettings();
-    QSettings settings;
-    const QString modelDir = !options.modelDir.isEmpty() ? options.modelDir
-        : settings.value(QStringLiteral("model"), AssetLocator::defaultModelDir()).toString();
-    if (!openModel(modelDir) && modelDir != AssetLocator::defaultModelDir())
-        openModel(AssetLocator::defaultModelDir());
+    if (!options.modelDir.isEmpty()) {
+        // A model asked for by name is that model or an error, never silently another.
+        m_startupError = loadModel(options.modelDir);
+        if (!m_startupError.isEmpty())
+            return;
+    } else {
+        const QString saved = QSettings().value(QStringLiteral("model"), AssetLocator::defaultModelDir()).toString();
+        if (!openModel(saved) && saved != AssetLocator::defaultModelDir())
+            openModel(AssetLocator::defaultModelDir());
+    }
     m_sampling->setSettings(options.sampling);
-    runPrompt(options.prompt);
+    if (!runPrompt(options.prompt)) {
+        // Keep the words to fix, marked, with the message; show the default walk-through meanwhile.
+        m_modelBar->prompt()->setText(options.prompt);
+        startLesson(CliOptions().prompt);
+    }
 }
 
 MainWindow::~MainWindow()
@@ -87,7 +105,7 @@ PromptEdit* MainWindow::promptEdit() const
 
 QLabel* MainWindow::promptError() const
 {
-    return m_modelBar->error();
+    return m_promptError;
 }
 
 void MainWindow::buildCentral()
@@ -125,6 +143,15 @@ void MainWindow::buildCentral()
     m_narration->setTextFormat(Qt::RichText);
     m_narration->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_narration->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+    // A refusal wraps here, in full, rather than being cut off at the end of a toolbar.
+    m_promptError = new QLabel(central);
+    m_promptError->setObjectName(QStringLiteral("promptError"));
+    m_promptError->setWordWrap(true);
+    m_promptError->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_promptError->setStyleSheet(QStringLiteral("QLabel { color: #c62828; font-weight: bold; }"));
+    m_promptError->hide();
+    central->setFocusPolicy(Qt::ClickFocus); // clicking beside the panes gives the keys back to playback
+    layout->addWidget(m_promptError);
     layout->addWidget(m_banner);
     layout->addWidget(m_claimVerdict);
     layout->addWidget(m_strip);
@@ -146,13 +173,13 @@ void MainWindow::buildControls()
     addToolBarBreak();
     m_modelBar = new ModelBar(this);
     addToolBar(Qt::TopToolBarArea, m_modelBar);
-    connect(m_modelBar, &ModelBar::promptEntered, this, &MainWindow::runPrompt);
+    connect(m_modelBar, &ModelBar::promptEntered, this, [this](const QString& prompt) {
+        if (runPrompt(prompt))
+            returnFocusToPlayback(); // a refused prompt keeps the focus, to be fixed
+    });
     connect(m_modelBar, &ModelBar::layerChanged, m_controller, &PlaybackController::setLayer);
     connect(m_modelBar, &ModelBar::headChanged, m_controller, &PlaybackController::setHead);
-    connect(m_modelBar, &ModelBar::modelChosen, this, [this](const QString& directory) {
-        if (openModel(directory))
-            runPrompt(m_lastPrompt);
-    });
+    connect(m_modelBar, &ModelBar::modelChosen, this, &MainWindow::openModelFolder);
 }
 
 void MainWindow::buildDocks()
@@ -163,7 +190,10 @@ void MainWindow::buildDocks()
     m_samplingDock->setWidget(m_sampling);
     addDockWidget(Qt::RightDockWidgetArea, m_samplingDock);
     m_samplingDock->hide();
-    connect(m_sampling, &SamplingPanel::changed, this, [this] { runPrompt(m_lastPrompt); });
+    connect(m_sampling, &SamplingPanel::changed, this, [this] {
+        if (!m_lastPrompt.isEmpty())
+            runPrompt(m_lastPrompt);
+    });
     m_docks = new AnalysisDocks(this);
 }
 
@@ -172,8 +202,8 @@ void MainWindow::buildMenus()
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open Model Folder…"), QKeySequence::Open, this, [this] {
         const QString directory = QFileDialog::getExistingDirectory(this, tr("Open model folder"), AssetLocator::assetsDir());
-        if (!directory.isEmpty() && openModel(directory))
-            runPrompt(m_lastPrompt);
+        if (!directory.isEmpty())
+            openModelFolder(directory);
     });
     file->addAction(tr("&Export…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, [this] {
         ExportDialog dialog(m_controller->frame(), this);
@@ -217,18 +247,56 @@ void MainWindow::buildMenus()
     });
 }
 
-bool MainWindow::openModel(const QString& directory)
+void MainWindow::addShortcutsToWindow()
+{
+    // On the window itself, every shortcut works with the menu bar and toolbars
+    // hidden (presentation mode) and whichever widget has the focus.
+    addActions(m_playbackBar->playbackActions());
+    addAction(m_blackScreen->toggleAction());
+    QList<QAction*> pending = menuBar()->actions();
+    while (!pending.isEmpty()) {
+        QAction* action = pending.takeFirst();
+        if (action->menu())
+            pending += action->menu()->actions();
+        else if (!action->shortcuts().isEmpty() && !actions().contains(action))
+            addAction(action);
+    }
+}
+
+QString MainWindow::loadModel(const QString& directory)
 {
     try {
         m_lessons.loadModel(directory);
     } catch (const kv::KvError& error) {
-        reportError(tr("Could not open the model: %1").arg(QString::fromStdString(error.what())));
-        return false;
+        return QString::fromStdString(error.what());
     }
     m_modelBar->prompt()->setTokenizer(m_lessons.bundle().tokenizer);
     m_modelBar->setModels(QString::fromStdString(m_lessons.bundle().directory), m_lessons.modelName());
     statusBar()->showMessage(tr("Loaded %1 from %2").arg(m_lessons.modelName(), directory), 5000);
-    return true;
+    return {};
+}
+
+bool MainWindow::openModel(const QString& directory)
+{
+    const QString error = loadModel(directory);
+    if (!error.isEmpty())
+        reportError(tr("Could not open the model: %1").arg(error));
+    return error.isEmpty();
+}
+
+bool MainWindow::openModelFolder(const QString& directory)
+{
+    const QString error = loadModel(directory);
+    if (error.isEmpty())
+        return runPrompt(m_lastPrompt);
+    QMessageBox box(QMessageBox::Warning, tr("Could not open the model"),
+                    tr("The model in “%1” could not be opened.").arg(QDir::toNativeSeparators(directory)),
+                    QMessageBox::Ok, this);
+    box.setInformativeText(m_lessons.hasModel()
+                               ? tr("%1.\n\nThe current model, %2, stays open.").arg(error, m_lessons.modelName())
+                               : tr("%1.").arg(error));
+    box.exec();
+    return false;
 }
 
 kv::GenerationSettings MainWindow::generationSettings() const
@@ -238,7 +306,7 @@ kv::GenerationSettings MainWindow::generationSettings() const
     return settings;
 }
 
-bool MainWindow::runPrompt(const QString& prompt)
+bool MainWindow::startLesson(const QString& prompt)
 {
     try {
         setLesson(m_lessons.normal(prompt, generationSettings()));
@@ -247,10 +315,42 @@ bool MainWindow::runPrompt(const QString& prompt)
         return false;
     }
     m_lastPrompt = prompt;
+    return true;
+}
+
+bool MainWindow::runPrompt(const QString& prompt)
+{
+    if (!startLesson(prompt))
+        return false;
     if (m_modelBar->prompt()->text() != prompt)
         m_modelBar->prompt()->setText(prompt);
-    m_modelBar->error()->clear();
+    clearError();
     return true;
+}
+
+void MainWindow::clearError()
+{
+    m_promptError->clear();
+    m_promptError->hide();
+    if (!m_shownError.isEmpty() && statusBar()->currentMessage() == m_shownError)
+        statusBar()->clearMessage();
+    m_shownError.clear();
+}
+
+QString MainWindow::openAt(int step, int phase)
+{
+    const int steps = m_controller->positionCount() / kPhaseCount;
+    QString note;
+    if (step >= steps) {
+        note = tr("--step %1 is past the end: this walk-through has %2 steps (0 to %3), so it opens at step %3")
+                   .arg(step)
+                   .arg(steps)
+                   .arg(steps - 1);
+        statusBar()->showMessage(note, 15000);
+        step = steps - 1;
+    }
+    m_controller->setPosition(step * kPhaseCount + phase - 1);
+    return note;
 }
 
 void MainWindow::demonstrate(Lesson::Kind kind)
@@ -266,7 +366,9 @@ void MainWindow::demonstrate(Lesson::Kind kind)
 
 void MainWindow::reportError(const QString& message)
 {
-    m_modelBar->error()->setText(QStringLiteral("  ") + message);
+    m_promptError->setText(message);
+    m_promptError->show();
+    m_shownError = message;
     statusBar()->showMessage(message, 15000);
 }
 
@@ -332,20 +434,78 @@ void MainWindow::applyTheme()
 
 void MainWindow::setPresentation(bool on)
 {
+    if (on == m_presenting)
+        return;
+    if (on) {
+        m_geometryBeforePresentation = saveGeometry();
+        m_stateBeforePresentation = saveState();
+    }
     m_presenting = on;
     menuBar()->setVisible(!on);
     statusBar()->setVisible(!on);
-    m_playbackBar->setVisible(!on);
-    m_modelBar->setVisible(!on);
+    setControlsShown(!on);
     if (on) {
         m_samplingDock->hide();
         m_docks->hideAll();
         setGeometry(screen()->geometry()); // also where no window manager honours full screen
         showFullScreen();
     } else {
+        m_hideControls.stop();
+        m_blackScreen->setShown(false);
+        for (QToolBar* bar : {static_cast<QToolBar*>(m_playbackBar), static_cast<QToolBar*>(m_modelBar)})
+            bar->setGraphicsEffect(nullptr);
         showNormal();
+        restoreGeometry(m_geometryBeforePresentation);
+        restoreState(m_stateBeforePresentation);
     }
     applyTheme();
+}
+
+void MainWindow::setControlsShown(bool shown)
+{
+    // The toolbars fade rather than hide: they keep their room, so nothing
+    // below them moves when the pointer brings them back.
+    m_controlsShown = shown;
+    for (QToolBar* bar : {static_cast<QToolBar*>(m_playbackBar), static_cast<QToolBar*>(m_modelBar)}) {
+        auto* effect = qobject_cast<QGraphicsOpacityEffect*>(bar->graphicsEffect());
+        if (!effect && !shown) {
+            effect = new QGraphicsOpacityEffect(bar);
+            bar->setGraphicsEffect(effect);
+        }
+        if (effect)
+            effect->setOpacity(shown ? 1.0 : 0.0);
+        bar->setEnabled(shown);
+    }
+}
+
+void MainWindow::returnFocusToPlayback()
+{
+    centralWidget()->setFocus(Qt::OtherFocusReason);
+}
+
+bool MainWindow::filterKey(QObject* watched, QKeyEvent* event)
+{
+    auto* widget = qobject_cast<QWidget*>(watched);
+    if (!widget || widget->window() != this)
+        return false;
+    const bool inSpinBox = qobject_cast<QAbstractSpinBox*>(widget) || qobject_cast<QAbstractSpinBox*>(widget->parent());
+    // A spin box is a value, not a text being written: the playback keys pass it by.
+    if (event->type() == QEvent::ShortcutOverride && inSpinBox && m_playbackBar->isPlaybackKey(*event)) {
+        event->ignore();
+        return true;
+    }
+    if (event->type() != QEvent::KeyPress || event->key() != Qt::Key_Escape)
+        return false;
+    if (m_presenting) {
+        setPresentation(false);
+        return true;
+    }
+    const bool editing = inSpinBox || qobject_cast<QLineEdit*>(widget) || qobject_cast<QComboBox*>(widget);
+    if (editing && widget->hasFocus()) {
+        returnFocusToPlayback();
+        return true;
+    }
+    return false;
 }
 
 bool MainWindow::eventFilter(QObject* watched, QEvent* event)
@@ -353,14 +513,12 @@ bool MainWindow::eventFilter(QObject* watched, QEvent* event)
     if (watched == m_claimVerdict && event->type() == QEvent::MouseButtonPress)
         m_claimVerdict->hide();
     if (m_presenting && event->type() == QEvent::MouseMove) {
-        m_playbackBar->show();
-        m_modelBar->show();
+        setControlsShown(true);
         m_hideControls.start();
     }
-    if (m_presenting && event->type() == QEvent::KeyPress && static_cast<QKeyEvent*>(event)->key() == Qt::Key_Escape) {
-        setPresentation(false);
+    if ((event->type() == QEvent::KeyPress || event->type() == QEvent::ShortcutOverride)
+        && filterKey(watched, static_cast<QKeyEvent*>(event)))
         return true;
-    }
     return QMainWindow::eventFilter(watched, event);
 }
 

@@ -9,12 +9,14 @@
 #include <QTimer>
 
 class QDockWidget;
+class QKeyEvent;
 class QLabel;
 class QSplitter;
 
 namespace kvlab {
 
 class AnalysisDocks;
+class BlackScreen;
 class DiagramWidget;
 class ModelBar;
 class PlaybackBar;
@@ -44,6 +46,13 @@ public:
 
     bool runPrompt(const QString& prompt); // false, with a message, when refused
     bool openModel(const QString& directory);
+    // File ▸ Open Model Folder: on failure a dialog says why and the current model stays.
+    bool openModelFolder(const QString& directory);
+    // Why the model given with --model could not be opened; empty when it was.
+    const QString& startupError() const { return m_startupError; }
+    // Goes to `step` and `phase` (1..7); a step past the end opens at the last
+    // step and returns the note saying so (also in the status bar).
+    QString openAt(int step, int phase);
     void demonstrate(Lesson::Kind kind);
     void setThemeName(const QString& name);
     const QString& themeName() const { return m_themeName; }
@@ -52,6 +61,8 @@ public:
     QAction* samplingToggle() const;
     void setPresentation(bool on);
     bool presenting() const { return m_presenting; }
+    bool controlsShown() const { return m_controlsShown; } // in presentation, the toolbars fade out
+    BlackScreen* blackScreen() const { return m_blackScreen; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -62,6 +73,13 @@ private:
     void buildControls();
     void buildMenus();
     void buildDocks();
+    void addShortcutsToWindow();
+    QString loadModel(const QString& directory); // the error, or empty
+    bool startLesson(const QString& prompt);
+    void clearError();
+    void setControlsShown(bool shown);
+    void returnFocusToPlayback();
+    bool filterKey(QObject* watched, QKeyEvent* event);
     void setLesson(std::shared_ptr<const Lesson> lesson);
     void showFrame(const Frame& frame);
     void reportError(const QString& message);
@@ -86,9 +104,16 @@ private:
     QDockWidget* m_samplingDock = nullptr;
     AnalysisDocks* m_docks = nullptr;
     QLabel* m_claimVerdict = nullptr;
+    QLabel* m_promptError = nullptr;
+    BlackScreen* m_blackScreen = nullptr;
+    QString m_shownError;   // the error the status bar shows, until a good prompt clears it
+    QString m_startupError;
     QString m_themeName = QStringLiteral("light");
     QString m_lastPrompt;
     bool m_presenting = false;
+    bool m_controlsShown = true;
+    QByteArray m_geometryBeforePresentation;
+    QByteArray m_stateBeforePresentation; // the docks and toolbars as the user had them
     QTimer m_hideControls;
 };
 

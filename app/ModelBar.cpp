@@ -17,7 +17,6 @@ ModelBar::ModelBar(QWidget* parent)
     , m_head(new QSpinBox(this))
     , m_sharing(new QLabel(this))
     , m_prompt(new PromptEdit(this))
-    , m_error(new QLabel(this))
 {
     setObjectName(QStringLiteral("modelBar"));
     m_models->setToolTip(tr("The model that runs the walk-through"));
@@ -27,8 +26,6 @@ ModelBar::ModelBar(QWidget* parent)
     m_head->setToolTip(tr("Which query head the panes show"));
     m_prompt->setMinimumWidth(260);
     m_prompt->setToolTip(tr("Type a prompt and press Enter to run both paths again"));
-    m_error->setObjectName(QStringLiteral("promptError"));
-    m_error->setStyleSheet(QStringLiteral("color: #c62828; font-weight: bold;"));
     addWidget(new QLabel(tr(" Model "), this));
     addWidget(m_models);
     addSeparator();
@@ -38,7 +35,6 @@ ModelBar::ModelBar(QWidget* parent)
     addSeparator();
     addWidget(new QLabel(tr(" Prompt "), this));
     addWidget(m_prompt);
-    addWidget(m_error);
 
     connect(m_prompt, &QLineEdit::returnPressed, this, [this] { emit promptEntered(m_prompt->text()); });
     connect(m_layer, &QSpinBox::valueChanged, this, &ModelBar::layerChanged);

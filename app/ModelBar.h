@@ -20,7 +20,6 @@ public:
     explicit ModelBar(QWidget* parent = nullptr);
 
     PromptEdit* prompt() const { return m_prompt; }
-    QLabel* error() const { return m_error; }
     // Lists the shipped models and `current` (an opened folder), with "Open model folder…" last.
     void setModels(const QString& currentDirectory, const QString& currentName);
     void setShape(const kv::ModelConfig& config, int layer, int head);
@@ -38,7 +37,6 @@ private:
     QSpinBox* m_head;
     QLabel* m_sharing;
     PromptEdit* m_prompt;
-    QLabel* m_error;
     QString m_current;
 };
 

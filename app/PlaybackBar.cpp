@@ -3,6 +3,7 @@
 #include "PlaybackController.h"
 
 #include <QAction>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QSlider>
 #include <QStyle>
@@ -30,15 +31,18 @@ PlaybackBar::PlaybackBar(PlaybackController* controller, QWidget* parent)
 {
     setObjectName(QStringLiteral("playbackBar"));
     setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    addPlaybackAction(tr("Restart"), QStyle::SP_MediaSkipBackward, Qt::Key_Home, &PlaybackController::restart);
-    addPlaybackAction(tr("Previous token"), QStyle::SP_MediaSeekBackward, Qt::SHIFT | Qt::Key_Left,
+    // Presentation clickers send PageDown and PageUp: one click, one phase.
+    addPlaybackAction(tr("Restart"), QStyle::SP_MediaSkipBackward, {Qt::Key_Home}, &PlaybackController::restart);
+    addPlaybackAction(tr("Previous token"), QStyle::SP_MediaSeekBackward, {Qt::SHIFT | Qt::Key_Left},
                       &PlaybackController::previousToken);
-    addPlaybackAction(tr("Previous phase"), QStyle::SP_ArrowLeft, Qt::Key_Left, &PlaybackController::previousPhase);
-    m_playAction = addPlaybackAction(tr("Play"), QStyle::SP_MediaPlay, Qt::Key_Space, &PlaybackController::togglePlay);
-    addPlaybackAction(tr("Next phase"), QStyle::SP_ArrowRight, Qt::Key_Right, &PlaybackController::nextPhase);
-    addPlaybackAction(tr("Next token"), QStyle::SP_MediaSeekForward, Qt::SHIFT | Qt::Key_Right,
+    addPlaybackAction(tr("Previous phase"), QStyle::SP_ArrowLeft, {Qt::Key_Left, Qt::Key_PageUp},
+                      &PlaybackController::previousPhase);
+    m_playAction = addPlaybackAction(tr("Play"), QStyle::SP_MediaPlay, {Qt::Key_Space}, &PlaybackController::togglePlay);
+    addPlaybackAction(tr("Next phase"), QStyle::SP_ArrowRight, {Qt::Key_Right, Qt::Key_PageDown},
+                      &PlaybackController::nextPhase);
+    addPlaybackAction(tr("Next token"), QStyle::SP_MediaSeekForward, {Qt::SHIFT | Qt::Key_Right},
                       &PlaybackController::nextToken);
-    addPlaybackAction(tr("Last step"), QStyle::SP_MediaSkipForward, Qt::Key_End, &PlaybackController::toEnd);
+    addPlaybackAction(tr("Last step"), QStyle::SP_MediaSkipForward, {Qt::Key_End}, &PlaybackController::toEnd);
 
     addSeparator();
     m_scrubber->setObjectName(QStringLiteral("scrubber"));
@@ -70,16 +74,28 @@ PlaybackBar::PlaybackBar(PlaybackController* controller, QWidget* parent)
     });
 }
 
-QAction* PlaybackBar::addPlaybackAction(const QString& text, QStyle::StandardPixmap icon, const QKeySequence& key,
-                                        void (PlaybackController::*slot)())
+QAction* PlaybackBar::addPlaybackAction(const QString& text, QStyle::StandardPixmap icon,
+                                        const QList<QKeySequence>& keys, void (PlaybackController::*slot)())
 {
     QAction* action = addAction(style()->standardIcon(icon), text);
-    action->setShortcut(key);
+    action->setShortcuts(keys);
     action->setShortcutContext(Qt::WindowShortcut);
-    action->setToolTip(QStringLiteral("%1 (%2)").arg(text, key.toString(QKeySequence::NativeText)));
+    QStringList names;
+    for (const QKeySequence& key : keys)
+        names << key.toString(QKeySequence::NativeText);
+    action->setToolTip(QStringLiteral("%1 (%2)").arg(text, names.join(tr(" or "))));
     connect(action, &QAction::triggered, m_controller, slot);
     m_actions.append(action);
     return action;
+}
+
+bool PlaybackBar::isPlaybackKey(const QKeyEvent& event) const
+{
+    const QKeySequence pressed(QKeyCombination(event.modifiers() & ~Qt::KeypadModifier, Qt::Key(event.key())));
+    for (const QAction* action : m_actions)
+        if (action->shortcuts().contains(pressed))
+            return true;
+    return false;
 }
 
 void PlaybackBar::refresh()

@@ -3,6 +3,7 @@
 #include <QToolBar>
 
 class QAction;
+class QKeyEvent;
 class QLabel;
 class QSlider;
 
@@ -19,12 +20,14 @@ public:
     PlaybackBar(PlaybackController* controller, QWidget* parent = nullptr);
 
     QList<QAction*> playbackActions() const { return m_actions; }
+    // Is this key press one of the playback shortcuts (Space, arrows, Home, End, PageUp, PageDown)?
+    bool isPlaybackKey(const QKeyEvent& event) const;
     QSlider* scrubber() const { return m_scrubber; }
     QSlider* speedSlider() const { return m_speed; }
     void refresh(); // after the frame or the lesson changed
 
 private:
-    QAction* addPlaybackAction(const QString& text, QStyle::StandardPixmap icon, const QKeySequence& key,
+    QAction* addPlaybackAction(const QString& text, QStyle::StandardPixmap icon, const QList<QKeySequence>& keys,
                                void (PlaybackController::*slot)());
 
     PlaybackController* m_controller;

@@ -14,14 +14,21 @@ namespace kvlab {
 int runWindow(const CliOptions& options)
 {
     MainWindow window(options);
+    if (!window.startupError().isEmpty()) {
+        std::cerr << "kvcache-lab: " << window.startupError().toStdString() << "\n";
+        return 2;
+    }
     if (!options.theme.isEmpty())
         window.setThemeName(options.theme);
     window.show();
     if (options.presentation)
         window.setPresentation(true);
     PlaybackController* controller = window.controller();
-    const int target = options.startStep * kPhaseCount + options.startPhase - 1;
-    controller->setPosition(options.midAnimation ? target - 1 : target);
+    const QString note = window.openAt(options.startStep, options.startPhase);
+    if (!note.isEmpty())
+        std::cerr << "kvcache-lab: " << note.toStdString() << "\n";
+    if (options.midAnimation)
+        controller->previousPhase();
     if (!options.screenshotPath.isEmpty()) {
         // Let the window settle at its final size, then grab what it shows;
         // mid-animation, step into the phase and grab a fifth of a second in.

@@ -21,6 +21,17 @@ int requiredInt(const nlohmann::json& json, const char* key, const std::string& 
     return value.get<int>();
 }
 
+std::string optionalString(const nlohmann::json& json, const char* key, const std::string& fallback,
+                           const std::string& source)
+{
+    if (!json.contains(key))
+        return fallback;
+    const auto& value = json.at(key);
+    if (!value.is_string())
+        throw LoadError(source, std::string("field \"") + key + "\" must be a string");
+    return value.get<std::string>();
+}
+
 ModelFamily parseFamily(const std::string& text, const std::string& source)
 {
     if (text == "gpt2")
@@ -79,23 +90,26 @@ ModelConfig ModelConfig::fromJsonText(const std::string& text, const std::string
     try {
         json = nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error& error) {
-        throw LoadError(source, std::string("invalid JSON: ") + error.what());
+        throw LoadError::invalidJson(source, "the file", text, error.byte);
     }
     if (!json.is_object())
-        throw LoadError(source, "expected a JSON object");
+        throw LoadError(source, "must hold one JSON object { ... } of settings");
 
     ModelConfig config;
-    config.family = parseFamily(json.value("family", std::string("gpt2")), source);
-    config.name = json.value("name", std::string());
+    config.family = parseFamily(optionalString(json, "family", "gpt2", source), source);
+    config.name = optionalString(json, "name", "", source);
     config.nLayer = requiredInt(json, "n_layer", source);
     config.nEmbd = requiredInt(json, "n_embd", source);
     config.nHead = requiredInt(json, "n_head", source);
     config.nKvHead = json.contains("n_kv_head") ? requiredInt(json, "n_kv_head", source) : config.nHead;
     config.nPositions = requiredInt(json, "n_positions", source);
     config.vocabSize = requiredInt(json, "vocab_size", source);
-    if (json.contains("layer_norm_epsilon"))
+    if (json.contains("layer_norm_epsilon")) {
+        if (!json.at("layer_norm_epsilon").is_number())
+            throw LoadError(source, "field \"layer_norm_epsilon\" must be a number");
         config.layerNormEps = json.at("layer_norm_epsilon").get<float>();
-    config.eosToken = json.value("eos_token", std::string("[EOS]"));
+    }
+    config.eosToken = optionalString(json, "eos_token", "[EOS]", source);
     config.validate(source);
     return config;
 }

@@ -117,7 +117,8 @@ void SafetensorsFile::parseHeader(std::size_t headerLength)
         header = nlohmann::json::parse(m_bytes.begin() + kLengthFieldBytes,
                                        m_bytes.begin() + kLengthFieldBytes + static_cast<std::ptrdiff_t>(headerLength));
     } catch (const nlohmann::json::parse_error& error) {
-        throw LoadError(m_source, std::string("header is not valid JSON: ") + error.what());
+        const std::string_view text(m_bytes.data() + kLengthFieldBytes, headerLength);
+        throw LoadError::invalidJson(m_source, "the header", text, error.byte);
     }
     if (!header.is_object())
         throw LoadError(m_source, "header must be a JSON object");
@@ -133,9 +134,9 @@ void SafetensorsFile::checkRanges(std::size_t dataSize) const
     std::vector<std::pair<const std::string*, const TensorInfo*>> byOffset;
     for (const auto& [name, info] : m_tensors) {
         if (info.end > dataSize)
-            throw LoadError(m_source, "tensor \"" + name + "\": data_offsets [" + std::to_string(info.begin) + ", "
-                                          + std::to_string(info.end) + ") run past the " + std::to_string(dataSize)
-                                          + "-byte data section (truncated file?)");
+            throw LoadError(m_source, "the file is truncated or damaged: tensor \"" + name + "\" needs bytes "
+                                          + std::to_string(info.begin) + " to " + std::to_string(info.end)
+                                          + " of the data section, which holds only " + std::to_string(dataSize));
         byOffset.emplace_back(&name, &info);
     }
     std::sort(byOffset.begin(), byOffset.end(),

@@ -6,6 +6,7 @@
 #include "TensorOps.h"
 #include "TraceRecorder.h"
 
+#include <algorithm>
 #include <chrono>
 #include <numeric>
 
@@ -37,9 +38,34 @@ StepRecord recordStep(const DecodeSession& session, const ForwardResult& result,
 
 int effectiveMaxNewTokens(const ModelConfig& config, std::size_t promptLength, const GenerationSettings& settings)
 {
-    const int room = config.nPositions - static_cast<int>(promptLength);
+    // The prompt and every token generated must fit in the context together.
+    const int room = std::max(0, config.nPositions - static_cast<int>(promptLength));
     return settings.maxNewTokens > 0 ? settings.maxNewTokens : room;
 }
+
+int longestPrompt(const ModelConfig& config)
+{
+    // After the prompt: the prefill's token, and at least one decode step's.
+    return config.nPositions - 2;
+}
+
+namespace {
+
+void checkCapacity(const ModelConfig& config, int promptLength, int maxNew)
+{
+    const auto tokens = [](int count) { return std::to_string(count) + (count == 1 ? " token" : " tokens"); };
+    const std::string context = "the model's context of " + tokens(config.nPositions);
+    if (promptLength > longestPrompt(config))
+        throw CapacityError("a prompt of " + tokens(promptLength) + " leaves no room for a decode step in " + context
+                            + ": a prompt can be at most " + tokens(longestPrompt(config))
+                            + " long, so that a prefill and at least one decode step fit");
+    if (promptLength + maxNew > config.nPositions)
+        throw CapacityError("a prompt of " + tokens(promptLength) + " plus " + tokens(maxNew) + " to generate exceeds "
+                            + context + ": after this prompt at most " + tokens(config.nPositions - promptLength)
+                            + " fit");
+}
+
+} // namespace
 
 Trace generateTrace(DecodeSession& session, const std::vector<int>& prompt, const GenerationSettings& settings,
                     int eosId, bool resetCache, bool keepHeads)
@@ -48,10 +74,7 @@ Trace generateTrace(DecodeSession& session, const std::vector<int>& prompt, cons
     const int maxNew = effectiveMaxNewTokens(config, prompt.size(), settings);
     if (prompt.empty())
         throw KvError("the prompt is empty; give at least one word");
-    if (maxNew < 1 || static_cast<int>(prompt.size()) + maxNew > config.nPositions)
-        throw CapacityError("prompt of " + std::to_string(prompt.size()) + " tokens plus " + std::to_string(maxNew)
-                            + " new tokens exceeds the model's context of " + std::to_string(config.nPositions)
-                            + " tokens");
+    checkCapacity(config, static_cast<int>(prompt.size()), maxNew);
 
     Trace trace;
     trace.mode = session.mode();

@@ -1,4 +1,5 @@
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -14,13 +15,16 @@ private:
         QString err;
     };
 
-    static Run run(const QStringList& arguments)
+    // Without a display (the terminal fallback), or with the offscreen one (the window).
+    static Run run(const QStringList& arguments, bool window = false)
     {
         QProcess process;
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.remove("DISPLAY");
         environment.remove("WAYLAND_DISPLAY");
         environment.remove("QT_QPA_PLATFORM");
+        if (window)
+            environment.insert("QT_QPA_PLATFORM", "offscreen");
         process.setProcessEnvironment(environment);
         process.start(QStringLiteral(KVLAB_BINARY), arguments);
         if (!process.waitForFinished(60000))
@@ -74,7 +78,11 @@ private slots:
         QTest::addColumn<QString>("expected");
         QTest::newRow("unknown word") << QStringList{"--text", "--prompt", "I zebra"} << "\"zebra\"";
         QTest::newRow("empty prompt") << QStringList{"--text", "--prompt", "  "} << "prompt is empty";
-        QTest::newRow("beyond capacity") << QStringList{"--text", "--max-new", "40"} << "exceeds the model's context of 16";
+        QTest::newRow("beyond capacity") << QStringList{"--text", "--max-new", "40"}
+                                         << "a prompt of 1 token plus 40 tokens to generate exceeds the model's context of 16 tokens: after this prompt at most 15 tokens fit";
+        QTest::newRow("prompt too long")
+            << QStringList{"--text", "--prompt", "I saw a beautiful car I saw a beautiful car I saw a beautiful car I saw a beautiful"}
+            << "a prompt of 19 tokens leaves no room for a decode step in the model's context of 16 tokens: a prompt can be at most 14 tokens long";
         QTest::newRow("missing model") << QStringList{"--text", "--model", "/nonexistent/model"} << "/nonexistent/model: model folder not found";
         QTest::newRow("bad number") << QStringList{"--text", "--top-p", "2"} << "--top-p must be a number in (0, 1]";
         QTest::newRow("unknown option") << QStringList{"--text", "--frobnicate"} << "frobnicate";
@@ -104,6 +112,70 @@ private slots:
         const Run result = run({"--text", "--model", dir.path()});
         QCOMPARE(result.exitCode, 2);
         QVERIFY2(result.err.contains("model.safetensors: header length"), qPrintable(result.err));
+    }
+
+    // A copy of tiny-mha in `dir` with `file` replaced by `content` (or cut to half when empty).
+    static void breakModel(const QTemporaryDir& dir, const char* file, const QByteArray& content)
+    {
+        const QString source = KVLAB_ASSETS_DIR "/models/tiny-mha";
+        for (const char* name : {"config.json", "model.safetensors", "vocab.txt"})
+            QVERIFY(QFile::copy(source + "/" + name, dir.path() + "/" + name));
+        const QString target = dir.path() + "/" + file;
+        if (content.isEmpty()) {
+            QVERIFY(QFile::resize(target, QFileInfo(target).size() / 2));
+            return;
+        }
+        QFile out(target);
+        QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        out.write(content);
+    }
+
+    void unusableModelIsAnErrorInEveryMode_data()
+    {
+        QTest::addColumn<bool>("window");
+        QTest::addColumn<QString>("breakage");
+        QTest::addColumn<QString>("expected");
+        for (const bool window : {false, true}) {
+            const char* mode = window ? "window, " : "text, ";
+            QTest::newRow(QByteArray(mode).append("missing folder").constData()) << window << "missing" << "model folder not found";
+            QTest::newRow(QByteArray(mode).append("corrupt config").constData())
+                << window << "config" << "config.json: the file is not valid JSON: unexpected 'x' at line 1, column 13";
+            QTest::newRow(QByteArray(mode).append("truncated weights").constData())
+                << window << "weights" << "model.safetensors: the file is truncated or damaged";
+        }
+    }
+
+    void unusableModelIsAnErrorInEveryMode()
+    {
+        QFETCH(bool, window);
+        QFETCH(QString, breakage);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        QString folder = dir.path();
+        if (breakage == "missing")
+            folder += "/absent";
+        else if (breakage == "config")
+            breakModel(dir, "config.json", "{\"n_layer\": x}");
+        else
+            breakModel(dir, "model.safetensors", {});
+        QStringList arguments = {"--model", folder};
+        arguments << (window ? QStringList{"--screenshot", dir.path() + "/shot.png"} : QStringList{"--text"});
+        const Run result = run(arguments, window);
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.err.contains(expected), qPrintable(result.err));
+        QVERIFY2(result.err.contains(folder), qPrintable(result.err));
+        QVERIFY2(!result.err.contains("exception") && !result.err.contains("tiny-mha"), qPrintable(result.err));
+        QVERIFY(!QFile::exists(dir.path() + "/shot.png"));
+    }
+
+    void stepPastTheEndSaysSo()
+    {
+        QTemporaryDir dir;
+        const Run result = run({"--step", "99", "--screenshot", dir.path() + "/shot.png"}, true);
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY2(result.err.contains("--step 99 is past the end: this walk-through has 5 steps (0 to 4), so it opens at step 4"),
+                 qPrintable(result.err));
+        QVERIFY(QFile::exists(dir.path() + "/shot.png"));
     }
 
     void helpListsTheOptions()

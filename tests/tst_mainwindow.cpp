@@ -1,20 +1,30 @@
+#include "AnalysisDocks.h"
 #include "AttentionDiagram.h"
 #include "CliOptions.h"
 #include "Demonstrations.h"
 #include "DiagramWidget.h"
 #include "LegendDiagram.h"
+#include "MemoryCalculatorPanel.h"
 #include "MainWindow.h"
 #include "PlaybackController.h"
 #include "PromptEdit.h"
 #include "TokenStripDiagram.h"
 
 #include <QClipboard>
+#include <QDockWidget>
 #include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QSettings>
 #include <QSlider>
+#include <QSpinBox>
 #include <QStandardPaths>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QToolBar>
 #include <QtTest>
+#include <QtTest/qtestspontaneevent.h>
 
 using namespace kvlab;
 using kv::DecodeMode;
@@ -41,6 +51,32 @@ QColor borderColour(const QImage& image, const MatrixPlacement& place, int row, 
     return image.pixelColor(int(cell.left() + inset + 1.0), int(cell.top() + cell.height() / 2));
 }
 
+// A wheel notch over `widget`, delivered as the window system would (so that
+// focus-on-wheel applies).
+void turnWheel(QWidget* widget, int notches = 1)
+{
+    const QPointF local = QRectF(widget->rect()).center();
+    QWheelEvent wheel(local, widget->mapToGlobal(local), QPoint(), QPoint(0, 120 * notches), Qt::NoButton, Qt::NoModifier,
+                      Qt::NoScrollPhase, false);
+    QSpontaneKeyEvent::setSpontaneous(&wheel);
+    QApplication::sendEvent(widget, &wheel);
+}
+
+// A copy of the shipped tiny-mha folder in `dir`, for breaking one of its files.
+bool copyShippedModel(const QString& dir)
+{
+    const QString source = QStringLiteral(KVLAB_ASSETS_DIR "/models/tiny-mha/");
+    for (const char* file : {"config.json", "model.safetensors", "vocab.txt"})
+        if (!QFile::copy(source + file, dir + QLatin1Char('/') + file))
+            return false;
+    return true;
+}
+
+CliOptions optionsFor(const QStringList& arguments)
+{
+    return *CliOptions::parse(QStringList{QStringLiteral("kvcache-lab")} + arguments).options;
+}
+
 } // namespace
 
 class TestMainWindow : public QObject {
@@ -50,6 +86,18 @@ private:
     std::unique_ptr<MainWindow> m_window;
 
     PlaybackController& controller() { return *m_window->controller(); }
+    QToolBar* toolbar(const char* name) { return m_window->findChild<QToolBar*>(QString::fromLatin1(name)); }
+    QSpinBox* layerSpinner() { return toolbar("modelBar")->findChildren<QSpinBox*>().value(0); }
+    // Where the panes start, in window coordinates.
+    QPoint panesTopLeft() { return m_window->pane(DecodeMode::Uncached)->mapTo(m_window.get(), QPoint(0, 0)); }
+    QList<QDockWidget*> visibleDocks()
+    {
+        QList<QDockWidget*> docks;
+        for (QDockWidget* dock : m_window->findChildren<QDockWidget*>())
+            if (dock->isVisible())
+                docks << dock;
+        return docks;
+    }
     void press(int key, Qt::KeyboardModifiers modifiers = Qt::NoModifier, int times = 1)
     {
         for (int i = 0; i < times; ++i)
@@ -305,6 +353,262 @@ private slots:
         QVERIFY(controller().frame().theme.typeScale > 1.3);
         QTest::keyClick(m_window.get(), Qt::Key_Escape);
         QVERIFY(!m_window->presenting());
+    }
+
+    // After F5 the toolbars and menu are out of sight; every playback key,
+    // and the clicker's PageDown / PageUp, still drives the walk-through.
+    void presentationKeysWorkWithTheControlsHidden()
+    {
+        press(Qt::Key_F5);
+        QVERIFY(m_window->presenting());
+        QVERIFY(!m_window->menuBar()->isVisible());
+        QVERIFY(!m_window->controlsShown());
+        press(Qt::Key_Right);
+        QCOMPARE(controller().position(), 1);
+        press(Qt::Key_Right, Qt::ShiftModifier);
+        QCOMPARE(controller().position(), kPhaseCount);
+        press(Qt::Key_PageDown, Qt::NoModifier, 2);
+        QCOMPARE(controller().position(), kPhaseCount + 2);
+        press(Qt::Key_PageUp);
+        QCOMPARE(controller().position(), kPhaseCount + 1);
+        press(Qt::Key_End);
+        QCOMPARE(controller().position(), 5 * kPhaseCount - 1);
+        press(Qt::Key_Home);
+        press(Qt::Key_Space);
+        QVERIFY(controller().playing());
+        press(Qt::Key_Space);
+        QVERIFY(!controller().playing());
+        press(Qt::Key_Escape);
+        QVERIFY(!m_window->presenting());
+    }
+
+    // B or "." blacks the screen out and back; the keys still work beneath.
+    void clickerBlacksTheScreenOut()
+    {
+        press(Qt::Key_F5);
+        QWidget* black = m_window->findChild<QWidget*>(QStringLiteral("blackScreen"));
+        QVERIFY(black);
+        QVERIFY(!black->isVisible());
+        press(Qt::Key_B);
+        QVERIFY(black->isVisible());
+        QCOMPARE(black->geometry(), m_window->rect());
+        const QImage shown = m_window->grab().toImage();
+        QCOMPARE(shown.pixelColor(shown.width() / 2, shown.height() / 2), QColor(Qt::black));
+        QCOMPARE(shown.pixelColor(10, 10), QColor(Qt::black));
+        press(Qt::Key_PageDown);
+        QCOMPARE(controller().position(), 1);
+        press(Qt::Key_Period);
+        QVERIFY(!black->isVisible());
+        press(Qt::Key_Period);
+        QVERIFY(black->isVisible());
+        press(Qt::Key_Escape); // leaving presentation lifts it
+        QVERIFY(!black->isVisible());
+    }
+
+    // The pointer brings the toolbars back in presentation; nothing below them moves.
+    void presentationControlsDoNotMoveThePanes()
+    {
+        press(Qt::Key_F5);
+        QTest::qWait(50);
+        const QPoint hidden = panesTopLeft();
+        QTest::mouseMove(m_window.get(), QPoint(400, 300));
+        QTest::mouseMove(m_window.get(), QPoint(420, 310));
+        QTRY_VERIFY(m_window->controlsShown());
+        QCOMPARE(panesTopLeft(), hidden);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->controlsShown(), 4000);
+        QCOMPARE(panesTopLeft(), hidden);
+    }
+
+    // Esc gives back the very docks the user had, where they were.
+    void leavingPresentationRestoresTheDocks()
+    {
+        m_window->samplingToggle()->trigger();
+        for (QAction* toggle : m_window->docks()->toggleActions())
+            if (!toggle->isChecked())
+                toggle->trigger();
+        QTest::qWait(50);
+        const QList<QDockWidget*> before = visibleDocks();
+        QVERIFY(before.size() >= 2);
+        QMap<QDockWidget*, QRect> places;
+        for (QDockWidget* dock : before)
+            places[dock] = dock->geometry();
+        const QByteArray state = m_window->saveState();
+        press(Qt::Key_F5);
+        QVERIFY(visibleDocks().isEmpty());
+        press(Qt::Key_Escape);
+        QTest::qWait(50);
+        QCOMPARE(visibleDocks(), before);
+        for (QDockWidget* dock : before)
+            QCOMPARE(dock->geometry(), places[dock]);
+        QCOMPARE(m_window->saveState(), state);
+        QVERIFY(m_window->menuBar()->isVisible());
+        QVERIFY(toolbar("playbackBar")->isVisible() && toolbar("playbackBar")->isEnabled());
+    }
+
+    // After the layer spinner, the playback keys reach playback; Up still changes the layer.
+    void playbackKeysPassTheLayerSpinner()
+    {
+        QSpinBox* layer = layerSpinner();
+        QVERIFY(layer);
+        layer->setFocus();
+        QTest::keyClick(layer, Qt::Key_Up);
+        QCOMPARE(controller().frame().layer, 1);
+        QVERIFY(layer->hasFocus());
+        QTest::keyClick(layer, Qt::Key_Right);
+        QCOMPARE(controller().position(), 1);
+        QTest::keyClick(layer, Qt::Key_End);
+        QCOMPARE(controller().position(), 5 * kPhaseCount - 1);
+        QTest::keyClick(layer, Qt::Key_Left);
+        QCOMPARE(controller().position(), 5 * kPhaseCount - 2);
+        QTest::keyClick(layer, Qt::Key_Space);
+        QVERIFY(controller().playing());
+        QTest::keyClick(layer, Qt::Key_Space);
+        QVERIFY(!controller().playing());
+        QTest::keyClick(layer, Qt::Key_Escape);
+        QVERIFY(!layer->hasFocus());
+        QCOMPARE(controller().frame().layer, 1);
+    }
+
+    // While a prompt is typed the keys edit it; Enter runs it and hands the keys back.
+    void promptBoxKeepsItsKeysUntilEnter()
+    {
+        PromptEdit* prompt = m_window->promptEdit();
+        prompt->setFocus();
+        prompt->clear();
+        QTest::keyClicks(prompt, QStringLiteral("the ct"));
+        QTest::keyClick(prompt, Qt::Key_Left);
+        QTest::keyClick(prompt, Qt::Key_A);
+        QCOMPARE(prompt->text(), QStringLiteral("the cat"));
+        QCOMPARE(controller().position(), 0);
+        QTest::keyClick(prompt, Qt::Key_Return);
+        QCOMPARE(controller().frame().lesson->run.cached.prompt.size(), std::size_t(2));
+        QVERIFY(!prompt->hasFocus());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Right);
+        QCOMPARE(controller().position(), 1);
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_End);
+        QCOMPARE(controller().position(), controller().positionCount() - 1);
+        prompt->setFocus();
+        QTest::keyClick(prompt, Qt::Key_Home); // edits: the cursor goes to the start
+        QCOMPARE(prompt->cursorPosition(), 0);
+        QCOMPARE(controller().position(), controller().positionCount() - 1);
+        QTest::keyClick(prompt, Qt::Key_Escape);
+        QVERIFY(!prompt->hasFocus());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Home);
+        QCOMPARE(controller().position(), 0);
+    }
+
+    // The wheel over the memory calculator scrolls past its fields; a field
+    // changes by wheel only once it has the focus.
+    void wheelChangesOnlyTheFocusedField()
+    {
+        m_window->docks()->showMemory();
+        QTest::qWait(50);
+        for (const char* name : {"kvHeadsOverride", "context", "batch"}) {
+            auto* box = m_window->docks()->memory()->findChild<QSpinBox*>(QString::fromLatin1(name));
+            QVERIFY2(box && box->isVisible(), name);
+            const int before = box->value();
+            turnWheel(box);
+            QCOMPARE(box->value(), before);
+            QVERIFY(!box->hasFocus());
+            box->setFocus();
+            turnWheel(box);
+            QVERIFY2(box->value() != before, name);
+        }
+        QSpinBox* layer = layerSpinner();
+        turnWheel(layer);
+        QCOMPARE(layer->value(), 0);
+        QCOMPARE(controller().frame().layer, 0);
+    }
+
+    // File ▸ Open Model Folder on a broken folder: a dialog in words, and the model stays.
+    void brokenModelFolderKeepsTheModel()
+    {
+        QTemporaryDir dir;
+        QVERIFY(copyShippedModel(dir.path()));
+        QFile config(dir.path() + "/config.json");
+        QVERIFY(config.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        config.write("{\"n_layer\": 2,\n \"n_embd\": oops}");
+        config.close();
+        const auto lessonBefore = controller().frame().lesson;
+        QString title;
+        QString text;
+        QTimer::singleShot(0, this, [&] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            if (!box)
+                return;
+            title = box->windowTitle();
+            text = box->text() + "\n" + box->informativeText();
+            box->accept();
+        });
+        QVERIFY(!m_window->openModelFolder(dir.path()));
+        QVERIFY2(text.contains("config.json") && text.contains("line 2"), qPrintable(text));
+        QVERIFY2(!text.contains("json.exception") && !text.contains("parse_error"), qPrintable(text));
+        QVERIFY2(text.contains("tiny-mha, stays open"), qPrintable(text));
+        QVERIFY(!title.isEmpty());
+        QCOMPARE(controller().frame().lesson, lessonBefore);
+        QCOMPARE(m_window->lessons().modelName(), QStringLiteral("tiny-mha"));
+    }
+
+    // A window opened with --model on a missing folder is an error, not tiny-mha.
+    void missingModelIsAStartupError()
+    {
+        MainWindow window(optionsFor({"--model", "/nonexistent/model"}));
+        QVERIFY2(window.startupError().contains("/nonexistent/model: model folder not found"),
+                 qPrintable(window.startupError()));
+        QVERIFY(m_window->startupError().isEmpty());
+    }
+
+    // --prompt zebra: the words stay to be fixed, marked, with the message, over the default walk-through.
+    void unknownWordOnTheCommandLineKeepsTheText()
+    {
+        m_window = std::make_unique<MainWindow>(optionsFor({"--prompt", "I zebra"}));
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QCOMPARE(m_window->promptEdit()->text(), QStringLiteral("I zebra"));
+        QCOMPARE(m_window->promptEdit()->unknownWords().size(), 1);
+        QCOMPARE(m_window->promptEdit()->unknownWords().front().word, QStringLiteral("zebra"));
+        QVERIFY2(m_window->promptError()->isVisible() && m_window->promptError()->text().contains("\"zebra\""),
+                 qPrintable(m_window->promptError()->text()));
+        QVERIFY(controller().frame().valid());
+        QCOMPARE(controller().frame().lesson->stepCount(), 5);
+        QVERIFY(!m_window->narration()->text().isEmpty());
+    }
+
+    // A good prompt clears the refusal from the status bar and the message line.
+    void goodPromptClearsTheRefusal()
+    {
+        QVERIFY(!m_window->runPrompt(QStringLiteral("I zebra")));
+        QVERIFY(m_window->statusBar()->currentMessage().startsWith(QStringLiteral("Prompt refused")));
+        QVERIFY(m_window->runPrompt(QStringLiteral("the cat")));
+        QVERIFY2(m_window->statusBar()->currentMessage().isEmpty(), qPrintable(m_window->statusBar()->currentMessage()));
+        QVERIFY(m_window->promptError()->text().isEmpty());
+    }
+
+    // The whole refusal can be read: it wraps inside the window instead of running off its right edge.
+    void refusalIsShownInFull()
+    {
+        m_window->resize(1000, 800);
+        QTest::qWait(50);
+        QVERIFY(!m_window->runPrompt(QStringLiteral("I zebra giraffe hippopotamus")));
+        QLabel* error = m_window->promptError();
+        QTest::qWait(50);
+        QVERIFY(error->isVisible());
+        const QRect inWindow(error->mapTo(m_window.get(), QPoint(0, 0)), error->size());
+        QVERIFY2(m_window->rect().contains(inWindow), qPrintable(QStringLiteral("%1,%2 %3x%4").arg(inWindow.x()).arg(inWindow.y()).arg(inWindow.width()).arg(inWindow.height())));
+        const QRect needed = error->fontMetrics().boundingRect(error->contentsRect(), Qt::TextWordWrap, error->text());
+        QVERIFY2(needed.width() <= error->contentsRect().width() && needed.height() <= error->contentsRect().height(),
+                 qPrintable(error->text()));
+    }
+
+    // --step past the end opens at the last step and says so.
+    void stepPastTheEndIsClampedAloud()
+    {
+        const QString note = m_window->openAt(99, 1);
+        QCOMPARE(controller().frame().step, 4);
+        QVERIFY2(note.contains("--step 99") && note.contains("5 steps"), qPrintable(note));
+        QCOMPARE(m_window->statusBar()->currentMessage(), note);
+        QVERIFY(m_window->openAt(2, 3).isEmpty());
+        QCOMPARE(controller().position(), 2 * kPhaseCount + 2);
     }
 
     void ctrlCCopiesTheFrameAsImageAndSvg()

@@ -91,10 +91,13 @@ private slots:
         QTest::addColumn<QString>("expected");
         QTest::newRow("no folder") << "nofolder" << "model folder not found";
         QTest::newRow("no config") << "noconfig" << "config.json: cannot open file";
-        QTest::newRow("config not JSON") << "badconfig" << "config.json: invalid JSON";
+        QTest::newRow("config cut short") << "badconfig" << "config.json: the file is not valid JSON: it ends too early, at line 1, column 14";
+        QTest::newRow("config with a typo") << "typoconfig" << "config.json: the file is not valid JSON: unexpected 'o' at line 3, column 13";
+        QTest::newRow("family not a string") << "familytype" << "config.json: field \"family\" must be a string";
+        QTest::newRow("epsilon not a number") << "epsilontype" << "config.json: field \"layer_norm_epsilon\" must be a number";
         QTest::newRow("kv heads do not divide heads") << "kvheads" << "n_kv_head (3) must divide n_head (4)";
         QTest::newRow("vocabulary size mismatch") << "vocab" << "vocab.txt: holds";
-        QTest::newRow("truncated weights") << "truncated" << "model.safetensors: tensor";
+        QTest::newRow("truncated weights") << "truncated" << "model.safetensors: the file is truncated or damaged: tensor";
     }
 
     void brokenModelFoldersAreNamed()
@@ -117,6 +120,12 @@ private slots:
             QFile::remove(dir.path() + "/config.json");
         else if (breakage == "badconfig")
             rewrite("config.json", "{ \"n_layer\": ");
+        else if (breakage == "typoconfig")
+            rewrite("config.json", "{\n  \"n_layer\": 2,\n  \"n_embd\": oops\n}");
+        else if (breakage == "familytype")
+            rewrite("config.json", R"({"family":3,"n_layer":2,"n_embd":32,"n_head":4,"n_positions":16,"vocab_size":9})");
+        else if (breakage == "epsilontype")
+            rewrite("config.json", R"({"n_layer":2,"n_embd":32,"n_head":4,"n_positions":16,"vocab_size":9,"layer_norm_epsilon":"small"})");
         else if (breakage == "kvheads")
             rewrite("config.json", R"({"n_layer":2,"n_embd":32,"n_head":4,"n_kv_head":3,"n_positions":16,"vocab_size":9})");
         else if (breakage == "vocab")
@@ -128,6 +137,8 @@ private slots:
             QFAIL("no error");
         } catch (const LoadError& error) {
             QVERIFY2(QString(error.what()).contains(expected), error.what());
+            QVERIFY2(!QString(error.what()).contains("exception"), error.what()); // never the library's own text
+            QCOMPARE(QString::fromStdString(error.file() + ": " + error.problem()), QString(error.what()));
         }
     }
 };

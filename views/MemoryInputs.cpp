@@ -5,6 +5,7 @@
 #include "MemoryCalculator.h"
 #include "ModelPresets.h"
 #include "NameMatching.h"
+#include "WheelGuard.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -120,6 +121,7 @@ void MemoryInputs::build()
     for (QSpinBox* box : {m_layers, m_heads, m_kvHeads, m_headDim, m_context, m_batch, m_kvHeadsOverride})
         connect(box, &QSpinBox::valueChanged, this, &MemoryInputs::emitChanged);
     connect(m_parameters, &QDoubleSpinBox::valueChanged, this, &MemoryInputs::emitChanged);
+    new WheelGuard(this); // scrolling the panel must not change a field under the pointer
 }
 
 void MemoryInputs::fillPresetBox()
