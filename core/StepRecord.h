@@ -2,6 +2,7 @@
 
 #include "DecodeMode.h"
 #include "HeadRecord.h"
+#include "SampledDistribution.h"
 #include "StepCost.h"
 
 #include <vector>
@@ -21,6 +22,7 @@ struct StepRecord {
     RowVector logits;              // next-token logits of the last input
     RowVector probabilities;       // softmax(logits)
     int chosenToken = -1;
+    SampledDistribution sampled;   // the top candidates of the distribution chosenToken was drawn from
     StepCost cost;
 
     const HeadRecord& head(int layer, int head, int headsPerLayer) const

@@ -30,10 +30,16 @@ struct MatrixSpec {
     double slide = 0.0;            // ...still this many cells away
     int highlightRow = -1;         // the selected token's row or column
     int highlightCol = -1;
+    int highlightRowStride = 0;    // >0: the row repeats every this many rows (one block per stacked GQA head)
 
     int rows() const { return static_cast<int>(values.rows()); }
     int cols() const { return static_cast<int>(values.cols()); }
     CellState state(int row, int col) const { return states[static_cast<std::size_t>(row * cols() + col)]; }
+    bool highlightsRow(int row) const
+    {
+        return highlightRow >= 0
+            && (highlightRowStride > 0 ? row % highlightRowStride == highlightRow : row == highlightRow);
+    }
     QString shape() const { return QStringLiteral("%1×%2").arg(rows()).arg(cols()); }
 };
 
