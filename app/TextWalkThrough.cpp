@@ -43,6 +43,17 @@ std::string newInputs(const kv::StepRecord& step, const kv::Tokenizer& tokenizer
     return text;
 }
 
+// Three decimals, or two significant digits below 0.001: a drawn token never reads "p=0.000".
+std::string probabilityText(double p)
+{
+    std::ostringstream out;
+    if (p >= 0.001 || p <= 0.0)
+        out << std::fixed << std::setprecision(3) << p;
+    else
+        out << std::scientific << std::setprecision(1) << p;
+    return out.str();
+}
+
 // The drawn token, its probability in the distribution it was drawn from
 // (greedy: the model's own), and that distribution's three most likely
 // tokens, e.g. "car p=0.873 [car .873, truck .051, a .010]".
@@ -53,7 +64,7 @@ std::string nextToken(const kv::StepRecord& step, const kv::Tokenizer& tokenizer
     std::ostringstream out;
     out << std::fixed << std::setprecision(3);
     out << tokenizer.token(step.chosenToken) << " p="
-        << (drawn.greedy() ? drawn.chosenModelProbability : drawn.chosenDrawProbability) << " [";
+        << probabilityText(drawn.greedy() ? drawn.chosenModelProbability : drawn.chosenDrawProbability) << " [";
     for (std::size_t i = 0; i < std::min<std::size_t>(3, drawn.tokens.size()); ++i)
         out << (i ? ", " : "") << tokenizer.token(drawn.tokens[i]) << " " << shown[i];
     out << "]";

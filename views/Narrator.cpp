@@ -71,7 +71,7 @@ QString layersText(const kv::ModelConfig& config)
 
 QString probability(double p)
 {
-    return QString::number(p, 'f', 2);
+    return Narrator::probabilityText(p);
 }
 
 // The shapes the pane draws for this frame, so that the words match the picture.
@@ -346,6 +346,11 @@ QString Narrator::headSharing(const kv::ModelConfig& config, int head)
     for (int h = kvHead * group; h < (kvHead + 1) * group; ++h)
         sharers << QString::number(h);
     return tr("head %1 reads KV head %2, shared by query heads %3").arg(head).arg(kvHead).arg(sharers.join(QStringLiteral(", ")));
+}
+
+QString Narrator::probabilityText(double p)
+{
+    return p >= 0.01 || p <= 0.0 ? QString::number(p, 'f', 2) : QString::number(p, 'g', 2);
 }
 
 double Narrator::drawnProbability(const kv::StepRecord& record)

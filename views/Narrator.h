@@ -36,6 +36,8 @@ public:
     // (after temperature, top-k and top-p); greedy decoding takes the
     // model's own probability of the argmax.
     static double drawnProbability(const kv::StepRecord& record);
+    // Two decimals, or two significant digits for a long shot: a drawn token never reads "p = 0.00".
+    static QString probabilityText(double p);
     // "“car” with p = 0.87", or with sampling how it was drawn.
     static QString drawnToken(const Frame& frame, kv::DecodeMode mode);
     // The token strip's next-token box: "next → car  (p = 0.87)".
