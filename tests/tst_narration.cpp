@@ -2,7 +2,9 @@
 #include "LegendDiagram.h"
 #include "LessonFactory.h"
 #include "Narrator.h"
+#include "NumberFormat.h"
 #include "TestModels.h"
+#include "TokenStripDiagram.h"
 
 #include <QRegularExpression>
 #include <QTextDocumentFragment>
@@ -198,6 +200,114 @@ private slots:
         const MatrixSpec& q = specOf(cached, Role::Queries);
         QVERIFY(q.highlightsRow(0));
         QVERIFY(q.highlightsRow(1));
+    }
+
+    // Item 9: the narration knows when it narrates a bug.
+    void staleCachePrefillSaysTheWorkDiffers()
+    {
+        const auto lesson = m_mha.staleCache(QStringLiteral("I"), QStringLiteral("the cat"), kv::GenerationSettings{});
+        const auto with = lesson->run.cached.steps.front().cost.macs.total();
+        const auto without = lesson->run.uncached.steps.front().cost.macs.total();
+        QVERIFY(with != without);
+        const QString tokenIn = plain(Narrator::narration(frameAt(0, Phase::TokenIn, 0, lesson)));
+        QVERIFY2(!tokenIn.contains(QStringLiteral("Both sides do the same work")), qPrintable(tokenIn));
+        QVERIFY2(tokenIn.contains(QStringLiteral("do not do the same work")), qPrintable(tokenIn));
+        QVERIFY2(tokenIn.contains(QString::fromStdString(kv::groupDigits(with)))
+                     && tokenIn.contains(QString::fromStdString(kv::groupDigits(without))),
+                 qPrintable(tokenIn));
+        QVERIFY2(tokenIn.contains(QStringLiteral("%1 stale rows").arg(lesson->run.staleCacheRows)), qPrintable(tokenIn));
+        const QString next = plain(Narrator::narration(frameAt(0, Phase::NextToken, 0, lesson)));
+        QVERIFY2(!next.contains(QStringLiteral("both sides the same")), qPrintable(next));
+    }
+
+    void demonstrationsEndOnTheCorrectAnswerNotTheBuggyOne_data()
+    {
+        QTest::addColumn<bool>("stale");
+        QTest::newRow("stale cache") << true;
+        QTest::newRow("frozen position") << false;
+    }
+    void demonstrationsEndOnTheCorrectAnswerNotTheBuggyOne()
+    {
+        QFETCH(bool, stale);
+        const auto lesson = stale ? m_mha.staleCache(QStringLiteral("I"), QStringLiteral("the cat"), kv::GenerationSettings{})
+                                  : m_mha.frozenPosition(QStringLiteral("I"), kv::GenerationSettings{});
+        bool differed = false;
+        for (int step = 0; step < lesson->stepCount(); ++step) {
+            const Frame frame = frameAt(step, Phase::NextToken, 0, lesson);
+            const QString text = plain(Narrator::narration(frame));
+            const QString correct = lesson->token(frame.record(DecodeMode::Uncached).chosenToken);
+            const QString buggy = lesson->token(frame.record(DecodeMode::Cached).chosenToken);
+            QVERIFY2(text.contains(QStringLiteral("The correct model (no cache) predicts “%1”").arg(correct)), qPrintable(text));
+            if (correct != buggy) {
+                differed = true;
+                QVERIFY2(text.contains(QStringLiteral("predicts “%1” with p").arg(buggy)), qPrintable(text));
+                QVERIFY2(text.contains(QStringLiteral("instead: a wrong answer")), qPrintable(text));
+            }
+        }
+        QVERIFY(differed);
+    }
+
+    void staleBannerNamesTheStateNotAColour()
+    {
+        const auto lesson = m_mha.staleCache(QStringLiteral("I"), QStringLiteral("the cat"), kv::GenerationSettings{});
+        QVERIFY2(!lesson->banner.contains(QStringLiteral("red")), qPrintable(lesson->banner));
+        QVERIFY(lesson->banner.contains(QStringLiteral("“stale”")));
+    }
+
+    void frozenPositionShowsPositionZeroAndQuotesOnlyTheShownTokens()
+    {
+        const auto lesson = m_mha.frozenPosition(QStringLiteral("I"), kv::GenerationSettings{});
+        const int steps = lesson->stepCount();
+        QVERIFY(lesson->run.cached.steps.size() > std::size_t(steps)); // the bug runs on past the correct [EOS]
+        // The banner quotes as many tokens per side as the walk-through shows.
+        const QRegularExpression quote(QStringLiteral("“([^”]*)”"));
+        auto matches = quote.globalMatch(lesson->banner);
+        int quotes = 0;
+        while (matches.hasNext()) {
+            const QString quoted = matches.next().captured(1);
+            QCOMPARE(quoted.split(QLatin1Char(' '), Qt::SkipEmptyParts).size(), steps);
+            ++quotes;
+        }
+        QCOMPARE(quotes, 2);
+        // The next-token box carries the position the bug really uses.
+        TokenStripDiagram strip;
+        for (int step = 0; step < steps; ++step) {
+            const Frame frame = frameAt(step, Phase::NextToken, 0, lesson);
+            const auto boxes = strip.boxes(QRectF(0, 0, 1600, 110), frame);
+            QCOMPARE(boxes.back().sequenceIndex, -1);
+            QCOMPARE(boxes.back().position, 0);
+        }
+        const QString tokenIn = plain(Narrator::narration(frameAt(2, Phase::TokenIn, 0, lesson)));
+        QVERIFY2(tokenIn.contains(QStringLiteral("enters at position 0")) && tokenIn.contains(QStringLiteral("belongs at position 2")),
+                 qPrintable(tokenIn));
+    }
+
+    // Item 13: counts in words a room reads aloud.
+    void wordingForOneAndTwo()
+    {
+        const QString prefill = plain(Narrator::narration(frameAt(0, Phase::TokenIn, 0)));
+        QVERIFY2(prefill.contains(QStringLiteral("at position 0.")) && !prefill.contains(QStringLiteral("0–0")),
+                 qPrintable(prefill));
+        const QString stepOne = plain(Narrator::narration(frameAt(1, Phase::TokenIn, 0)));
+        QVERIFY2(stepOne.contains(QStringLiteral("feed both tokens")) && !stepOne.contains(QStringLiteral("all 2")),
+                 qPrintable(stepOne));
+        QCOMPARE(Narrator::paneSubtitle(frameAt(1, Phase::TokenIn, 0), DecodeMode::Uncached),
+                 QStringLiteral("recomputes both tokens"));
+    }
+
+    // Item 13: at phase 2 only q is drawn on the cached side; the words say so.
+    void projectPhaseSaysOnlyQIsDrawnWithTheCache()
+    {
+        const Frame frame = frameAt(3, Phase::Project, 0);
+        const auto cached = attentionMatrices(frame, DecodeMode::Cached);
+        for (Role role : {Role::KeysT, Role::Values}) {
+            const MatrixSpec& spec = specOf(cached, role);
+            QCOMPARE(spec.state(spec.rows() - 1, spec.cols() - 1), CellState::Pending); // the new k, v not drawn yet
+        }
+        const QString text = plain(Narrator::narration(frame));
+        QVERIFY2(text.contains(QStringLiteral("only the new token's q is drawn here")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("slide into the cache in the next phase")), qPrintable(text));
+        QVERIFY2(!text.contains(QStringLiteral("one q, k and v row")), qPrintable(text));
     }
 };
 
