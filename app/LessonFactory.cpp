@@ -48,8 +48,8 @@ std::shared_ptr<const Lesson> LessonFactory::staleCache(const QString& first, co
                        Lesson::Kind::StaleCache, settings.sampling);
     const auto& correct = lesson->run.uncached.steps.front();
     const auto& wrong = lesson->run.cached.steps.front();
-    lesson->banner = tr("Demonstration: the cache was not reset after “%1”. The prompt “%2” now attends to %3 stale "
-                        "rows (red). Correct next token: “%4”; with the stale cache: “%5”.")
+    lesson->banner = tr("Demonstration: the cache was not reset after “%1”. The prompt “%2” now attends to %3 rows "
+                        "marked “stale”. Correct next token: “%4”; with the stale cache: “%5”.")
                          .arg(first, second)
                          .arg(lesson->run.staleCacheRows)
                          .arg(lesson->token(correct.chosenToken), lesson->token(wrong.chosenToken));
@@ -61,10 +61,15 @@ std::shared_ptr<const Lesson> LessonFactory::frozenPosition(const QString& promp
 {
     auto lesson = wrap(kv::runFrozenPositionDemo(*m_bundle.model, encode(prompt), settings, m_bundle.tokenizer->eosId()),
                        Lesson::Kind::FrozenPosition, settings.sampling);
-    const auto correct = lesson->run.uncached.generated();
-    const auto wrong = lesson->run.cached.generated();
+    // Quote only the steps the walk-through shows (the buggy run may go on to the context's end).
+    const auto shown = static_cast<std::size_t>(lesson->stepCount());
+    auto correct = lesson->run.uncached.generated();
+    auto wrong = lesson->run.cached.generated();
+    correct.resize(std::min(correct.size(), shown));
+    wrong.resize(std::min(wrong.size(), shown));
     lesson->banner = tr("Demonstration: current_pos is never advanced, so every new token is embedded at position 0. "
-                        "Correct: “%1”; with the bug: “%2”.")
+                        "Over the %1 steps shown, correct: “%2”; with the bug: “%3”.")
+                         .arg(shown)
                          .arg(QString::fromStdString(m_bundle.tokenizer->decode(correct)),
                               QString::fromStdString(m_bundle.tokenizer->decode(wrong)));
     return lesson;

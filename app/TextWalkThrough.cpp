@@ -4,7 +4,6 @@
 #include "KvError.h"
 #include "ModelBundle.h"
 #include "NumberFormat.h"
-#include "TensorOps.h"
 #include "WalkThrough.h"
 
 #include <algorithm>
@@ -44,13 +43,33 @@ std::string newInputs(const kv::StepRecord& step, const kv::Tokenizer& tokenizer
     return text;
 }
 
-std::string topThree(const kv::StepRecord& step, const kv::Tokenizer& tokenizer)
+// Three decimals, or two significant digits below 0.001: a drawn token never reads "p=0.000".
+std::string probabilityText(double p)
 {
     std::ostringstream out;
+    if (p >= 0.001 || p <= 0.0)
+        out << std::fixed << std::setprecision(3) << p;
+    else
+        out << std::scientific << std::setprecision(1) << p;
+    return out.str();
+}
+
+// The drawn token, its probability in the distribution it was drawn from
+// (greedy: the model's own), and that distribution's three most likely
+// tokens, e.g. "car p=0.873 [car .873, truck .051, a .010]".
+std::string nextToken(const kv::StepRecord& step, const kv::Tokenizer& tokenizer)
+{
+    const kv::SampledDistribution& drawn = step.sampled;
+    const std::vector<float>& shown = drawn.greedy() ? drawn.modelProbability : drawn.drawProbability;
+    std::ostringstream out;
     out << std::fixed << std::setprecision(3);
-    const std::vector<int> top = kv::topTokens(step.probabilities, 3);
-    for (std::size_t i = 0; i < top.size(); ++i)
-        out << (i ? ", " : "") << tokenizer.token(top[i]) << " " << step.probabilities(top[i]);
+    out << tokenizer.token(step.chosenToken) << " p="
+        << probabilityText(drawn.greedy() ? drawn.chosenModelProbability : drawn.chosenDrawProbability) << " [";
+    for (std::size_t i = 0; i < std::min<std::size_t>(3, drawn.tokens.size()); ++i)
+        out << (i ? ", " : "") << tokenizer.token(drawn.tokens[i]) << " " << shown[i];
+    out << "]";
+    if (!drawn.greedy() && drawn.filtered())
+        out << " " << drawn.kept << "/" << drawn.vocabulary << " kept";
     return out.str();
 }
 
@@ -62,7 +81,7 @@ void printStep(std::ostream& out, const kv::WalkThrough& run, std::size_t index,
     diff << std::scientific << std::setprecision(1) << run.maxAbsLogitDiff[index];
     out << "step " << std::setw(2) << index << "  " << (cached.prefill ? "prefill" : "decode ") << "  in: "
         << std::left << std::setw(14) << newInputs(cached, tokenizer) << std::right
-        << "  next: " << std::left << std::setw(36) << topThree(cached, tokenizer) << std::right
+        << "  next: " << std::left << std::setw(48) << nextToken(cached, tokenizer) << std::right
         << "  MACs without: " << std::setw(9) << kv::groupDigits(uncached.cost.macs.total()) << " (total "
         << std::setw(9) << kv::groupDigits(run.uncached.totalMacs(index).total()) << ")"
         << "  with: " << std::setw(7) << kv::groupDigits(cached.cost.macs.total()) << " (total " << std::setw(9)
@@ -103,6 +122,9 @@ int runTextWalkThrough(const CliOptions& options, std::ostream& out, std::ostrea
         out << "model: " << describeModel(bundle.config()) << "\n";
         out << "prompt: " << bundle.tokenizer->decode(prompt) << "   sampling: " << describeSampling(options.sampling)
             << "\n";
+        if (!options.sampling.greedy())
+            out << "next: the drawn token, its p in the distribution it was drawn from (after temperature, top-k, "
+                   "top-p), that distribution's top 3, and how many tokens the filters kept\n";
         for (std::size_t i = 0; i < run.stepCount(); ++i)
             printStep(out, run, i, *bundle.tokenizer);
         printSummary(out, run);

@@ -99,7 +99,9 @@ void LazyWalkThrough::completeUncachedLocked(int index, const ForwardResult& res
     // The same draw the cached path's sampler made: both paths pick alike
     // unless their logits differ, which the |Δlogit| check would show.
     step.draw = reference.draw;
-    step.chosenToken = Sampler(m_sampling).pickWith(result.logits, reference.draw);
+    const Sampler sampler(m_sampling);
+    step.chosenToken = sampler.pickWith(result.logits, reference.draw);
+    step.sampled = sampler.describe(result.logits, step.chosenToken);
     step.cost.wallMs = wallMs;
     step.pending = false;
     m_run.maxAbsLogitDiff.at(static_cast<std::size_t>(index)) =

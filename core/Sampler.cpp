@@ -17,6 +17,28 @@ int argmax(const RowVector& logits)
     return static_cast<int>(best);
 }
 
+// Token ids by descending logit; ties keep the lower id first.
+std::vector<int> byLogit(const RowVector& logits)
+{
+    std::vector<int> order(static_cast<std::size_t>(logits.size()));
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return logits(a) > logits(b); });
+    return order;
+}
+
+// softmax(logits) at temperature 1, in double precision.
+std::vector<double> modelProbabilities(const RowVector& logits)
+{
+    const double top = logits.maxCoeff();
+    std::vector<double> probabilities(static_cast<std::size_t>(logits.size()));
+    double total = 0.0;
+    for (std::size_t i = 0; i < probabilities.size(); ++i)
+        total += probabilities[i] = std::exp(static_cast<double>(logits(static_cast<Eigen::Index>(i))) - top);
+    for (double& p : probabilities)
+        p /= total;
+    return probabilities;
+}
+
 } // namespace
 
 Sampler::Sampler(SamplingSettings settings)
@@ -37,10 +59,7 @@ std::vector<double> Sampler::distribution(const RowVector& logits) const
         probabilities[static_cast<std::size_t>(argmax(logits))] = 1.0;
         return probabilities;
     }
-    // Tokens by descending logit; ties keep the lower id first.
-    std::vector<int> order(size);
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return logits(a) > logits(b); });
+    const std::vector<int> order = byLogit(logits);
 
     std::size_t keep = size;
     if (m_settings.topK > 0)
@@ -65,6 +84,32 @@ std::vector<double> Sampler::distribution(const RowVector& logits) const
     for (std::size_t i = 0; i < nucleus; ++i)
         probabilities[static_cast<std::size_t>(order[i])] = weights[i] / kept;
     return probabilities;
+}
+
+SampledDistribution Sampler::describe(const RowVector& logits, int chosen, int candidates) const
+{
+    const std::vector<double> draw = distribution(logits);
+    const std::vector<double> model = modelProbabilities(logits);
+    const std::vector<int> order = byLogit(logits);
+    SampledDistribution result;
+    result.settings = m_settings;
+    result.vocabulary = static_cast<int>(order.size());
+    result.kept = static_cast<int>(std::count_if(draw.begin(), draw.end(), [](double p) { return p > 0.0; }));
+    const auto shown = std::min(order.size(), static_cast<std::size_t>(std::max(candidates, 0)));
+    for (std::size_t i = 0; i < shown; ++i) {
+        const auto token = static_cast<std::size_t>(order[i]);
+        result.tokens.push_back(order[i]);
+        result.modelProbability.push_back(static_cast<float>(model[token]));
+        result.drawProbability.push_back(static_cast<float>(draw[token]));
+    }
+    if (chosen >= 0 && chosen < result.vocabulary) {
+        const auto token = static_cast<std::size_t>(chosen);
+        result.chosenToken = chosen;
+        result.chosenRank = static_cast<int>(std::find(order.begin(), order.end(), chosen) - order.begin());
+        result.chosenModelProbability = static_cast<float>(model[token]);
+        result.chosenDrawProbability = static_cast<float>(draw[token]);
+    }
+    return result;
 }
 
 double Sampler::uniform()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "SampledDistribution.h"
 #include "SamplingSettings.h"
 #include "Tensor.h"
 
@@ -22,6 +23,11 @@ public:
     // The distribution pick() draws from after temperature, top-k and top-p
     // (all zeros but one for greedy).
     std::vector<double> distribution(const RowVector& logits) const;
+    // What a view needs to show the draw of `chosen` from these logits: the
+    // top candidates under the model and after the filters, the drawn token's
+    // probabilities, and how many tokens the filters kept.
+    SampledDistribution describe(const RowVector& logits, int chosen,
+                                 int candidates = SampledDistribution::kCandidates) const;
 
     const SamplingSettings& settings() const { return m_settings; }
 

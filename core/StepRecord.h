@@ -2,6 +2,7 @@
 
 #include "DecodeMode.h"
 #include "HeadRecord.h"
+#include "SampledDistribution.h"
 #include "StepCost.h"
 
 #include <vector>
@@ -25,6 +26,7 @@ struct StepRecord {
     // An uncached step whose pass has not run yet: its inputs and multiply-adds
     // are known (the cost model), its logits, pick and wall time are not.
     bool pending = false;
+    SampledDistribution sampled;   // the top candidates of the distribution chosenToken was drawn from
     StepCost cost;
 
     const HeadRecord& head(int layer, int head, int headsPerLayer) const

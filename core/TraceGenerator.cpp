@@ -92,6 +92,7 @@ Trace generateTrace(DecodeSession& session, const std::vector<int>& prompt, cons
         const double wallMs = std::chrono::duration<double, std::milli>(Clock::now() - begin).count();
         StepRecord step = recordStep(session, result, recorder, index, wallMs);
         step.chosenToken = sampler.pick(result.logits, &step.draw);
+        step.sampled = sampler.describe(result.logits, step.chosenToken);
         trace.steps.push_back(std::move(step));
         if (settings.stopAtEos && trace.steps.back().chosenToken == eosId)
             break;

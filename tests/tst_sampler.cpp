@@ -102,6 +102,42 @@ private slots:
         QVERIFY(hot[1] < 0.35 && hot[3] > 0.1);
     }
 
+    // Item 4: what a step records is the distribution the token was drawn
+    // from, after temperature, top-k and top-p, not the model's softmax.
+    void describeReportsTheDistributionDrawnFrom()
+    {
+        const SamplingSettings settings{2.5f, 3, 1.0f, 7};
+        const Sampler sampler(settings);
+        const auto drawn = sampler.distribution(m_logits);
+        const SampledDistribution described = sampler.describe(m_logits, 0, 4);
+        QCOMPARE(described.tokens, (std::vector<int>{1, 2, 0, 4}));
+        QCOMPARE(described.kept, 3);
+        QCOMPARE(described.vocabulary, 5);
+        QVERIFY(described.filtered());
+        for (std::size_t i = 0; i < described.tokens.size(); ++i)
+            QCOMPARE(described.drawProbability[i], float(drawn[std::size_t(described.tokens[i])]));
+        QCOMPARE(described.drawProbability[3], 0.0f); // cut off by top-k
+        const RowVector exps = m_logits.array().exp();
+        QVERIFY(std::abs(described.modelProbability[0] - exps(1) / exps.sum()) < 1e-6);
+        QCOMPARE(described.chosenToken, 0);
+        QCOMPARE(described.chosenRank, 2);
+        QCOMPARE(described.chosenDrawProbability, float(drawn[0]));
+        QVERIFY(std::abs(described.chosenModelProbability - exps(0) / exps.sum()) < 1e-6);
+        // Temperature flattens: the drawn distribution is not the model's.
+        QVERIFY(described.chosenDrawProbability > described.chosenModelProbability + 0.05f);
+    }
+
+    void describeOutsideTheCandidatesStillCarriesTheDrawnToken()
+    {
+        const Sampler sampler(SamplingSettings{4.0f, 0, 1.0f, 1});
+        const SampledDistribution described = sampler.describe(m_logits, 3, 2);
+        QCOMPARE(described.tokens.size(), std::size_t(2));
+        QCOMPARE(described.chosenRank, 4);
+        QCOMPARE(described.chosenDrawProbability, float(sampler.distribution(m_logits)[3]));
+        QVERIFY(described.chosenDrawProbability > 0.05f);
+        QVERIFY(!described.filtered());
+    }
+
     void rejectsNonsense()
     {
         QVERIFY_THROWS_EXCEPTION(KvError, Sampler(SamplingSettings{1.0f, 0, 0.0f, 0}));

@@ -49,10 +49,12 @@ struct PaneFacts {
     {
         return !cached() && queryOf(row) < firstNew() ? CellState::Recomputed : CellState::New;
     }
-    // Score, weight and output rows before the newest are thrown away without a cache.
+    // Without a cache, score, weight and output rows before the newest are
+    // recomputed below the last layer (the next layer's input) and thrown
+    // away only at the last layer.
     CellState resultRowState(int row) const
     {
-        return !cached() && queryOf(row) < firstNew() ? CellState::Wasted : CellState::New;
+        return !cached() && queryOf(row) < firstNew() ? uncachedOldRowState(frame) : CellState::New;
     }
     bool masked(int queryRow, int keyRow) const { return keyRow > head.appendedFrom + queryOf(queryRow); }
     // One matrix of the group's records, blocks stacked in head order.
@@ -190,17 +192,28 @@ void highlightSelection(const PaneFacts& facts, std::vector<MatrixSpec>& specs)
         case Role::Scores:
         case Role::Weights:
             spec.highlightCol = selected;
-            spec.highlightRow = hasQuery ? queryRow : -1;
-            break;
+            [[fallthrough]];
         case Role::Queries:
         case Role::Output:
+            // Stacked query heads: the token's row in every head's block.
             spec.highlightRow = hasQuery ? queryRow : -1;
+            spec.highlightRowStride = facts.group.size() > 1 ? facts.queries() : 0;
             break;
         }
     }
 }
 
 } // namespace
+
+bool atLastLayer(const Frame& frame)
+{
+    return frame.layer == frame.lesson->config().nLayer - 1;
+}
+
+CellState uncachedOldRowState(const Frame& frame)
+{
+    return atLastLayer(frame) ? CellState::Wasted : CellState::Recomputed;
+}
 
 std::vector<int> sharingHeads(const Frame& frame)
 {

@@ -1,5 +1,9 @@
 #include "LegendDiagram.h"
 
+#include "AttentionMatrices.h"
+
+#include <QCoreApplication>
+
 #include <QFontMetricsF>
 #include <QLinearGradient>
 
@@ -9,15 +13,6 @@ namespace kvlab {
 
 namespace {
 
-std::vector<CellState> shownStates(const Frame& frame)
-{
-    std::vector<CellState> states{CellState::New, CellState::FromCache, CellState::Recomputed, CellState::Wasted,
-                                  CellState::Masked};
-    if (frame.lesson && frame.lesson->run.staleCacheRows > 0)
-        states.push_back(CellState::Stale);
-    return states;
-}
-
 // The width the legend needs at scale `s`, to shrink it when the window is narrow.
 double naturalWidth(const Frame& frame, double s)
 {
@@ -25,12 +20,29 @@ double naturalWidth(const Frame& frame, double s)
     font.setPixelSize(static_cast<int>(std::lround(14 * s)));
     const QFontMetricsF metrics(font);
     double width = 12 * s;
-    for (CellState state : shownStates(frame))
-        width += 18 * s + 6 * s + metrics.horizontalAdvance(Theme::stateName(state)) + 24 * s;
+    for (const LegendDiagram::Entry& entry : LegendDiagram::entries(frame))
+        width += 18 * s + 6 * s + metrics.horizontalAdvance(entry.label) + 24 * s;
     return width + metrics.horizontalAdvance(QStringLiteral("value: − ")) + 140 * s + 20 * s;
 }
 
 } // namespace
+
+std::vector<LegendDiagram::Entry> LegendDiagram::entries(const Frame& frame)
+{
+    std::vector<Entry> result;
+    for (CellState state : {CellState::New, CellState::FromCache, CellState::Recomputed, CellState::Wasted,
+                            CellState::Masked})
+        result.push_back({state, Theme::stateName(state)});
+    if (frame.valid() && !atLastLayer(frame)) {
+        const int last = frame.lesson->config().nLayer - 1;
+        result[2].label = QCoreApplication::translate("LegendDiagram", "recomputed (same as last step; layer %1's input)")
+                              .arg(frame.layer + 1);
+        result[3].label = QCoreApplication::translate("LegendDiagram", "wasted: only at the last layer (%1)").arg(last);
+    }
+    if (frame.lesson && frame.lesson->run.staleCacheRows > 0)
+        result.push_back({CellState::Stale, Theme::stateName(CellState::Stale)});
+    return result;
+}
 
 void LegendDiagram::paint(QPainter& painter, const QRectF& rect, const Frame& frame) const
 {
@@ -46,7 +58,8 @@ void LegendDiagram::paint(QPainter& painter, const QRectF& rect, const Frame& fr
     const double box = 18 * s;
     double x = rect.left() + 12 * s;
     const double y = rect.center().y() - box / 2;
-    for (CellState state : shownStates(frame)) {
+    for (const Entry& entry : entries(frame)) {
+        const CellState state = entry.state;
         const QRectF swatch(x, y, box, box);
         if (state == CellState::Masked || state == CellState::Wasted) {
             painter.setPen(Qt::NoPen);
@@ -62,7 +75,7 @@ void LegendDiagram::paint(QPainter& painter, const QRectF& rect, const Frame& fr
             painter.drawRect(swatch.adjusted(1.5 * s, 1.5 * s, -1.5 * s, -1.5 * s));
         }
         painter.setPen(frame.theme.text);
-        const QString name = Theme::stateName(state);
+        const QString& name = entry.label;
         painter.drawText(QPointF(x + box + 6 * s, rect.center().y() + metrics.ascent() / 2.5), name);
         x += box + 6 * s + metrics.horizontalAdvance(name) + 24 * s;
     }

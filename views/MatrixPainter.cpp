@@ -194,7 +194,7 @@ void paintLabels(QPainter& painter, const MatrixSpec& spec, const MatrixPlacemen
     for (int r : thinnedLabels(spec.rowLabels.size(), place.cellH, fontPx * 1.15, lastRow, spec.highlightRow)) {
         const QRectF cell = place.cellRect(r, 0);
         const QRectF label(cell.left() - 400, cell.center().y() - fontPx, 400 - fontPx * 0.4, 2 * fontPx);
-        painter.setPen(r == spec.highlightRow ? theme.text : theme.mutedText);
+        painter.setPen(spec.highlightsRow(r) ? theme.text : theme.mutedText);
         painter.drawText(label, Qt::AlignRight | Qt::AlignVCenter, spec.rowLabels[r]);
     }
     const int lastCol = spec.colLabels.size() - 1;
@@ -215,15 +215,19 @@ void paintLabels(QPainter& painter, const MatrixSpec& spec, const MatrixPlacemen
 
 void paintHighlight(QPainter& painter, const MatrixSpec& spec, const MatrixPlacement& place, const Theme& theme)
 {
+    // A strong glow and a dark outline, readable from the back row of a lecture hall.
     QColor glow = theme.highlight;
-    glow.setAlphaF(0.45f);
-    painter.setPen(Qt::NoPen);
+    glow.setAlphaF(0.7f);
+    painter.setPen(QPen(theme.text, std::max(2.0, std::min(place.cellW, place.cellH) * 0.09), Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
     painter.setBrush(glow);
     const QRectF grid = place.gridRect(spec);
-    if (spec.highlightRow >= 0)
-        painter.drawRect(QRectF(grid.left() - 3, place.cellRect(spec.highlightRow, 0).top(), grid.width() + 6, place.cellH));
+    const double margin = std::max(4.0, std::min(place.cellW, place.cellH) * 0.15);
+    for (int r = 0; r < spec.rows(); ++r)
+        if (spec.highlightsRow(r))
+            painter.drawRect(QRectF(grid.left() - margin, place.cellRect(r, 0).top(), grid.width() + 2 * margin, place.cellH));
     if (spec.highlightCol >= 0)
-        painter.drawRect(QRectF(place.cellRect(0, spec.highlightCol).left(), grid.top() - 3, place.cellW, grid.height() + 6));
+        painter.drawRect(QRectF(place.cellRect(0, spec.highlightCol).left(), grid.top() - margin, place.cellW,
+                                grid.height() + 2 * margin));
 }
 
 } // namespace

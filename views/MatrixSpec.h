@@ -37,10 +37,16 @@ struct MatrixSpec {
     std::vector<int> colSource;
     int elidedRows = 0;
     int elidedCols = 0;
+    int highlightRowStride = 0;    // >0: the row repeats every this many rows (one block per stacked GQA head)
 
     int rows() const { return static_cast<int>(values.rows()); }
     int cols() const { return static_cast<int>(values.cols()); }
     CellState state(int row, int col) const { return states[static_cast<std::size_t>(row * cols() + col)]; }
+    bool highlightsRow(int row) const
+    {
+        return highlightRow >= 0
+            && (highlightRowStride > 0 ? row % highlightRowStride == highlightRow : row == highlightRow);
+    }
     QString shape() const { return QStringLiteral("%1×%2").arg(rows()).arg(cols()); }
     int sourceRow(int row) const { return rowSource.empty() ? row : rowSource[static_cast<std::size_t>(row)]; }
     int sourceCol(int col) const { return colSource.empty() ? col : colSource[static_cast<std::size_t>(col)]; }

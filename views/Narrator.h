@@ -31,6 +31,20 @@ public:
     // "head 2 reads KV head 1, shared with heads 2, 3"
     static QString headSharing(const kv::ModelConfig& config, int head);
     static QString bytes(std::int64_t count);
+
+    // The drawn token's probability in the distribution it was drawn from
+    // (after temperature, top-k and top-p); greedy decoding takes the
+    // model's own probability of the argmax.
+    static double drawnProbability(const kv::StepRecord& record);
+    // Two decimals, or two significant digits for a long shot: a drawn token never reads "p = 0.00".
+    static QString probabilityText(double p);
+    // "“car” with p = 0.87", or with sampling how it was drawn.
+    static QString drawnToken(const Frame& frame, kv::DecodeMode mode);
+    // The token strip's next-token box: "next → car  (p = 0.87)".
+    static QString nextTokenLabel(const Frame& frame);
+    // The position the next token will be embedded at by the cached side
+    // (0 again when a demonstration freezes the position counter).
+    static int nextPosition(const Frame& frame);
 };
 
 } // namespace kvlab

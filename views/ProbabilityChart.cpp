@@ -1,7 +1,7 @@
 #include "ProbabilityChart.h"
 
 #include "ChartStyle.h"
-#include "TensorOps.h"
+#include "Narrator.h"
 
 #include <QVBoxLayout>
 
@@ -16,6 +16,10 @@ ProbabilityChart::ProbabilityChart(Content content, QWidget* parent)
     , m_plot(new QCustomPlot(this))
     , m_bars(new QCPBars(m_plot->xAxis, m_plot->yAxis))
     , m_chosen(new QCPBars(m_plot->xAxis, m_plot->yAxis))
+    , m_model(new QCPBars(m_plot->xAxis, m_plot->yAxis))
+    , m_cut(new QCPItemStraightLine(m_plot))
+    , m_cutLabel(new QCPItemText(m_plot))
+    , m_chosenLabel(new QCPItemText(m_plot))
     , m_title(new QCPTextElement(m_plot))
 {
     auto* layout = new QVBoxLayout(this);
@@ -25,6 +29,14 @@ ProbabilityChart::ProbabilityChart(Content content, QWidget* parent)
     m_plot->plotLayout()->addElement(0, 0, m_title);
     m_bars->setWidth(0.7);
     m_chosen->setWidth(0.7);
+    m_model->setWidth(0.7);
+    m_model->setBrush(Qt::NoBrush);
+    m_model->setName(tr("the model alone (T = 1)"));
+    m_cut->setVisible(false);
+    m_cutLabel->setVisible(false);
+    m_cutLabel->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_chosenLabel->setVisible(false);
+    m_chosenLabel->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
     m_plot->yAxis->setRange(0, 1.05);
     m_plot->yAxis->setLabel(content == Content::NextToken ? tr("probability") : tr("attention weight"));
 }
@@ -33,17 +45,40 @@ ProbabilityChart::Series ProbabilityChart::nextTokenSeries(const Frame& frame) c
 {
     Series series;
     const kv::StepRecord& step = frame.record(kv::DecodeMode::Cached);
-    const std::vector<int> order = kv::topTokens(step.probabilities, kTopK);
-    const std::size_t shown = order.size();
+    const kv::SampledDistribution& drawn = step.sampled;
+    const bool greedy = drawn.greedy();
+    const auto shown = std::min(drawn.tokens.size(), static_cast<std::size_t>(kTopK));
     for (std::size_t i = 0; i < shown; ++i) {
-        series.values << step.probabilities(order[i]);
-        series.labels << frame.lesson->token(order[i]);
-        if (order[i] == step.chosenToken)
+        series.values << (greedy ? drawn.modelProbability[i] : drawn.drawProbability[i]);
+        series.labels << frame.lesson->token(drawn.tokens[i]);
+        if (!greedy)
+            series.model << drawn.modelProbability[i];
+        if (drawn.tokens[i] == step.chosenToken)
             series.highlighted = static_cast<int>(i);
     }
-    series.title = tr("Next-token probabilities after “%1” (top %2)")
-                       .arg(frame.lesson->token(step.inputTokens.back()))
-                       .arg(shown);
+    if (series.highlighted < 0 && drawn.chosenToken >= 0) {
+        // A hot draw can pick a token far down the list: show it after the candidates.
+        series.highlighted = static_cast<int>(series.values.size());
+        series.values << Narrator::drawnProbability(step);
+        series.labels << tr("%1 (#%2)").arg(frame.lesson->token(drawn.chosenToken)).arg(drawn.chosenRank + 1);
+        if (!greedy)
+            series.model << drawn.chosenModelProbability;
+    }
+    const QString after = frame.lesson->token(step.inputTokens.back());
+    if (greedy) {
+        series.title = tr("Next-token probabilities after “%1” (top %2); greedy takes the likeliest").arg(after).arg(shown);
+        return series;
+    }
+    const kv::SamplingSettings& settings = drawn.settings;
+    series.title = tr("After “%1”: drawn at temperature %2, top-k %3, top-p %4 (dashed: the model at T = 1)")
+                       .arg(after)
+                       .arg(static_cast<double>(settings.temperature))
+                       .arg(settings.topK > 0 ? QString::number(settings.topK) : tr("off"))
+                       .arg(settings.topP < 1.0f ? QString::number(static_cast<double>(settings.topP)) : tr("off"));
+    if (drawn.filtered() && drawn.kept < static_cast<int>(shown)) {
+        series.cutAt = drawn.kept - 0.5;
+        series.cutLabel = tr(" cut-off: %1 of %2 tokens kept").arg(drawn.kept).arg(drawn.vocabulary);
+    }
     return series;
 }
 
@@ -100,6 +135,20 @@ void ProbabilityChart::setFrame(const Frame& frame)
     m_bars->setPen(QPen(main));
     m_chosen->setBrush(known ? frame.theme.stateColor(CellState::New) : frame.theme.grid);
     m_chosen->setPen(QPen(known ? frame.theme.good : frame.theme.grid));
+    QVector<double> modelKeys;
+    for (int i = 0; i < series.model.size(); ++i)
+        modelKeys << i;
+    m_model->setData(modelKeys, series.model);
+    m_model->setPen(QPen(frame.theme.text, 1.5, Qt::DashLine));
+    m_model->setVisible(known && !series.model.isEmpty());
+    showCutOff(known ? series : Series{}, frame.theme);
+    const bool labelled = known && m_content == Content::NextToken && !chosenValue.isEmpty();
+    m_chosenLabel->setVisible(labelled);
+    if (labelled) {
+        m_chosenLabel->position->setCoords(chosenKey.front(), chosenValue.front() + 0.01);
+        m_chosenLabel->setText(QStringLiteral("p = %1").arg(Narrator::probabilityText(chosenValue.front())));
+        m_chosenLabel->setColor(frame.theme.good);
+    }
     m_plot->xAxis->setTicker(ticker);
     m_plot->xAxis->setTickLabelRotation(series.values.size() > 5 ? 35 : 0);
     m_plot->xAxis->setRange(-0.6, std::max(1.0, series.values.size() - 0.4));
@@ -110,6 +159,21 @@ void ProbabilityChart::setFrame(const Frame& frame)
     m_title->setTextColor(frame.theme.text);
     m_title->setText(series.title);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void ProbabilityChart::showCutOff(const Series& series, const Theme& theme)
+{
+    const bool shown = series.cutAt >= 0;
+    m_cut->setVisible(shown);
+    m_cutLabel->setVisible(shown);
+    if (!shown)
+        return;
+    m_cut->point1->setCoords(series.cutAt, 0);
+    m_cut->point2->setCoords(series.cutAt, 1);
+    m_cut->setPen(QPen(theme.bad, 2, Qt::DashLine));
+    m_cutLabel->position->setCoords(series.cutAt, 1.02);
+    m_cutLabel->setText(series.cutLabel);
+    m_cutLabel->setColor(theme.bad);
 }
 
 } // namespace kvlab

@@ -103,6 +103,7 @@ MatrixSpec SequenceWindow::apply(const MatrixSpec& spec, int perBlock, int block
         }
     }
     out.rowLabels = pickLabels(spec.rowLabels, rows);
+    out.highlightRowStride = 0; // stacked blocks are no longer evenly spaced once elided
     out.colLabels = pickLabels(spec.colLabels, cols);
     out.highlightRow = slotOf(rows, spec.highlightRow);
     out.highlightCol = slotOf(cols, spec.highlightCol);

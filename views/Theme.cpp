@@ -21,21 +21,24 @@ QColor mix(const QColor& a, const QColor& b, double t)
 QColor Theme::stateColor(CellState state) const
 {
     const bool darkTheme = background.lightness() < 128;
-    // Okabe-Ito hues: new, cache, recomputed and stale stay apart with the
-    // common colour-vision deficiencies.
+    // Hues after Okabe-Ito, tuned so that every pair of states stays at least
+    // 20 CIELAB units apart under simulated protanopia, deuteranopia and
+    // tritanopia (tests/tst_theme.cpp checks it): new green, cache blue,
+    // recomputed orange, wasted grey, masked light grey, stale a dark brick
+    // red (light) or violet (dark), far from "recomputed".
     switch (state) {
     case CellState::New:
-        return darkTheme ? QColor(0x2e, 0xd1, 0x9e) : QColor(0x00, 0x9e, 0x73);
+        return darkTheme ? QColor(0x1a, 0xf6, 0xcd) : QColor(0x00, 0xb4, 0x6a);
     case CellState::FromCache:
         return darkTheme ? QColor(0x56, 0xb4, 0xe9) : QColor(0x00, 0x72, 0xb2);
     case CellState::Recomputed:
         return darkTheme ? QColor(0xf0, 0xb4, 0x2a) : QColor(0xe6, 0x9f, 0x00);
     case CellState::Wasted:
-        return darkTheme ? QColor(0x8a, 0x8a, 0x8a) : QColor(0x8c, 0x8c, 0x8c);
+        return QColor(0x8a, 0x8a, 0x8a);
     case CellState::Masked:
-        return darkTheme ? QColor(0x3a, 0x3d, 0x44) : QColor(0xdd, 0xdd, 0xdd);
+        return darkTheme ? QColor(0x3a, 0x3d, 0x44) : QColor(0xdf, 0xdf, 0xdf);
     case CellState::Stale:
-        return darkTheme ? QColor(0xff, 0x7a, 0x3d) : QColor(0xd5, 0x5e, 0x00);
+        return darkTheme ? QColor(0x99, 0x18, 0xd8) : QColor(0x9b, 0x31, 0x24);
     case CellState::Pending:
         return grid;
     }
@@ -113,8 +116,9 @@ Theme Theme::dark()
 
 // For slides and handouts: white paper, black text, and hues from the
 // Okabe-Ito / ColorBrewer sets that stay apart under red-green colour
-// blindness (values run brown -> white -> teal, the yellow-blue axis every
-// common colour vision keeps; the two sides are vermilion and blue).
+// blindness (values run purple -> white -> teal, ColorBrewer's PRGn ends:
+// purple is far in hue from the orange "recomputed" border and the brick
+// "stale" one; the two sides are vermilion and blue).
 Theme Theme::print()
 {
     Theme theme = light();
@@ -124,7 +128,7 @@ Theme Theme::print()
     theme.text = Qt::black;
     theme.mutedText = QColor(0x3c, 0x3c, 0x3c);
     theme.grid = QColor(0xb4, 0xb4, 0xb4);
-    theme.negative = QColor(0xa6, 0x61, 0x1a); // brown
+    theme.negative = QColor(0x76, 0x2a, 0x83); // purple
     theme.positive = QColor(0x01, 0x85, 0x71); // teal
     theme.highlight = QColor(0xf0, 0xe4, 0x42); // yellow
     theme.good = QColor(0x00, 0x7a, 0x5a);      // bluish green: ✓/✗ carry the meaning, colour repeats it

@@ -60,10 +60,8 @@ std::vector<TokenStripDiagram::Box> TokenStripDiagram::boxes(const QRectF& rect,
     }
     if (frame.reached(Phase::NextToken)) {
         Box next;
-        next.text = tr("next → %1  (p = %2)")
-                        .arg(frame.lesson->token(record.chosenToken))
-                        .arg(record.probabilities(record.chosenToken), 0, 'f', 2);
-        next.position = positions.back() + 1;
+        next.text = Narrator::nextTokenLabel(frame);
+        next.position = Narrator::nextPosition(frame);
         const double width = boldMetrics.horizontalAdvance(next.text) + 36 * s;
         next.rect = QRectF(x + 8 * s, top, width, height);
         result.push_back(next);
