@@ -15,7 +15,8 @@ namespace kv {
 // positions, logits, cost) and recomputes what each head saw when a view asks
 // for it: the pass is run again from the recorded inputs, the cached path's
 // over the first rows of its final cache, so the records are the ones the
-// original pass produced, bit for bit. Uncached passes deferred by
+// original pass produced (to the last bits of float rounding: the vector
+// kernels may peel differently at another buffer alignment). Uncached passes deferred by
 // runWalkThrough(..., OnDemand) run the first time their step is asked for.
 // A few recent passes are held, up to a byte budget, so memory no longer
 // grows with steps x layers x heads x length^2. Safe to share between threads.

@@ -24,13 +24,19 @@ void compareHeads(const std::vector<HeadRecord>& eager, const PassHeads& lazy, c
         const QString at = where + QStringLiteral(" head record %1").arg(i);
         QVERIFY2(a.layer == b.layer && a.head == b.head && a.kvHead == b.kvHead, qPrintable(at));
         QVERIFY2(a.appendedFrom == b.appendedFrom, qPrintable(at));
-        // Same inputs, same kernels, same cache rows: equal bit for bit.
-        QVERIFY2(a.queries == b.queries, qPrintable(at + " queries"));
-        QVERIFY2(a.keys == b.keys, qPrintable(at + " keys"));
-        QVERIFY2(a.values == b.values, qPrintable(at + " values"));
-        QVERIFY2(a.scores == b.scores, qPrintable(at + " scores"));
-        QVERIFY2(a.weights == b.weights, qPrintable(at + " weights"));
-        QVERIFY2(a.output == b.output, qPrintable(at + " output"));
+        // Same inputs, same kernels, same cache rows. The vector kernels may
+        // peel a different number of leading floats when a buffer sits at a
+        // different alignment, so sums can differ in the last bit or two.
+        const float tolerance = 2e-6f;
+        QVERIFY2(kvtest::maxAbsDiff(a.queries, b.queries) <= tolerance, qPrintable(at + " queries"));
+        QVERIFY2(kvtest::maxAbsDiff(a.keys, b.keys) <= tolerance, qPrintable(at + " keys"));
+        QVERIFY2(kvtest::maxAbsDiff(a.values, b.values) <= tolerance, qPrintable(at + " values"));
+        QVERIFY2(a.scores.rows() == b.scores.rows() && a.scores.cols() == b.scores.cols(), qPrintable(at + " scores shape"));
+        for (Eigen::Index k = 0; k < a.scores.size(); ++k) // masked entries are -inf on both sides
+            QVERIFY2(a.scores.data()[k] == b.scores.data()[k] || std::abs(a.scores.data()[k] - b.scores.data()[k]) <= 1e-5f * std::max(1.0f, std::abs(a.scores.data()[k])),
+                     qPrintable(at + " scores"));
+        QVERIFY2(kvtest::maxAbsDiff(a.weights, b.weights) <= tolerance, qPrintable(at + " weights"));
+        QVERIFY2(kvtest::maxAbsDiff(a.output, b.output) <= tolerance, qPrintable(at + " output"));
     }
 }
 
@@ -100,11 +106,11 @@ private slots:
             QCOMPARE(lazy.positions, eager.positions);
             QCOMPARE(lazy.firstNewInput, eager.firstNewInput);
             QCOMPARE(lazy.keyTokens, eager.keyTokens);
-            QVERIFY(lazy.logits == eager.logits);
+            QVERIFY(kvtest::maxAbsDiff(lazy.logits, eager.logits) <= 1e-5f); // the project's invariant
             QCOMPARE(lazy.chosenToken, eager.chosenToken);
             QCOMPARE(lazy.cost.macs, eager.cost.macs);
             const float expected = (eager.logits - eagerCached.steps[std::size_t(s)].logits).cwiseAbs().maxCoeff();
-            QCOMPARE(walk.run().maxAbsLogitDiff[std::size_t(s)], expected);
+            QVERIFY(std::abs(walk.run().maxAbsLogitDiff[std::size_t(s)] - expected) <= 2e-5f);
         }
         QVERIFY(walk.run().sameTokens());
     }
