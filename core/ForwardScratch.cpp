@@ -18,7 +18,7 @@ void ForwardScratch::reserve(const ModelConfig& config, int rows, int keys, int 
 
 Eigen::Map<Matrix> ForwardScratch::view(Buffer buffer, Eigen::Index rows, Eigen::Index cols, int part)
 {
-    std::vector<float>& storage = m_storage[static_cast<std::size_t>(buffer)];
+    Storage& storage = m_storage[static_cast<std::size_t>(buffer)];
     const auto size = static_cast<std::size_t>(rows * cols);
     const std::size_t end = size * static_cast<std::size_t>(part + 1);
     if (storage.size() < end)
@@ -29,7 +29,7 @@ Eigen::Map<Matrix> ForwardScratch::view(Buffer buffer, Eigen::Index rows, Eigen:
 std::size_t ForwardScratch::capacity() const
 {
     std::size_t total = 0;
-    for (const std::vector<float>& storage : m_storage)
+    for (const Storage& storage : m_storage)
         total += storage.size();
     return total;
 }

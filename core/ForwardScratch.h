@@ -38,7 +38,13 @@ public:
     std::size_t capacity() const;
 
 private:
-    std::array<std::vector<float>, BufferCount> m_storage;
+    // Aligned as Eigen aligns its own matrices: its vectorised reductions
+    // (a row's mean, a softmax's sum) peel off the first elements up to an
+    // aligned address, so the same row at another alignment sums in another
+    // order. Aligned storage keeps a pass's bits independent of where its
+    // scratch happens to lie (a replayed pass equals the first one).
+    using Storage = std::vector<float, Eigen::aligned_allocator<float>>;
+    std::array<Storage, BufferCount> m_storage;
 };
 
 } // namespace kv
