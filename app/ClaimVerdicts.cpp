@@ -4,19 +4,34 @@
 #include "ModelPresets.h"
 
 #include "NumberFormat.h"
+#include "ByteText.h"
+#include "DataType.h"
+#include "GpuPreset.h"
 
 namespace kvlab {
 
 namespace {
 
-QString gigabytes(std::int64_t bytes)
-{
-    return QStringLiteral("%1 GB").arg(static_cast<double>(bytes) / 1e9, 0, 'f', 1);
-}
+// The seed articles' own figures, quoted as the claims under test. Every
+// other number in a verdict comes from the memory calculator.
+constexpr double kClaimedWeightsShare = 0.65;   // "about 65% of memory for weights"
+constexpr double kClaimedCacheShare = 0.30;     // "about 30% for the KV cache"
+constexpr double kClaimedMegabytesPerToken = 2.5; // Llama-3-70B, "about 2.5 MB per token"
+constexpr double kClaimedGigabytes = 10.5;        // "about 10.5 GB for 4k tokens"
+constexpr std::int64_t kClaimContext = 4096;      // "4k tokens"
+// The setting under which the 13B claim is checked: the batch and context
+// that reproduce its split on the GPU it names.
+constexpr std::int64_t kThirteenBContext = 2048;
+constexpr std::int64_t kThirteenBBatch = 7;
 
 QString grouped(std::int64_t value)
 {
     return QString::fromStdString(kv::groupDigits(value));
+}
+
+QString percent(double share)
+{
+    return QStringLiteral("%1%").arg(100 * share, 0, 'f', 1);
 }
 
 kv::MemoryCalculator calculator(const char* preset, std::int64_t context, std::int64_t batch,
@@ -30,31 +45,55 @@ kv::MemoryCalculator calculator(const char* preset, std::int64_t context, std::i
     return kv::MemoryCalculator(kv::ModelPresets::get(preset), settings);
 }
 
+// "2 × 2 B × 80 layers × 64 KV heads × 128 head_dim": the per-token factors of the formula.
+QString perTokenFormula(const kv::MemoryCalculator& calculator)
+{
+    QStringList factors;
+    for (const auto& factor : calculator.factors(1, 1))
+        factors << QString::fromStdString(factor.text);
+    factors.removeLast(); // "1 batch"
+    factors.removeLast(); // "1 tokens"
+    return factors.join(QStringLiteral(" × "));
+}
+
 } // namespace
 
 QString ClaimVerdicts::thirteenBOnA100()
 {
-    const auto split = calculator("OPT-13B", 2048, 7).split(kv::GpuPreset::get("A100-40GB"));
-    return tr("OPT-13B in fp16 on an A100 40 GB, batch 7 × 2,048 tokens: weights %1 = %2%, KV cache %3 = %4%, "
-              "%5 left. The claim (≈65% / ≈30%) holds for this batch × context; halve the batch and the cache share "
+    const kv::GpuPreset gpu = kv::GpuPreset::get("A100-40GB");
+    const auto opt = calculator("OPT-13B", kThirteenBContext, kThirteenBBatch);
+    const auto split = opt.split(gpu);
+    return tr("%1 in %2 on an %3, batch %4 × %5 tokens: weights %6 = %7, KV cache %8 = %9, %10 left. "
+              "The claim (≈%11 / ≈%12) holds for this batch × context; halve the batch and the cache share "
               "halves too.")
-        .arg(gigabytes(split.weightsBytes))
-        .arg(100 * split.weightsShare(), 0, 'f', 1)
-        .arg(gigabytes(split.cacheBytes))
-        .arg(100 * split.cacheShare(), 0, 'f', 1)
-        .arg(gigabytes(split.leftBytes));
+        .arg(QString::fromStdString(opt.model().name), QString::fromStdString(kv::dataTypeName(opt.settings().dataType)),
+             gpuLabel(gpu.name))
+        .arg(opt.settings().batch)
+        .arg(grouped(opt.settings().context))
+        .arg(decimalBytes(split.weightsBytes), percent(split.weightsShare()), decimalBytes(split.cacheBytes),
+             percent(split.cacheShare()), decimalBytes(split.leftBytes))
+        .arg(QStringLiteral("%1%").arg(100 * kClaimedWeightsShare, 0, 'f', 0),
+             QStringLiteral("%1%").arg(100 * kClaimedCacheShare, 0, 'f', 0));
 }
 
 QString ClaimVerdicts::llama3PerToken()
 {
-    const auto withoutGqa = calculator("Llama-3-70B", 4096, 1, 64);
-    const auto withGqa = calculator("Llama-3-70B", 4096, 1);
-    return tr("Llama-3-70B in fp16: %1 B per token only if every one of its 64 heads kept its own K and V "
-              "(2 × 2 B × 80 × 8192) — that is the ≈2.5 MB of the claim. With its 8 KV heads × 128 (GQA) it is "
-              "%2 B (320 KiB) per token: %3 for 4,096 tokens, not 10.5 GB.")
-        .arg(grouped(withoutGqa.bytesPerToken()))
-        .arg(grouped(withGqa.bytesPerToken()))
-        .arg(gigabytes(withGqa.totalBytes()));
+    const kv::ModelPreset preset = kv::ModelPresets::get("Llama-3-70B");
+    const auto withoutGqa = calculator("Llama-3-70B", kClaimContext, 1, preset.heads);
+    const auto withGqa = calculator("Llama-3-70B", kClaimContext, 1);
+    return tr("%1 in %2: %3 per token (%4) only if every one of its %5 heads kept its own K and V (%6) — the "
+              "claim's ≈%7 MB — and %8 for %9 tokens, the claim's ≈%10 GB. With its %11 KV heads (GQA: %12) it "
+              "is %13 (%14) per token: %15 for %9 tokens.")
+        .arg(QString::fromStdString(preset.name), QString::fromStdString(kv::dataTypeName(withGqa.settings().dataType)),
+             exactBytes(withoutGqa.bytesPerToken()), decimalBytes(withoutGqa.bytesPerToken()))
+        .arg(preset.heads)
+        .arg(perTokenFormula(withoutGqa))
+        .arg(kClaimedMegabytesPerToken)
+        .arg(decimalBytes(withoutGqa.totalBytes()), grouped(withoutGqa.cachedTokens()))
+        .arg(kClaimedGigabytes)
+        .arg(preset.kvHeads)
+        .arg(perTokenFormula(withGqa), exactBytes(withGqa.bytesPerToken()), roundedBytes(withGqa.bytesPerToken()),
+             decimalBytes(withGqa.totalBytes()));
 }
 
 QString ClaimVerdicts::fiveTimesFaster(const kv::BenchmarkSummary& summary)

@@ -67,8 +67,11 @@ std::shared_ptr<const Lesson> LessonFactory::frozenPosition(const QString& promp
     auto wrong = lesson->run.cached.generated();
     correct.resize(std::min(correct.size(), shown));
     wrong.resize(std::min(wrong.size(), shown));
-    lesson->banner = tr("Demonstration: current_pos is never advanced, so every new token is embedded at position 0. "
-                        "Over the %1 steps shown, correct: “%2”; with the bug: “%3”.")
+    const auto& decoded = lesson->run.cached.steps;
+    const int frozenAt = decoded.size() > 1 ? decoded[1].positions.front() : decoded.front().positions.back();
+    lesson->banner = tr("Demonstration: current_pos is never advanced, so every new token is embedded at position %1. "
+                        "Over the %2 steps shown, correct: “%3”; with the bug: “%4”.")
+                         .arg(frozenAt)
                          .arg(shown)
                          .arg(QString::fromStdString(m_bundle.tokenizer->decode(correct)),
                               QString::fromStdString(m_bundle.tokenizer->decode(wrong)));

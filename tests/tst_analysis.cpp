@@ -1,8 +1,13 @@
 #include "BenchmarkPanel.h"
+#include "ByteText.h"
 #include "ClaimVerdicts.h"
 #include "CliOptions.h"
 #include "MainWindow.h"
+#include "MemoryCalculator.h"
+#include "MemoryCalculatorPanel.h"
+#include "ModelPresets.h"
 #include "RooflineChart.h"
+#include "GpuPreset.h"
 
 #include <QLabel>
 #include <QMenuBar>
@@ -36,8 +41,63 @@ private slots:
     {
         const QString verdict = ClaimVerdicts::llama3PerToken();
         QVERIFY(verdict.contains(QStringLiteral("2,621,440 B per token")));
-        QVERIFY(verdict.contains(QStringLiteral("327,680 B (320 KiB)")));
-        QVERIFY(verdict.contains(QStringLiteral("1.3 GB for 4,096 tokens")));
+        QVERIFY(verdict.contains(QStringLiteral("327,680 B (328 kB = 320 KiB)")));
+        QVERIFY(verdict.contains(QStringLiteral("1.34 GB for 4,096 tokens")));
+    }
+
+    // Item 8: the banner quotes the figures the memory panel shows for the same
+    // question, and no number in it is typed: remove every computed figure (and
+    // the claim's own quoted figures) and no digit is left.
+    void llamaClaimQuotesThePanelAndTypesNoFigure()
+    {
+        MemoryCalculatorPanel panel;
+        QVERIFY(panel.showPreset(QStringLiteral("Llama-3-70B"), 4096, 1, QStringLiteral("fp16"), QString(), 64));
+        const QString verdict = ClaimVerdicts::llama3PerToken();
+        QVERIFY2(verdict.contains(decimalBytes(panel.totalBytes()) + QStringLiteral(" for 4,096 tokens, the claim's ≈10.5 GB")),
+                 qPrintable(verdict));
+        QVERIFY(verdict.contains(exactBytes(panel.bytesPerToken()) + QStringLiteral(" per token")));
+        QVERIFY(!verdict.contains(QStringLiteral("not 10.5 GB")));
+
+        const kv::ModelPreset preset = kv::ModelPresets::get("Llama-3-70B");
+        kv::MemorySettings settings;
+        settings.context = 4096;
+        settings.kvHeads = preset.heads;
+        const kv::MemoryCalculator without(preset, settings);
+        settings.kvHeads.reset();
+        const kv::MemoryCalculator with(preset, settings);
+        QString rest = verdict;
+        QStringList computed{QString::fromStdString(preset.name), QStringLiteral("fp16"), QStringLiteral("4,096"),
+                             QStringLiteral("≈2.5 MB"), QStringLiteral("≈10.5 GB")};
+        for (const kv::MemoryCalculator* calculator : {&without, &with}) {
+            for (const auto& factor : calculator->factors(1, 1))
+                computed << QString::fromStdString(factor.text);
+            computed << exactBytes(calculator->bytesPerToken()) << roundedBytes(calculator->bytesPerToken())
+                     << decimalBytes(calculator->bytesPerToken()) << decimalBytes(calculator->totalBytes());
+        }
+        computed << QStringLiteral("its %1 heads").arg(preset.heads) << QStringLiteral("its %1 KV heads").arg(preset.kvHeads);
+        std::sort(computed.begin(), computed.end(), [](const QString& a, const QString& b) { return a.size() > b.size(); });
+        for (const QString& figure : computed)
+            rest.remove(figure);
+        QVERIFY2(!rest.contains(QRegularExpression(QStringLiteral("\\d"))), qPrintable(rest));
+    }
+
+    void thirteenBClaimTypesNoFigure()
+    {
+        const QString verdict = ClaimVerdicts::thirteenBOnA100();
+        const kv::GpuPreset gpu = kv::GpuPreset::get("A100-40GB");
+        kv::MemorySettings settings;
+        settings.context = 2048;
+        settings.batch = 7;
+        const kv::MemoryCalculator opt(kv::ModelPresets::get("OPT-13B"), settings);
+        const auto split = opt.split(gpu);
+        QString rest = verdict;
+        for (const QString& figure :
+             {QStringLiteral("OPT-13B"), QStringLiteral("fp16"), gpuLabel(gpu.name), decimalBytes(split.weightsBytes),
+              decimalBytes(split.cacheBytes), decimalBytes(split.leftBytes), QStringLiteral("batch 7 × 2,048"),
+              QStringLiteral("%1%").arg(100 * split.weightsShare(), 0, 'f', 1),
+              QStringLiteral("%1%").arg(100 * split.cacheShare(), 0, 'f', 1), QStringLiteral("≈65%"), QStringLiteral("≈30%")})
+            rest.remove(figure);
+        QVERIFY2(!rest.contains(QRegularExpression(QStringLiteral("\\d"))), qPrintable(rest));
     }
 
     void benchmarkPanelPlotsEveryStepAndSummarises()

@@ -202,6 +202,24 @@ private slots:
         QVERIFY(q.highlightsRow(1));
     }
 
+    // Item 8: the cache's formula in the pane is the calculator's, and its
+    // factors multiply to the bytes the core holds.
+    void cacheFormulaMultipliesToTheBytesHeld()
+    {
+        for (int step = 0; step < m_lesson->stepCount(); ++step) {
+            const Frame frame = frameAt(step, Phase::NextToken, 0);
+            const QString text = Narrator::paneMemory(frame, DecodeMode::Cached);
+            const QStringList sides = text.split(QStringLiteral(" = "));
+            QCOMPARE(sides.size(), 2);
+            std::int64_t product = 1;
+            for (const QString& factor : sides[1].split(QStringLiteral(" × ")))
+                product *= factor.section(QLatin1Char(' '), 0, 0).toLongLong();
+            const std::int64_t held = frame.record(DecodeMode::Cached).cost.kvBytes;
+            QCOMPARE(product, held);
+            QVERIFY(sides[0].endsWith(QString::fromStdString(kv::groupDigits(held)) + QStringLiteral(" B")));
+        }
+    }
+
     // Item 9: the narration knows when it narrates a bug.
     void staleCachePrefillSaysTheWorkDiffers()
     {

@@ -1,6 +1,7 @@
 #include "Narrator.h"
 
 #include "AttentionMatrices.h"
+#include "MemoryCalculator.h"
 #include "NumberFormat.h"
 
 #include <algorithm>
@@ -213,7 +214,7 @@ QString projectNarration(const Frame& frame)
         .arg(without.queries.shape(), without.values.shape(), allTokens(n))
         .arg(n - 1 == 1 ? Narrator::tr("the old row comes out") : Narrator::tr("the %1 old rows come out").arg(n - 1))
         .arg(with.queries.shape(), stackedNote(with))
-        .arg(QStringLiteral("1×%1").arg(with.values.cols()));
+        .arg(QStringLiteral("%1×%2").arg(with.queries.rows() / with.heads).arg(with.values.cols()));
 }
 
 QString scoresNarration(const Frame& frame)
@@ -392,7 +393,7 @@ QString Narrator::stepTitle(const Frame& frame)
 {
     if (!frame.valid())
         return {};
-    const QString step = frame.step == 0 ? tr("Prefill (step 0)") : tr("Step %1").arg(frame.step);
+    const QString step = frame.step == 0 ? tr("Prefill (step %1)").arg(frame.step) : tr("Step %1").arg(frame.step);
     return tr("%1 of %2 · phase %3/%4: %5")
         .arg(step)
         .arg(frame.lesson->stepCount() - 1)
@@ -450,15 +451,15 @@ QString Narrator::paneMemory(const Frame& frame, DecodeMode mode)
 {
     if (mode == DecodeMode::Uncached)
         return tr("no cache: K and V are rebuilt every step");
-    const kv::ModelConfig& config = frame.lesson->config();
+    // The calculator's formula for the cache the core allocates (its dtype,
+    // one sequence), at the tokens held now; equal to the bytes in use.
     const kv::StepRecord& record = frame.record(mode);
-    return tr("KV cache: %1 = 2 × 4 B × %2 layers × %3 KV heads × %4 dims × %5 token%6")
-        .arg(bytes(record.cost.kvBytes))
-        .arg(config.nLayer)
-        .arg(config.nKvHead)
-        .arg(config.headDim())
-        .arg(record.keyTokens.size())
-        .arg(record.keyTokens.size() == 1 ? QString() : QStringLiteral("s"));
+    QStringList factors;
+    for (const auto& factor :
+         kv::MemoryCalculator::fromConfig(frame.lesson->config()).factors(std::int64_t(record.keyTokens.size()), 1))
+        factors << QString::fromStdString(factor.text);
+    factors.removeLast(); // "1 batch": the walk-through decodes one sequence
+    return tr("KV cache: %1 = %2").arg(bytes(record.cost.kvBytes), factors.join(QStringLiteral(" × ")));
 }
 
 Narrator::Verdict Narrator::paneVerdict(const Frame& frame, DecodeMode mode)
