@@ -58,6 +58,8 @@ void addOptions(QCommandLineParser& parser)
         option(QStringLiteral("layer"), QStringLiteral("The layer the panes show (default 0)."), QStringLiteral("N")),
         option(QStringLiteral("head"), QStringLiteral("The query head the panes show (default 0)."), QStringLiteral("N")),
         option(QStringLiteral("no-caption"), QStringLiteral("Leave out the caption (step, phase, a line of narration).")),
+        option(QStringLiteral("no-strip"), QStringLiteral("Leave out the token strip above the panes or chart.")),
+        option(QStringLiteral("no-legend"), QStringLiteral("Leave out the legend (the colour key) below the panes.")),
         option(QStringLiteral("scale"), QStringLiteral("PNG pixels per page pixel, 0.25 to 8 (default 1)."), QStringLiteral("F")),
         option(QStringLiteral("transparent"), QStringLiteral("PNG with a transparent background.")),
         option(QStringLiteral("animation"), QStringLiteral("Every phase animated, as numbered PNG frames.")),
@@ -110,6 +112,8 @@ void readLook(const QCommandLineParser& parser, ExportSettings& settings)
         refuse(QStringLiteral("--theme takes print or screen, got \"%1\"").arg(theme));
     settings.theme = theme == QLatin1String("screen") ? ExportSettings::ThemeChoice::Screen : ExportSettings::ThemeChoice::Print;
     settings.caption = !parser.isSet("no-caption");
+    settings.strip = !parser.isSet("no-strip");
+    settings.legend = !parser.isSet("no-legend");
 }
 
 void readFormat(const QCommandLineParser& parser, ExportSettings& settings)

@@ -6,6 +6,7 @@
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -99,6 +100,10 @@ void ExportDialog::buildForm()
     form->addRow(tr("&Theme:"), m_theme);
     m_caption = new QCheckBox(tr("&Caption: step, phase and a line of narration"), this);
     form->addRow(QString(), m_caption);
+    m_strip = new QCheckBox(tr("Token st&rip above the panes or chart"), this);
+    form->addRow(QString(), m_strip);
+    m_legend = new QCheckBox(tr("&Legend: the colour key of cell states and values"), this);
+    form->addRow(QString(), m_legend);
     form->addRow(tr("F&older:"), buildFolderRow());
     m_summary = new QLabel(this);
     m_summary->setWordWrap(true);
@@ -179,7 +184,7 @@ void ExportDialog::connectUpdates()
     const auto refreshOn = [this](auto* widget, auto signal) { connect(widget, signal, this, &ExportDialog::refresh); };
     for (QComboBox* box : {m_view, m_format, m_scale, m_size, m_theme})
         refreshOn(box, &QComboBox::currentIndexChanged);
-    for (QCheckBox* box : {m_perPhase, m_animation, m_transparent, m_caption})
+    for (QCheckBox* box : {m_perPhase, m_animation, m_transparent, m_caption, m_strip, m_legend})
         refreshOn(box, &QCheckBox::toggled);
     for (QSpinBox* box : {m_firstStep, m_lastStep, m_fps})
         refreshOn(box, &QSpinBox::valueChanged);
@@ -204,6 +209,8 @@ ExportSettings ExportDialog::settings() const
     settings.size = static_cast<Size>(m_size->currentData().toInt());
     settings.theme = static_cast<ThemeChoice>(m_theme->currentData().toInt());
     settings.caption = m_caption->isChecked();
+    settings.strip = m_strip->isChecked();
+    settings.legend = m_legend->isChecked();
     return settings;
 }
 
@@ -224,6 +231,8 @@ void ExportDialog::setSettings(const ExportSettings& settings)
     selectData(m_size, static_cast<int>(settings.size));
     selectData(m_theme, static_cast<int>(settings.theme));
     m_caption->setChecked(settings.caption);
+    m_strip->setChecked(settings.strip);
+    m_legend->setChecked(settings.legend);
     refresh();
 }
 
@@ -286,6 +295,16 @@ ExportJob::Result ExportDialog::runWithProgress(const ExportJob& job, QWidget* p
     });
 }
 
+QString ExportDialog::doneMessage(const ExportJob::Result& result)
+{
+    if (!result.ok() || result.files.isEmpty())
+        return {};
+    const QString folder = QDir::toNativeSeparators(QFileInfo(result.files.first()).absolutePath());
+    return result.files.size() == 1
+        ? tr("Exported %1 to %2").arg(QFileInfo(result.files.first()).fileName(), folder)
+        : tr("Exported %1 to %2").arg(files(static_cast<int>(result.files.size())), folder);
+}
+
 void ExportDialog::accept()
 {
     ExportSettings chosen = settings();
@@ -325,6 +344,8 @@ void ExportDialog::restore()
     settings.size = static_cast<Size>(stored.value(kGroup + "size", static_cast<int>(defaults.size)).toInt());
     settings.theme = static_cast<ThemeChoice>(stored.value(kGroup + "theme", static_cast<int>(defaults.theme)).toInt());
     settings.caption = stored.value(kGroup + "caption", defaults.caption).toBool();
+    settings.strip = stored.value(kGroup + "strip", defaults.strip).toBool();
+    settings.legend = stored.value(kGroup + "legend", defaults.legend).toBool();
     settings.fps = stored.value(kGroup + "fps", defaults.fps).toInt();
     setSettings(settings);
 }
@@ -341,6 +362,8 @@ void ExportDialog::save() const
     stored.setValue(kGroup + "size", static_cast<int>(chosen.size));
     stored.setValue(kGroup + "theme", static_cast<int>(chosen.theme));
     stored.setValue(kGroup + "caption", chosen.caption);
+    stored.setValue(kGroup + "strip", chosen.strip);
+    stored.setValue(kGroup + "legend", chosen.legend);
     stored.setValue(kGroup + "fps", chosen.fps);
 }
 

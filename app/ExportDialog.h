@@ -36,6 +36,8 @@ public:
 
     // Runs `job`, with a progress dialog and Cancel when it has several pages.
     static ExportJob::Result runWithProgress(const ExportJob& job, QWidget* parent);
+    // What the window says when an export has finished: how many files, and the folder they went to.
+    static QString doneMessage(const ExportJob::Result& result);
 
 public slots:
     void accept() override;
@@ -67,6 +69,8 @@ private:
     QComboBox* m_size = nullptr;
     QComboBox* m_theme = nullptr;
     QCheckBox* m_caption = nullptr;
+    QCheckBox* m_strip = nullptr;
+    QCheckBox* m_legend = nullptr;
     QLineEdit* m_directory = nullptr;
     QLabel* m_summary = nullptr;
     QDialogButtonBox* m_buttons = nullptr;

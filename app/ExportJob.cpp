@@ -30,7 +30,7 @@ Frame themed(const Frame& current, ExportSettings::ThemeChoice choice)
 PageDiagram::Options pageOptions(const ExportSettings& settings)
 {
     const bool png = settings.effectiveFormat() == ExportSettings::Format::Png;
-    return {settings.view, settings.caption, settings.transparent && png};
+    return {settings.view, settings.caption, settings.transparent && png, settings.strip, settings.legend};
 }
 
 QString stepRangeProblem(const ExportSettings& settings, const Frame& current)

@@ -31,6 +31,8 @@ struct ExportSettings {
     QSize customSize{1920, 1080};
     ThemeChoice theme = ThemeChoice::Print;
     bool caption = true;
+    bool strip = true;  // the token strip on every page that does not show it already
+    bool legend = true; // the key to cell states and values on every page with matrices or the strip
     bool force = false;     // replace files that already exist
     bool animation = false; // numbered PNG frames (frame-00001.png ...) of every phase's animation
     int fps = 12;

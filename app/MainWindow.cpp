@@ -207,7 +207,8 @@ void MainWindow::buildMenus()
     });
     file->addAction(tr("&Export…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, [this] {
         ExportDialog dialog(m_controller->frame(), this);
-        dialog.exec();
+        if (dialog.exec() == QDialog::Accepted)
+            statusBar()->showMessage(ExportDialog::doneMessage(dialog.lastResult()));
     });
     file->addAction(tr("&Copy Frame"), QKeySequence::Copy, this, [this] {
         const bool onlyUncached = m_cachedPane->isHidden();

@@ -117,6 +117,35 @@ bool PageDiagram::paintsCaption() const
     return m_options.caption && m_options.view != ExportView::Window;
 }
 
+bool PageDiagram::paintsStrip() const
+{
+    return m_options.strip && m_options.view != ExportView::Window && m_options.view != ExportView::Strip;
+}
+
+bool PageDiagram::paintsLegend() const
+{
+    const ExportView view = m_options.view;
+    const bool showsCells = view == ExportView::Both || view == ExportView::Uncached || view == ExportView::Cached
+        || view == ExportView::Strip;
+    return m_options.legend && showsCells;
+}
+
+QRectF PageDiagram::paintKey(QPainter& painter, const QRectF& rect, const Frame& frame) const
+{
+    QRectF body = rect;
+    if (paintsStrip()) {
+        const double height = fittedHeight(m_strip, kWindowStripHeight, body.width(), frame);
+        m_strip.paint(painter, QRectF(body.left(), body.top(), body.width(), height), frame);
+        body.setTop(body.top() + height + kGap);
+    }
+    if (paintsLegend()) {
+        const double height = fittedHeight(m_legend, kLegendHeight, body.width(), frame);
+        m_legend.paint(painter, QRectF(body.left(), body.bottom() - height, body.width(), height), frame);
+        body.setBottom(body.bottom() - height - kGap);
+    }
+    return body;
+}
+
 void PageDiagram::paint(QPainter& painter, const QRectF& rect, const Frame& frame) const
 {
     painter.save();
@@ -131,6 +160,7 @@ void PageDiagram::paint(QPainter& painter, const QRectF& rect, const Frame& fram
         QRectF body = QRectF(QPointF(0, 0), rect.size() / scale).adjusted(kMargin, kMargin, -kMargin, -kMargin);
         if (paintsCaption())
             body = paintCaption(painter, body, frame);
+        body = paintKey(painter, body, frame);
         paintView(painter, body, frame);
     }
     painter.restore();

@@ -26,6 +26,8 @@ public:
         ExportView view = ExportView::Both;
         bool caption = true;      // the window layout has its own title and narration, so it never adds one
         bool transparent = false; // leave the page background unpainted (PNG)
+        bool strip = true;        // the token strip above the panes or a chart (the window layout has its own)
+        bool legend = true;       // the key to cell states and values below pages with matrices or the strip
     };
 
     explicit PageDiagram(Options options);
@@ -34,6 +36,8 @@ public:
     QSizeF preferredSize() const override { return {1920, 1080}; }
     const Options& options() const { return m_options; }
     bool paintsCaption() const;
+    bool paintsStrip() const;  // the token strip is added above this page's view
+    bool paintsLegend() const; // the legend is added below this page's view
 
     // "Step 3 of 4 · phase 4/7: Scores · layer 0, head 0"
     static QString captionTitle(const Frame& frame);
@@ -45,6 +49,8 @@ private:
     void paintPanes(QPainter& painter, const QRectF& rect, const Frame& frame) const;
     void paintStripAlone(QPainter& painter, const QRectF& rect, const Frame& frame) const;
     void paintWindow(QPainter& painter, const QRectF& rect, const Frame& frame) const;
+    // Paints the strip and the legend the page carries around its view; returns the rect left for the view.
+    QRectF paintKey(QPainter& painter, const QRectF& rect, const Frame& frame) const;
     // Paints the caption at the bottom of `rect` and returns what is left above it.
     QRectF paintCaption(QPainter& painter, const QRectF& rect, const Frame& frame) const;
     // Paints the demonstration's banner at the top of `rect`; returns its height (0: none).
