@@ -4,10 +4,13 @@
 #include "AttentionDiagram.h"
 #include "AnalysisDocks.h"
 #include "BlackScreen.h"
+#include "ChartsPanel.h"
 #include "ClaimsMenu.h"
 #include "ClipboardExport.h"
 #include "DiagramWidget.h"
 #include "ExportDialog.h"
+#include "Glossary.h"
+#include "GlossaryDialog.h"
 #include "KvError.h"
 #include "LegendDiagram.h"
 #include "ModelBar.h"
@@ -17,8 +20,11 @@
 #include "PromptEdit.h"
 #include "SamplingPanel.h"
 #include "TokenStripDiagram.h"
+#include "TourOverlay.h"
+#include "UnknownWordError.h"
 #include "ViewMenu.h"
 #include "WheelGuard.h"
+#include "WordListDialog.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -36,6 +42,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QUrl>
 #include <QScreen>
 #include <QStatusBar>
 #include <QVBoxLayout>
@@ -57,6 +64,8 @@ MainWindow::MainWindow(const CliOptions& options, QWidget* parent)
     buildControls();
     buildDocks();
     buildMenus();
+    if (options.screenshotPath.isEmpty())
+        QTimer::singleShot(0, m_tour, &TourOverlay::startIfFirstRun);
     m_blackScreen = new BlackScreen(this);
     addShortcutsToWindow();
     new WheelGuard(this);
@@ -150,8 +159,13 @@ void MainWindow::buildCentral()
     m_promptError->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_promptError->setStyleSheet(QStringLiteral("QLabel { color: #c62828; font-weight: bold; }"));
     m_promptError->hide();
+    // Under an unknown-word refusal: the words the models know.
+    m_wordListOffer = new QLabel(central);
+    m_wordListOffer->setObjectName(QStringLiteral("wordListOffer"));
+    m_wordListOffer->hide();
     central->setFocusPolicy(Qt::ClickFocus); // clicking beside the panes gives the keys back to playback
     layout->addWidget(m_promptError);
+    layout->addWidget(m_wordListOffer);
     layout->addWidget(m_banner);
     layout->addWidget(m_claimVerdict);
     layout->addWidget(m_strip);
@@ -240,12 +254,74 @@ void MainWindow::buildMenus()
     });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    buildHelp(help);
     help->addAction(tr("&Keyboard Shortcuts"), this, [this] {
         QMessageBox::information(this, tr("Keyboard shortcuts"),
                                  tr("Space: play / pause\nRight / Left: next / previous phase\n"
                                     "Shift+Right / Shift+Left: next / previous token\nHome: restart\nEnd: last step\n"
                                     "F5: presentation mode (Esc leaves)\nF11: full screen\nCtrl+O: open a model folder"));
     });
+}
+
+// Help: the tour of the window (also on first run), the glossary the
+// narration links to, and the words the models know.
+void MainWindow::buildHelp(QMenu* help)
+{
+    const std::vector<TourOverlay::Step> steps{
+        {m_strip, tr("The token strip"),
+         tr("The sequence so far, each token with its position. The token being processed is highlighted; at the "
+            "last phase the next token arrives at the end with its probability. Click a token to highlight its row "
+            "and column in every matrix.")},
+        {m_uncachedPane, tr("Without a KV cache"),
+         tr("What a model without a cache must do at every step: feed the whole sequence again and recompute Q, K "
+            "and V for every token, then the whole score matrix.")},
+        {m_cachedPane, tr("With a KV cache"),
+         tr("The same step with a cache: one new q, k and v row; k and v are appended to the cache, and one query "
+            "row attends over it. Same next token, far less work.")},
+        {m_legend, tr("What the cell borders mean"),
+         tr("Green: new this step. Blue: read from the cache. Orange: recomputed, equal to last step's. Hatched "
+            "grey: computed and thrown away. Light grey: masked future tokens. The colour inside a cell is its "
+            "value.")},
+        {m_playbackBar, tr("Playing the walk-through"),
+         tr("Space plays and pauses; → and ← step through the phases, Shift+→ and Shift+← through tokens; Home "
+            "and End jump to the ends. F5 presents full screen (a clicker's Page Down works too; B blacks the "
+            "screen).")},
+        {m_docks->charts(), tr("The docks"),
+         tr("Charts of the cost per step and the next-token probabilities, the KV memory calculator with real "
+            "models, and a timed benchmark. Open and close them from the View menu.")},
+        {m_narration, tr("The narration"),
+         tr("Each phase explained with the real shapes and numbers. Underlined words open the glossary; Help ▸ "
+            "Glossary lists them all.")},
+    };
+    m_tour = new TourOverlay(this, steps);
+    m_glossary = new GlossaryDialog(this);
+    help->addAction(tr("&Tour of the Window"), m_tour, &TourOverlay::start);
+    help->addAction(tr("&Glossary"), this, [this] { m_glossary->showTerm(m_glossary->shownTerm()); });
+    help->addAction(tr("&Words the Models Know…"), this, [this] { showWordList({}); });
+    m_narration->setTextInteractionFlags(Qt::LinksAccessibleByMouse);
+    connect(m_narration, &QLabel::linkActivated, this, [this](const QString& link) {
+        m_glossary->showTerm(Glossary::idOfLink(link));
+    });
+    connect(m_wordListOffer, &QLabel::linkActivated, this, [this](const QString& link) {
+        showWordList(QUrl::fromPercentEncoding(link.mid(link.indexOf(QLatin1Char(':')) + 1).toUtf8()));
+    });
+}
+
+void MainWindow::offerWordList(const QString& word)
+{
+    m_wordListOffer->setText(tr("<a href=\"words:%1\">Show the words the models know…</a>")
+                                 .arg(QString::fromUtf8(QUrl::toPercentEncoding(word))));
+    m_wordListOffer->show();
+}
+
+void MainWindow::showWordList(const QString& refusedWord)
+{
+    if (!m_wordList)
+        m_wordList = new WordListDialog(WordListDialog::shippedVocabularies(), this);
+    m_wordList->setRefusedWord(refusedWord);
+    m_wordList->setFilter({});
+    m_wordList->show();
+    m_wordList->raise();
 }
 
 void MainWindow::addShortcutsToWindow()
@@ -311,6 +387,10 @@ bool MainWindow::startLesson(const QString& prompt)
 {
     try {
         setLesson(m_lessons.normal(prompt, generationSettings()));
+    } catch (const kv::UnknownWordError& error) {
+        reportError(tr("Prompt refused: %1").arg(QString::fromStdString(error.what())));
+        offerWordList(QString::fromStdString(error.word()));
+        return false;
     } catch (const kv::KvError& error) {
         reportError(tr("Prompt refused: %1").arg(QString::fromStdString(error.what())));
         return false;
@@ -333,6 +413,7 @@ void MainWindow::clearError()
 {
     m_promptError->clear();
     m_promptError->hide();
+    m_wordListOffer->hide();
     if (!m_shownError.isEmpty() && statusBar()->currentMessage() == m_shownError)
         statusBar()->clearMessage();
     m_shownError.clear();
@@ -392,7 +473,7 @@ void MainWindow::showFrame(const Frame& frame)
         return;
     m_docks->setFrame(frame);
     m_stepTitle->setText(QStringLiteral("<b>%1</b>").arg(Narrator::stepTitle(frame)));
-    m_narration->setText(Narrator::narration(frame));
+    m_narration->setText(Glossary::linkTerms(Narrator::narration(frame)));
     m_modelBar->setSharing(Narrator::headSharing(frame.lesson->config(), frame.head));
     m_playbackBar->refresh();
 }

@@ -11,12 +11,16 @@
 class QDockWidget;
 class QKeyEvent;
 class QLabel;
+class QMenu;
 class QSplitter;
 
 namespace kvlab {
 
 class AnalysisDocks;
 class BlackScreen;
+class GlossaryDialog;
+class TourOverlay;
+class WordListDialog;
 class DiagramWidget;
 class ModelBar;
 class PlaybackBar;
@@ -63,6 +67,12 @@ public:
     bool presenting() const { return m_presenting; }
     bool controlsShown() const { return m_controlsShown; } // in presentation, the toolbars fade out
     BlackScreen* blackScreen() const { return m_blackScreen; }
+    TourOverlay* tour() const { return m_tour; }
+    GlossaryDialog* glossary() const { return m_glossary; }
+    WordListDialog* wordList() const { return m_wordList; } // null until first opened
+    QLabel* wordListOffer() const { return m_wordListOffer; }
+    // Help ▸ Words the Models Know, saying which word was refused (empty: none).
+    void showWordList(const QString& refusedWord);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -73,6 +83,8 @@ private:
     void buildControls();
     void buildMenus();
     void buildDocks();
+    void buildHelp(QMenu* help);
+    void offerWordList(const QString& word);
     void addShortcutsToWindow();
     QString loadModel(const QString& directory); // the error, or empty
     bool startLesson(const QString& prompt);
@@ -106,6 +118,10 @@ private:
     QLabel* m_claimVerdict = nullptr;
     QLabel* m_promptError = nullptr;
     BlackScreen* m_blackScreen = nullptr;
+    TourOverlay* m_tour = nullptr;
+    GlossaryDialog* m_glossary = nullptr;
+    WordListDialog* m_wordList = nullptr;
+    QLabel* m_wordListOffer = nullptr;
     QString m_shownError;   // the error the status bar shows, until a good prompt clears it
     QString m_startupError;
     QString m_themeName = QStringLiteral("light");
