@@ -473,7 +473,7 @@ void MainWindow::showFrame(const Frame& frame)
         return;
     m_docks->setFrame(frame);
     m_stepTitle->setText(QStringLiteral("<b>%1</b>").arg(Narrator::stepTitle(frame)));
-    m_narration->setText(Glossary::linkTerms(Narrator::narration(frame)));
+    m_narration->setText(Glossary::linkTerms(Narrator::narration(frame), frame.theme.cachedAccent));
     m_modelBar->setSharing(Narrator::headSharing(frame.lesson->config(), frame.head));
     m_playbackBar->refresh();
 }

@@ -166,6 +166,10 @@ private slots:
         QVERIFY(window->glossary()->isVisible());
         QCOMPARE(window->glossary()->shownTerm(), QStringLiteral("prefill"));
         QVERIFY(window->glossary()->text()->toPlainText().contains(QStringLiteral("time to first token")));
+        // Links take the theme's link colour, readable on the dark theme too.
+        window->setThemeName(QStringLiteral("dark"));
+        QVERIFY2(window->narration()->text().contains(QStringLiteral("color:%1").arg(Theme::dark().cachedAccent.name())),
+                 qPrintable(window->narration()->text()));
         // Help ▸ Glossary opens it too.
         window->glossary()->hide();
         helpAction(*window, QStringLiteral("&Glossary"))->trigger();

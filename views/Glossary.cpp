@@ -68,8 +68,9 @@ QString Glossary::idOfLink(const QString& href)
     return href.startsWith(kScheme) && find(href.mid(kScheme.size())) ? href.mid(kScheme.size()) : QString();
 }
 
-QString Glossary::linkTerms(const QString& html)
+QString Glossary::linkTerms(const QString& html, const QColor& colour)
 {
+    const QString style = colour.isValid() ? QStringLiteral(" style=\"color:%1\"").arg(colour.name()) : QString();
     // Split into tags and text; link only in text outside anchors, once per entry.
     static const QRegularExpression tag(QStringLiteral("<[^>]*>"));
     QStringList pieces;
@@ -107,7 +108,8 @@ QString Glossary::linkTerms(const QString& html)
             // The link goes into its own piece, so later entries never match inside it.
             const QString before = pieces[i].left(found.capturedStart());
             const QString after = pieces[i].mid(found.capturedEnd());
-            const QString anchor = QStringLiteral("<a href=\"%1%2\">%3</a>").arg(kScheme, entries()[e].id, found.captured());
+            const QString anchor
+                = QStringLiteral("<a href=\"%1%2\"%3>%4</a>").arg(kScheme, entries()[e].id, style, found.captured());
             pieces[i] = before;
             pieces.insert(i + 1, anchor);
             isText.insert(i + 1, false);

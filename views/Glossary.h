@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QColor>
 #include <QCoreApplication>
 #include <QString>
 
@@ -25,8 +26,9 @@ public:
     // The id of an anchor href such as "glossary:query", empty for any other link.
     static QString idOfLink(const QString& href);
     // `html` with the first mention of each term outside tags made a link to
-    // its entry (<a href="glossary:id">), for a QLabel or QTextBrowser.
-    static QString linkTerms(const QString& html);
+    // its entry (<a href="glossary:id">), for a QLabel or QTextBrowser;
+    // drawn in `colour` when it is valid (a link must read on a dark theme too).
+    static QString linkTerms(const QString& html, const QColor& colour = {});
 };
 
 } // namespace kvlab
