@@ -265,6 +265,7 @@ void BenchmarkPanel::showSummary(const kv::BenchmarkSummary& summary)
         m_verdict->setText(tr("Cancelled before both paths finished a step."));
         return;
     }
+    m_roofline->setRates(summary.rates); // the better of the ceilings measured before and after
     const kv::BenchmarkStep& decode = summary.cachedSteps.back();
     const kv::BenchmarkStep& recompute = summary.uncachedSteps.back();
     QString text = tr("<b>%1 tokens on %2:</b> without the cache %3, with it %4 → <b>measured %5× faster</b>; "
