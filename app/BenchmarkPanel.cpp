@@ -33,9 +33,8 @@ QString milliseconds(double ms)
 // Which ceiling binds a step, in words, from its own figures.
 QString boundBy(const kv::BenchmarkStep& step, double gbps)
 {
-    return BenchmarkPanel::tr("%1 multiply-adds take %2 at %3 GFLOP/s (%n-row products); "
-                              "its %4 MB take %5 to read at %6 GB/s: <b>%7-bound</b>",
-                              nullptr, step.tokensIn)
+    return BenchmarkPanel::tr("%1 multiply-adds take %2 at the machine's peak %3 GFLOP/s; "
+                              "its %4 MB take %5 to read at %6 GB/s: <b>%7-bound</b>")
         .arg(QString::fromStdString(kv::groupDigits(step.macs)))
         .arg(milliseconds(step.computeMs))
         .arg(step.gflops, 0, 'f', 1)
@@ -54,8 +53,10 @@ QString limits(const kv::BenchmarkSummary& summary)
             .arg(100 * summary.fractionOfRoofline(mode), 0, 'f', 0)
             .arg(memory ? BenchmarkPanel::tr("memory") : BenchmarkPanel::tr("compute"));
     };
-    return BenchmarkPanel::tr("On %n thread(s), with the cache the run reached %1; without it, %2.", nullptr,
-                              summary.rates.threads)
+    const QString threads = summary.rates.threads == 1 ? BenchmarkPanel::tr("1 thread")
+                                                       : BenchmarkPanel::tr("%1 threads").arg(summary.rates.threads);
+    return BenchmarkPanel::tr("On %1, with the cache the run reached %2; without it, %3.")
+        .arg(threads)
         .arg(path(kv::DecodeMode::Cached))
         .arg(path(kv::DecodeMode::Uncached));
 }
@@ -135,10 +136,11 @@ BenchmarkPanel::BenchmarkPanel(QWidget* parent)
     connect(this, &BenchmarkPanel::runRequested, m_worker, &BenchmarkWorker::run, Qt::QueuedConnection);
     connect(m_worker, &BenchmarkWorker::ratesMeasured, this, [this](const kv::MachineRates& rates) {
         m_roofline->setRates(rates);
-        m_rates->setText(tr("This machine's ceilings, measured now on %n thread(s): memory streams at %1 GB/s; "
-                            "the best matrix multiply (OpenBLAS, large) runs at %2 GFLOP/s. With few rows it "
-                            "reaches less (rows → GFLOP/s): %3.",
-                            nullptr, rates.threads)
+        m_rates->setText(tr("This machine's ceilings, measured now on %1 thread(s): memory streams at %2 GB/s; "
+                            "the best matrix multiply (OpenBLAS, large) runs at %3 GFLOP/s. With few rows it "
+                            "reaches less (rows → GFLOP/s): %4. They are measured again after the run; the "
+                            "verdict uses the better of the two.")
+                             .arg(rates.threads)
                              .arg(rates.gbps, 0, 'f', 1)
                              .arg(rates.peakGflops(), 0, 'f', 1)
                              .arg(rateCurve(rates)));
@@ -265,6 +267,7 @@ void BenchmarkPanel::showSummary(const kv::BenchmarkSummary& summary)
         m_verdict->setText(tr("Cancelled before both paths finished a step."));
         return;
     }
+    m_roofline->setRates(summary.rates); // the better of the ceilings measured before and after
     const kv::BenchmarkStep& decode = summary.cachedSteps.back();
     const kv::BenchmarkStep& recompute = summary.uncachedSteps.back();
     QString text = tr("<b>%1 tokens on %2:</b> without the cache %3, with it %4 → <b>measured %5× faster</b>; "

@@ -31,8 +31,9 @@ public:
     void cancel();
 
 public slots:
-    // Measures the machine on `threads` threads, then times both paths on
-    // them; one of finished() or failed() ends it.
+    // Measures the machine on `threads` threads, times both paths on them,
+    // and (unless cancelled) measures the machine again: the summary prices
+    // every pass at the better ceilings. One of finished() or failed() ends it.
     void run(const QString& shape, int tokens, int promptTokens, int threads);
 
 signals:

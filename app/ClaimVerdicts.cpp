@@ -103,7 +103,7 @@ QString ClaimVerdicts::fiveTimesFaster(const kv::BenchmarkSummary& summary)
     const auto bound = [&](kv::DecodeMode path) {
         return summary.memoryBoundShare(path) >= 0.5 ? tr("memory-bound") : tr("compute-bound");
     };
-    return tr("%1 tokens on %2's shape, %3 thread(s): the cache made generation %4× faster on this machine "
+    return tr("%1 tokens on %2's shape, threads: %3. The cache made generation %4× faster on this machine "
               "(the claim: ≈5×, %5). Multiply-adds predict %6×, but the two paths hit different ceilings. "
               "A cached step multiplies one token by every weight, so it waits on memory (%7, %8% of its "
               "roofline); the uncached pass multiplies the whole prefix again, so it waits on arithmetic (%9, "

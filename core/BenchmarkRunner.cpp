@@ -91,6 +91,15 @@ BenchmarkSummary BenchmarkRunner::run(const MachineRates& rates, const StepCallb
     return summary;
 }
 
+BenchmarkSummary BenchmarkRunner::repriced(BenchmarkSummary summary, const MachineRates& rates) const
+{
+    summary.rates = rates;
+    for (auto* steps : {&summary.cachedSteps, &summary.uncachedSteps})
+        for (BenchmarkStep& step : *steps)
+            price(step, rates);
+    return summary;
+}
+
 BenchmarkStep BenchmarkRunner::timedStep(DecodeSession& session, const std::vector<int>& prompt,
                                          const std::vector<BenchmarkStep>& done) const
 {

@@ -42,6 +42,10 @@ public:
     // them at the start of the run (measureRates()).
     BenchmarkSummary run(const MachineRates& rates, const StepCallback& onStep = {}) const;
 
+    // The same run priced at other ceilings (the better of those measured
+    // before and after it): every step's roofline, and the summary's rates.
+    BenchmarkSummary repriced(BenchmarkSummary summary, const MachineRates& rates) const;
+
     // Bytes a pass over `tokensIn` tokens reads: every weight once as the pass
     // streams them (the position table only at the rows it uses), plus, with
     // the cache, K and V of all layers for `sequenceLength` tokens. Without a

@@ -49,6 +49,14 @@ MachineRates MachineRates::uniform(double gflops, double gbps)
     return {{MatmulRate{1, gflops}}, gbps, gflops, 1};
 }
 
+MachineRates MachineRates::best(const MachineRates& before, const MachineRates& after)
+{
+    MachineRates rates = before;
+    rates.gbps = std::max(before.gbps, after.gbps);
+    rates.peakGemmGflops = std::max(before.peakGemmGflops, after.peakGemmGflops);
+    return rates;
+}
+
 double MachineRates::peakGflops() const
 {
     double peak = peakGemmGflops;

@@ -27,6 +27,12 @@ struct MachineRates {
 
     static constexpr int kPeakSize = 2048;
 
+    // The better of two measurements of the same machine, ceiling by ceiling
+    // (the curve and thread count of `before`): on a shared machine the
+    // bandwidth moves by a third from minute to minute, and a ceiling is
+    // the best the machine did, not the worst.
+    static MachineRates best(const MachineRates& before, const MachineRates& after);
+
     // `gflops` as the peak and at every row count.
     static MachineRates uniform(double gflops, double gbps);
 

@@ -12,10 +12,11 @@ namespace kv {
 //  - Exact: plain loops in a fixed order. Each row is bit-for-bit the same
 //    whatever the row count, so the tiny teaching models' two paths agree
 //    exactly. Slow; for models whose weight matrices are small.
-//  - Blas: OpenBLAS, with runtime CPU dispatch and computeThreads() threads.
-//    One row is a matrix-vector product that streams the stored weights as
-//    they lie (no repacking); more rows are a matrix-matrix product. The two
-//    sum in different orders, so the paths agree to rounding (~1e-6).
+//  - Blas: for several rows OpenBLAS's sgemm (runtime CPU dispatch,
+//    computeThreads() threads). One row is a matrix-vector product here that
+//    streams the stored weights once, as they lie (no repacking), each
+//    thread its own contiguous share. The two sum in different orders, so
+//    the paths agree to rounding (~1e-6).
 enum class ProductKernel { Exact, Blas };
 
 // The kernel family for a model whose largest weight matrix has `weightElements`

@@ -300,6 +300,33 @@ private slots:
             }
     }
 
+    void theBestRatesTakeEachCeilingsBetter()
+    {
+        const MachineRates before{{{1, 4.0}, {8, 16.0}}, 30.0, 100.0, 2};
+        const MachineRates after{{{1, 5.0}}, 40.0, 90.0, 2};
+        const MachineRates best = MachineRates::best(before, after);
+        QCOMPARE(best.gbps, 40.0);
+        QCOMPARE(best.peakGemmGflops, 100.0);
+        QCOMPARE(best.matmulCurve.size(), std::size_t(2));
+        QCOMPARE(best.threads, 2);
+    }
+
+    void repricingKeepsTheTimesAndMovesTheRoofline()
+    {
+        const BenchmarkRunner runner(BenchmarkShape::get("tiny"), 1, 4);
+        const BenchmarkSummary run = runner.run(kRates);
+        const MachineRates faster = MachineRates::uniform(20.0, 10.0);
+        const BenchmarkSummary repriced = runner.repriced(run, faster);
+        QCOMPARE(repriced.rates.gbps, 10.0);
+        QCOMPARE(repriced.measuredSpeedup(), run.measuredSpeedup());
+        for (std::size_t i = 0; i < run.cachedSteps.size(); ++i) {
+            const BenchmarkStep& step = repriced.cachedSteps[i];
+            QCOMPARE(step.wallMs, run.cachedSteps[i].wallMs);
+            QCOMPARE(step.computeMs, run.cachedSteps[i].computeMs / 2.0);
+            QCOMPARE(step.memoryMs, run.cachedSteps[i].memoryMs / 2.0);
+        }
+    }
+
     void fractionOfRooflineIsRooflineOverWallTime()
     {
         const BenchmarkSummary summary = BenchmarkRunner(BenchmarkShape::get("tiny"), 1, 6).run(kRates);

@@ -86,12 +86,14 @@ private slots:
         const kv::BenchmarkSummary& summary = m_received.summaries.first();
         QVERIFY(!summary.cancelled);
         QCOMPARE(summary.comparedSteps(), 6);
-        QCOMPARE(summary.rates.gbps, rates.gbps);
+        // Priced at the better of the ceilings measured before and after the run.
+        QVERIFY(summary.rates.gbps >= rates.gbps);
+        QVERIFY(summary.rates.peakGflops() >= rates.peakGflops());
         QCOMPARE(summary.rates.matmulCurve.size(), rates.matmulCurve.size());
         QCOMPARE(rates.threads, 1);
         QVERIFY(rates.peakGemmGflops > 0.0);
         for (const kv::BenchmarkStep& step : summary.uncachedSteps)
-            QCOMPARE(step.gflops, rates.peakGflops());
+            QCOMPARE(step.gflops, summary.rates.peakGflops());
         QVERIFY(m_received.failures.isEmpty());
     }
 
