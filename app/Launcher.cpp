@@ -1,5 +1,6 @@
 #include "Launcher.h"
 
+#include "AssetLocator.h"
 #include "BenchCommand.h"
 #include "CliOptions.h"
 #include "CommandLine.h"
@@ -11,6 +12,7 @@
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QDir>
 #include <QFileInfo>
 
 #include <iostream>
@@ -92,7 +94,9 @@ int runWalkThrough(int& argc, char** argv, const QStringList& arguments)
         return 0;
     }
     if (options.versionRequested) {
-        std::cout << "kvcache-lab " << KVLAB_VERSION << "\n";
+        QCoreApplication app(argc, argv); // to know where the executable is
+        std::cout << "kvcache-lab " << KVLAB_VERSION << "\n"
+                  << "assets: " << QDir::toNativeSeparators(AssetLocator::assetsDir()).toStdString() << "\n";
         return 0;
     }
     if (options.mode == CliOptions::Mode::Window && !displayAvailable()) {
@@ -107,6 +111,8 @@ int runWalkThrough(int& argc, char** argv, const QStringList& arguments)
     }
     QApplication app(argc, argv);
     setApplicationNames();
+    QGuiApplication::setDesktopFileName(QStringLiteral(KVLAB_APP_ID));
+    QApplication::setWindowIcon(AssetLocator::appIcon());
     return runWindow(options);
 }
 
