@@ -437,7 +437,8 @@ void MainWindow::setPresentation(bool on)
     if (on == m_presenting)
         return;
     if (on) {
-        m_geometryBeforePresentation = saveGeometry();
+        m_geometryBeforePresentation = geometry();
+        m_maximizedBeforePresentation = isMaximized();
         m_stateBeforePresentation = saveState();
     }
     m_presenting = on;
@@ -454,8 +455,14 @@ void MainWindow::setPresentation(bool on)
         m_blackScreen->setShown(false);
         for (QToolBar* bar : {static_cast<QToolBar*>(m_playbackBar), static_cast<QToolBar*>(m_modelBar)})
             bar->setGraphicsEffect(nullptr);
-        showNormal();
-        restoreGeometry(m_geometryBeforePresentation);
+        // The geometry itself, not restoreGeometry(): that one moves a window at the
+        // top of the screen down by a guessed title bar where there is none.
+        if (m_maximizedBeforePresentation) {
+            showMaximized();
+        } else {
+            showNormal();
+            setGeometry(m_geometryBeforePresentation);
+        }
         restoreState(m_stateBeforePresentation);
     }
     applyTheme();

@@ -112,7 +112,8 @@ private:
     QString m_lastPrompt;
     bool m_presenting = false;
     bool m_controlsShown = true;
-    QByteArray m_geometryBeforePresentation;
+    QRect m_geometryBeforePresentation;
+    bool m_maximizedBeforePresentation = false;
     QByteArray m_stateBeforePresentation; // the docks and toolbars as the user had them
     QTimer m_hideControls;
 };

@@ -433,6 +433,7 @@ private slots:
         for (QDockWidget* dock : before)
             places[dock] = dock->geometry();
         const QByteArray state = m_window->saveState();
+        const QRect geometry = m_window->geometry();
         press(Qt::Key_F5);
         QVERIFY(visibleDocks().isEmpty());
         press(Qt::Key_Escape);
@@ -441,6 +442,7 @@ private slots:
         for (QDockWidget* dock : before)
             QCOMPARE(dock->geometry(), places[dock]);
         QCOMPARE(m_window->saveState(), state);
+        QCOMPARE(m_window->geometry(), geometry);
         QVERIFY(m_window->menuBar()->isVisible());
         QVERIFY(toolbar("playbackBar")->isVisible() && toolbar("playbackBar")->isEnabled());
     }
