@@ -56,8 +56,8 @@ MainWindow::MainWindow(const CliOptions& options, QWidget* parent)
     buildCentral();
     buildControls();
     buildDocks();
-    buildMenus();
     m_blackScreen = new BlackScreen(this);
+    buildMenus();
     addShortcutsToWindow();
     new WheelGuard(this);
     connect(m_controller, &PlaybackController::frameChanged, this, &MainWindow::showFrame);
