@@ -32,6 +32,7 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPainter>
 #include <QSettings>
 #include <QSlider>
 #include <QSpinBox>
@@ -430,6 +431,7 @@ void MainWindow::applyTheme()
     m_narration->setStyleSheet(style);
     m_stepTitle->setStyleSheet(style);
     centralWidget()->setStyleSheet(QStringLiteral("background: %1;").arg(base.background.name()));
+    update(); // the band the faded toolbars leave in presentation
 }
 
 void MainWindow::setPresentation(bool on)
@@ -513,6 +515,15 @@ bool MainWindow::filterKey(QObject* watched, QKeyEvent* event)
         return true;
     }
     return false;
+}
+
+void MainWindow::paintEvent(QPaintEvent* event)
+{
+    // In presentation the faded toolbars leave their room: in the canvas colour,
+    // not a grey band across a dark room's screen.
+    if (m_presenting)
+        QPainter(this).fillRect(rect(), Theme::byName(m_themeName).background);
+    QMainWindow::paintEvent(event);
 }
 
 bool MainWindow::eventFilter(QObject* watched, QEvent* event)

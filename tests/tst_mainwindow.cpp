@@ -417,6 +417,9 @@ private slots:
         QCOMPARE(panesTopLeft(), hidden);
         QTRY_VERIFY_WITH_TIMEOUT(!m_window->controlsShown(), 4000);
         QCOMPARE(panesTopLeft(), hidden);
+        // Where the toolbars were: the canvas colour, no band.
+        const QImage image = m_window->grab().toImage();
+        QCOMPARE(image.pixelColor(200, 10), Theme::byName(m_window->themeName()).background);
     }
 
     // Esc gives back the very docks the user had, where they were.
