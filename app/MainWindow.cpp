@@ -440,6 +440,7 @@ void MainWindow::setPresentation(bool on)
         return;
     if (on) {
         m_geometryBeforePresentation = geometry();
+        m_savedGeometryBeforePresentation = saveGeometry();
         m_maximizedBeforePresentation = isMaximized();
         m_stateBeforePresentation = saveState();
     }
@@ -554,8 +555,9 @@ void MainWindow::restoreSettings()
 void MainWindow::saveSettings() const
 {
     QSettings settings;
-    settings.setValue(QStringLiteral("geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("windowState"), saveState());
+    // Closed while presenting: remember the window as it was before, not the full screen without docks.
+    settings.setValue(QStringLiteral("geometry"), m_presenting ? m_savedGeometryBeforePresentation : saveGeometry());
+    settings.setValue(QStringLiteral("windowState"), m_presenting ? m_stateBeforePresentation : saveState());
     settings.setValue(QStringLiteral("theme"), m_themeName);
     settings.setValue(QStringLiteral("speed"), m_playbackBar->speedSlider()->value());
     if (m_lessons.hasModel())

@@ -114,6 +114,7 @@ private:
     bool m_presenting = false;
     bool m_controlsShown = true;
     QRect m_geometryBeforePresentation;
+    QByteArray m_savedGeometryBeforePresentation; // for the settings, should the window close while presenting
     bool m_maximizedBeforePresentation = false;
     QByteArray m_stateBeforePresentation; // the docks and toolbars as the user had them
     QTimer m_hideControls;

@@ -450,6 +450,24 @@ private slots:
         QVERIFY(toolbar("playbackBar")->isVisible() && toolbar("playbackBar")->isEnabled());
     }
 
+    // Closing the window while presenting keeps the docks for the next start.
+    void closingWhilePresentingKeepsTheDocks()
+    {
+        m_window->samplingToggle()->trigger();
+        QVERIFY(m_window->findChild<QDockWidget*>(QStringLiteral("samplingDock"))->isVisible());
+        const QSize size = m_window->size();
+        press(Qt::Key_F5);
+        m_window->close();
+        m_window = std::make_unique<MainWindow>(defaultOptions());
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QVERIFY(!m_window->presenting());
+        QVERIFY(m_window->findChild<QDockWidget*>(QStringLiteral("samplingDock"))->isVisible());
+        QCOMPARE(m_window->size(), size);
+        m_window->samplingToggle()->trigger();
+        m_window->close(); // the next tests start without the dock
+    }
+
     // After the layer spinner, the playback keys reach playback; Up still changes the layer.
     void playbackKeysPassTheLayerSpinner()
     {
