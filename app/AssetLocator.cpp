@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QIcon>
 
 namespace kvlab {
 
@@ -11,10 +12,16 @@ QString AssetLocator::assetsDir()
     const QString fromEnvironment = qEnvironmentVariable("KVLAB_ASSETS");
     if (!fromEnvironment.isEmpty())
         return fromEnvironment;
-    const QString installed = QCoreApplication::applicationDirPath() + QStringLiteral("/../share/kvcache-lab");
+    const QString installed = QCoreApplication::applicationDirPath() + QStringLiteral("/" KVLAB_DATA_FROM_BIN);
     if (QFileInfo::exists(installed + QStringLiteral("/models")))
         return QDir::cleanPath(installed);
     return QStringLiteral(KVLAB_ASSETS_DIR);
+}
+
+QIcon AssetLocator::appIcon()
+{
+    return QIcon::fromTheme(QStringLiteral(KVLAB_APP_ID),
+                            QIcon(assetsDir() + QStringLiteral("/icons/kvcache-lab.svg")));
 }
 
 QString AssetLocator::modelDir(const QString& name)

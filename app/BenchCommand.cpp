@@ -2,6 +2,7 @@
 
 #include "BenchmarkError.h"
 #include "BenchmarkRunner.h"
+#include "CommandLine.h"
 #include "NameMatching.h"
 #include "NumberFormat.h"
 #include "TensorOps.h"
@@ -23,14 +24,8 @@ struct BenchRequest {
 
 int parseCount(const QCommandLineParser& parser, const QString& option, int fallback)
 {
-    if (!parser.isSet(option))
-        return fallback;
-    bool ok = false;
-    const int value = parser.value(option).toInt(&ok);
-    if (!ok)
-        throw kv::BenchmarkError("--" + option.toStdString() + " must be a whole number, got \""
-                                 + parser.value(option).toStdString() + "\"");
-    return value;
+    // Ranges are the runner's to check: it names what is wrong with a count.
+    return CommandLine::number(parser, option, fallback, "a whole number", CommandLine::anyValue);
 }
 
 void addOptions(QCommandLineParser& parser)
@@ -59,7 +54,8 @@ BenchRequest parseRequest(const QStringList& arguments)
     if (!parser.parse(QStringList{QStringLiteral("kvcache-lab --bench")} + arguments))
         throw kv::BenchmarkError(parser.errorText().toStdString());
     if (parser.isSet("help"))
-        return {std::nullopt, 1, parser.helpText()};
+        return {std::nullopt, 1,
+                CommandLine::helpText(parser, CommandLine::programName() + QStringLiteral(" --bench [options]"))};
     if (!parser.positionalArguments().isEmpty())
         throw kv::BenchmarkError("unexpected argument \"" + parser.positionalArguments().constFirst().toStdString()
                                  + "\"");

@@ -1,39 +1,10 @@
 #include "CliOptions.h"
 
+#include "CommandLine.h"
+
 #include <QCommandLineParser>
 
 namespace kvlab {
-
-namespace {
-
-template <typename Number>
-std::optional<Number> parseNumber(const QString& text);
-
-template <>
-std::optional<int> parseNumber<int>(const QString& text)
-{
-    bool ok = false;
-    const int value = text.toInt(&ok);
-    return ok ? std::optional<int>(value) : std::nullopt;
-}
-
-template <>
-std::optional<float> parseNumber<float>(const QString& text)
-{
-    bool ok = false;
-    const float value = text.toFloat(&ok);
-    return ok ? std::optional<float>(value) : std::nullopt;
-}
-
-template <>
-std::optional<qulonglong> parseNumber<qulonglong>(const QString& text)
-{
-    bool ok = false;
-    const qulonglong value = text.toULongLong(&ok);
-    return ok ? std::optional<qulonglong>(value) : std::nullopt;
-}
-
-} // namespace
 
 CliOptions::Result CliOptions::parse(const QStringList& arguments)
 {
@@ -73,7 +44,8 @@ CliOptions::Result CliOptions::parse(const QStringList& arguments)
     CliOptions options;
     options.helpRequested = parser.isSet(help);
     options.versionRequested = parser.isSet(version);
-    options.helpText = parser.helpText();
+    const QString fullHelp = parser.helpText();
+    options.helpText = fullHelp.mid(fullHelp.indexOf(QStringLiteral("Options:")) + QStringLiteral("Options:\n").size());
     options.mode = parser.isSet(text) ? Mode::Text : Mode::Window;
     if (parser.isSet(prompt))
         options.prompt = parser.value(prompt);
@@ -87,30 +59,24 @@ CliOptions::Result CliOptions::parse(const QStringList& arguments)
         return result;
     }
 
-    auto number = [&]<typename Number>(const QCommandLineOption& option, Number& target, auto valid,
-                                       const char* rule) -> bool {
-        if (!parser.isSet(option))
-            return true;
-        const auto value = parseNumber<Number>(parser.value(option));
-        if (!value || !valid(*value)) {
-            result.error = QStringLiteral("--%1 must be %2, got \"%3\"")
-                               .arg(option.names().constFirst(), QString::fromLatin1(rule), parser.value(option));
-            return false;
-        }
-        target = *value;
-        return true;
-    };
-    qulonglong seedValue = 0;
-    const bool ok = number(maxNew, options.maxNewTokens, [](int v) { return v >= 1; }, "a positive integer")
-        && number(temperature, options.sampling.temperature, [](float v) { return v >= 0.0f && v <= 100.0f; }, "a number from 0 to 100")
-        && number(topK, options.sampling.topK, [](int v) { return v >= 0; }, "0 or a positive integer")
-        && number(topP, options.sampling.topP, [](float v) { return v > 0.0f && v <= 1.0f; }, "a number in (0, 1]")
-        && number(seed, seedValue, [](qulonglong) { return true; }, "a non-negative integer")
-        && number(step, options.startStep, [](int v) { return v >= 0; }, "0 or a positive integer")
-        && number(phase, options.startPhase, [](int v) { return v >= 1 && v <= 7; }, "an integer from 1 to 7");
-    if (!ok)
+    try {
+        using CommandLine::number;
+        options.maxNewTokens = number(parser, QStringLiteral("max-new"), 0, "a positive integer", [](int v) { return v >= 1; });
+        options.sampling.temperature = number(parser, QStringLiteral("temperature"), options.sampling.temperature,
+                                              "a number from 0 to 100", [](float v) { return v >= 0.0f && v <= 100.0f; });
+        options.sampling.topK = number(parser, QStringLiteral("top-k"), options.sampling.topK, "0 or a positive integer",
+                                       [](int v) { return v >= 0; });
+        options.sampling.topP = number(parser, QStringLiteral("top-p"), options.sampling.topP, "a number in (0, 1]",
+                                       [](float v) { return v > 0.0f && v <= 1.0f; });
+        options.sampling.seed = number(parser, QStringLiteral("seed"), qulonglong(options.sampling.seed),
+                                       "a non-negative integer", CommandLine::anyValue);
+        options.startStep = number(parser, QStringLiteral("step"), 0, "0 or a positive integer", [](int v) { return v >= 0; });
+        options.startPhase = number(parser, QStringLiteral("phase"), 1, "an integer from 1 to 7",
+                                    [](int v) { return v >= 1 && v <= 7; });
+    } catch (const UsageError& error) {
+        result.error = QString::fromUtf8(error.what());
         return result;
-    options.sampling.seed = seedValue;
+    }
     if (options.prompt.trimmed().isEmpty()) {
         result.error = QStringLiteral("the prompt is empty; give at least one word, e.g. --prompt \"I\"");
         return result;

@@ -1,6 +1,7 @@
 #include "ExportCommand.h"
 
 #include "AssetLocator.h"
+#include "CommandLine.h"
 #include "ExportJob.h"
 #include "KvError.h"
 #include "LessonFactory.h"
@@ -70,11 +71,7 @@ void addOptions(QCommandLineParser& parser)
 
 int integerValue(const QCommandLineParser& parser, const QString& name)
 {
-    bool ok = false;
-    const int value = parser.value(name).toInt(&ok);
-    if (!ok)
-        refuse(QStringLiteral("--%1 must be a whole number, got \"%2\"").arg(name, parser.value(name)));
-    return value;
+    return CommandLine::number<int>(parser, name, "a whole number", CommandLine::anyValue);
 }
 
 void readSteps(const QString& text, ExportSettings& settings)
@@ -135,12 +132,8 @@ void readFormat(const QCommandLineParser& parser, ExportSettings& settings)
         settings.fps = integerValue(parser, "fps");
     if ((parser.isSet("scale") || parser.isSet("transparent")) && !png)
         refuse(QStringLiteral("--scale and --transparent are for PNG"));
-    if (parser.isSet("scale")) {
-        bool ok = false;
-        settings.pngScale = parser.value("scale").toDouble(&ok);
-        if (!ok)
-            refuse(QStringLiteral("--scale must be a number, got \"%1\"").arg(parser.value("scale")));
-    }
+    settings.pngScale = CommandLine::number(parser, QStringLiteral("scale"), settings.pngScale, "a number",
+                                            CommandLine::anyValue);
     settings.transparent = parser.isSet("transparent");
 }
 
@@ -152,7 +145,7 @@ ExportRequest parseRequest(const QStringList& arguments)
     if (!parser.parse(QStringList{QStringLiteral("kvcache-lab --export")} + arguments))
         refuse(parser.errorText());
     request.help = parser.isSet("help");
-    request.helpText = parser.helpText();
+    request.helpText = CommandLine::helpText(parser, CommandLine::programName() + QStringLiteral(" --export DIR [options]"));
     if (request.help)
         return request;
     if (parser.positionalArguments().size() != 1)

@@ -38,6 +38,7 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPainter>
 #include <QSettings>
 #include <QSlider>
 #include <QSpinBox>
@@ -63,10 +64,10 @@ MainWindow::MainWindow(const CliOptions& options, QWidget* parent)
     buildCentral();
     buildControls();
     buildDocks();
+    m_blackScreen = new BlackScreen(this);
     buildMenus();
     if (options.screenshotPath.isEmpty())
         QTimer::singleShot(0, m_tour, &TourOverlay::startIfFirstRun);
-    m_blackScreen = new BlackScreen(this);
     addShortcutsToWindow();
     new WheelGuard(this);
     connect(m_controller, &PlaybackController::frameChanged, this, &MainWindow::showFrame);
@@ -512,6 +513,7 @@ void MainWindow::applyTheme()
     m_narration->setStyleSheet(style);
     m_stepTitle->setStyleSheet(style);
     centralWidget()->setStyleSheet(QStringLiteral("background: %1;").arg(base.background.name()));
+    update(); // the band the faded toolbars leave in presentation
 }
 
 void MainWindow::setPresentation(bool on)
@@ -519,7 +521,9 @@ void MainWindow::setPresentation(bool on)
     if (on == m_presenting)
         return;
     if (on) {
-        m_geometryBeforePresentation = saveGeometry();
+        m_geometryBeforePresentation = geometry();
+        m_savedGeometryBeforePresentation = saveGeometry();
+        m_maximizedBeforePresentation = isMaximized();
         m_stateBeforePresentation = saveState();
     }
     m_presenting = on;
@@ -536,8 +540,14 @@ void MainWindow::setPresentation(bool on)
         m_blackScreen->setShown(false);
         for (QToolBar* bar : {static_cast<QToolBar*>(m_playbackBar), static_cast<QToolBar*>(m_modelBar)})
             bar->setGraphicsEffect(nullptr);
-        showNormal();
-        restoreGeometry(m_geometryBeforePresentation);
+        // The geometry itself, not restoreGeometry(): that one moves a window at the
+        // top of the screen down by a guessed title bar where there is none.
+        if (m_maximizedBeforePresentation) {
+            showMaximized();
+        } else {
+            showNormal();
+            setGeometry(m_geometryBeforePresentation);
+        }
         restoreState(m_stateBeforePresentation);
     }
     applyTheme();
@@ -590,6 +600,15 @@ bool MainWindow::filterKey(QObject* watched, QKeyEvent* event)
     return false;
 }
 
+void MainWindow::paintEvent(QPaintEvent* event)
+{
+    // In presentation the faded toolbars leave their room: in the canvas colour,
+    // not a grey band across a dark room's screen.
+    if (m_presenting)
+        QPainter(this).fillRect(rect(), Theme::byName(m_themeName).background);
+    QMainWindow::paintEvent(event);
+}
+
 bool MainWindow::eventFilter(QObject* watched, QEvent* event)
 {
     if (watched == m_claimVerdict && event->type() == QEvent::MouseButtonPress)
@@ -618,8 +637,9 @@ void MainWindow::restoreSettings()
 void MainWindow::saveSettings() const
 {
     QSettings settings;
-    settings.setValue(QStringLiteral("geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("windowState"), saveState());
+    // Closed while presenting: remember the window as it was before, not the full screen without docks.
+    settings.setValue(QStringLiteral("geometry"), m_presenting ? m_savedGeometryBeforePresentation : saveGeometry());
+    settings.setValue(QStringLiteral("windowState"), m_presenting ? m_stateBeforePresentation : saveState());
     settings.setValue(QStringLiteral("theme"), m_themeName);
     settings.setValue(QStringLiteral("speed"), m_playbackBar->speedSlider()->value());
     if (m_lessons.hasModel())

@@ -77,6 +77,7 @@ public:
 protected:
     void closeEvent(QCloseEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void paintEvent(QPaintEvent* event) override;
 
 private:
     void buildCentral();
@@ -128,7 +129,9 @@ private:
     QString m_lastPrompt;
     bool m_presenting = false;
     bool m_controlsShown = true;
-    QByteArray m_geometryBeforePresentation;
+    QRect m_geometryBeforePresentation;
+    QByteArray m_savedGeometryBeforePresentation; // for the settings, should the window close while presenting
+    bool m_maximizedBeforePresentation = false;
     QByteArray m_stateBeforePresentation; // the docks and toolbars as the user had them
     QTimer m_hideControls;
 };

@@ -1,6 +1,7 @@
 #include "MemoryCommand.h"
 
 #include "CalculatorError.h"
+#include "CommandLine.h"
 #include "MemoryCalculator.h"
 #include "ModelPresets.h"
 #include "NameMatching.h"
@@ -31,12 +32,8 @@ struct MemoryRequest {
 
 std::int64_t parseInteger(const QCommandLineParser& parser, const QString& option)
 {
-    bool ok = false;
-    const qlonglong value = parser.value(option).toLongLong(&ok);
-    if (!ok)
-        throw kv::CalculatorError("--" + option.toStdString() + " must be a whole number, got \""
-                                  + parser.value(option).toStdString() + "\"");
-    return value;
+    // Ranges are the calculator's to check: it names what is wrong with a value.
+    return CommandLine::number<qlonglong>(parser, option, "a whole number", CommandLine::anyValue);
 }
 
 // The default context: 4096 tokens, or the model's own maximum when that is shorter.
@@ -90,7 +87,7 @@ MemoryRequest parseRequest(const QStringList& arguments)
     if (!parser.parse(QStringList{QStringLiteral("kvcache-lab --memory")} + arguments))
         throw kv::CalculatorError(parser.errorText().toStdString());
     request.help = parser.isSet("help");
-    request.helpText = parser.helpText();
+    request.helpText = CommandLine::helpText(parser, CommandLine::programName() + QStringLiteral(" --memory [options] PRESET"));
     if (request.help)
         return request;
     const QStringList positional = parser.positionalArguments();

@@ -1,6 +1,7 @@
 #include "ViewMenu.h"
 
 #include "AnalysisDocks.h"
+#include "BlackScreen.h"
 #include "MainWindow.h"
 #include "PlaybackController.h"
 
@@ -39,6 +40,7 @@ ViewMenu::ViewMenu(MainWindow* window)
     addSeparator();
     addAction(tr("&Presentation Mode"), QKeySequence(Qt::Key_F5), window,
               [window] { window->setPresentation(!window->presenting()); });
+    addAction(window->blackScreen()->toggleAction());
     addAction(tr("&Full Screen"), QKeySequence(Qt::Key_F11), window,
               [window] { window->isFullScreen() ? window->showNormal() : window->showFullScreen(); });
 }

@@ -182,8 +182,74 @@ private slots:
     {
         const Run result = run({"--help"});
         QCOMPARE(result.exitCode, 0);
-        for (const char* option : {"--text", "--prompt", "--model", "--max-new", "--temperature", "--top-k", "--top-p", "--seed"})
+        for (const char* option : {"--text", "--prompt", "--model", "--max-new", "--temperature", "--top-k", "--top-p", "--seed",
+                                   "--step", "--phase", "--screenshot", "--present", "--theme"})
             QVERIFY2(result.out.contains(option), option);
+    }
+
+    // Every mode on one line of its own, with a complete example; the usage line names the program.
+    void helpListsEveryModeWithAnExample()
+    {
+        const Run result = run({"--help"});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY2(result.out.startsWith("Usage: kvcache-lab [MODE] [options]\n"), qPrintable(result.out));
+        QVERIFY(!result.out.contains("executable_name"));
+        const QStringList lines = result.out.split('\n');
+        for (const char* mode : {"(none)", "--text", "--export DIR", "--memory PRESET", "--bench"}) {
+            const QStringList line = lines.filter(
+                QRegularExpression(QStringLiteral("^  %1 .* e\\.g\\. ").arg(QRegularExpression::escape(mode))));
+            QVERIFY2(line.size() == 1, mode);
+            const QString flag = QString::fromLatin1(mode).section(' ', 0, 0);
+            QVERIFY2(line.front().contains(QStringLiteral("e.g. kvcache-lab ") + (flag == "(none)" ? QString() : flag)),
+                     qPrintable(line.front()));
+        }
+    }
+
+    void modeHelpNamesTheProgram_data()
+    {
+        QTest::addColumn<QString>("mode");
+        QTest::addColumn<QString>("usage");
+        QTest::newRow("memory") << "--memory" << "Usage: renamed-lab --memory [options] PRESET\n";
+        QTest::newRow("bench") << "--bench" << "Usage: renamed-lab --bench [options]\n";
+        QTest::newRow("export") << "--export" << "Usage: renamed-lab --export DIR [options]\n";
+        QTest::newRow("window and text") << "--text" << "Usage: renamed-lab [MODE] [options]\n";
+    }
+
+    // Started under another name, every usage line says that name.
+    void modeHelpNamesTheProgram()
+    {
+        QFETCH(QString, mode);
+        QFETCH(QString, usage);
+        QTemporaryDir dir;
+        const QString renamed = dir.path() + "/renamed-lab";
+        QVERIFY(QFile::link(QStringLiteral(KVLAB_BINARY), renamed));
+        QProcess process;
+        process.start(renamed, {mode, "--help"});
+        QVERIFY(process.waitForFinished(60000));
+        const QString out = QString::fromUtf8(process.readAllStandardOutput());
+        QCOMPARE(process.exitCode(), 0);
+        QVERIFY2(out.startsWith(usage), qPrintable(out));
+        QVERIFY(!out.contains("executable_name"));
+    }
+
+    // One number reader for every mode: the same words for the same mistake.
+    void numbersAreReadAlikeInEveryMode_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("window") << QStringList{"--text", "--seed", "many"} << "kvcache-lab: --seed must be a non-negative integer, got \"many\"";
+        QTest::newRow("memory") << QStringList{"--memory", "OPT-13B", "--batch", "many"} << "kvcache-lab --memory: --batch must be a whole number, got \"many\"";
+        QTest::newRow("bench") << QStringList{"--bench", "--tokens", "many"} << "kvcache-lab --bench: --tokens must be a whole number, got \"many\"";
+        QTest::newRow("export") << QStringList{"--export", "x", "--layer", "many"} << "kvcache-lab --export: --layer must be a whole number, got \"many\"";
+    }
+
+    void numbersAreReadAlikeInEveryMode()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, expected);
+        const Run result = run(arguments);
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.err.contains(expected), qPrintable(result.err));
     }
 };
 

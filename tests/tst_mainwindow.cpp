@@ -417,6 +417,9 @@ private slots:
         QCOMPARE(panesTopLeft(), hidden);
         QTRY_VERIFY_WITH_TIMEOUT(!m_window->controlsShown(), 4000);
         QCOMPARE(panesTopLeft(), hidden);
+        // Where the toolbars were: the canvas colour, no band.
+        const QImage image = m_window->grab().toImage();
+        QCOMPARE(image.pixelColor(200, 10), Theme::byName(m_window->themeName()).background);
     }
 
     // Esc gives back the very docks the user had, where they were.
@@ -433,6 +436,7 @@ private slots:
         for (QDockWidget* dock : before)
             places[dock] = dock->geometry();
         const QByteArray state = m_window->saveState();
+        const QRect geometry = m_window->geometry();
         press(Qt::Key_F5);
         QVERIFY(visibleDocks().isEmpty());
         press(Qt::Key_Escape);
@@ -441,8 +445,27 @@ private slots:
         for (QDockWidget* dock : before)
             QCOMPARE(dock->geometry(), places[dock]);
         QCOMPARE(m_window->saveState(), state);
+        QCOMPARE(m_window->geometry(), geometry);
         QVERIFY(m_window->menuBar()->isVisible());
         QVERIFY(toolbar("playbackBar")->isVisible() && toolbar("playbackBar")->isEnabled());
+    }
+
+    // Closing the window while presenting keeps the docks for the next start.
+    void closingWhilePresentingKeepsTheDocks()
+    {
+        m_window->samplingToggle()->trigger();
+        QVERIFY(m_window->findChild<QDockWidget*>(QStringLiteral("samplingDock"))->isVisible());
+        const QSize size = m_window->size();
+        press(Qt::Key_F5);
+        m_window->close();
+        m_window = std::make_unique<MainWindow>(defaultOptions());
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QVERIFY(!m_window->presenting());
+        QVERIFY(m_window->findChild<QDockWidget*>(QStringLiteral("samplingDock"))->isVisible());
+        QCOMPARE(m_window->size(), size);
+        m_window->samplingToggle()->trigger();
+        m_window->close(); // the next tests start without the dock
     }
 
     // After the layer spinner, the playback keys reach playback; Up still changes the layer.

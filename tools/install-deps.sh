@@ -7,7 +7,8 @@ packages=(qt6-base-dev qt6-svg-dev libeigen3-dev libqcustomplot-dev libqcustompl
           nlohmann-json3-dev cmake ninja-build g++
           libopenblas-openmp-dev) # the matrix products: runtime CPU dispatch, threads through OpenMP
 if [[ "${1:-}" == "--test" ]]; then
-    packages+=(xvfb xauth imagemagick poppler-utils)
+    # desktop-file-utils and appstream validate the .desktop file and the metainfo (CTest desktop_files_validate)
+    packages+=(xvfb xauth imagemagick poppler-utils desktop-file-utils appstream)
 fi
 
 missing=()
