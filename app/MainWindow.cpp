@@ -59,6 +59,7 @@ const QString kSecondPrompt = QStringLiteral("the cat");
 MainWindow::MainWindow(const CliOptions& options, QWidget* parent)
     : QMainWindow(parent)
     , m_controller(new PlaybackController(this))
+    , m_maxNewTokens(options.maxNewTokens)
 {
     setWindowTitle(tr("KV Cache Lab"));
     buildCentral();
@@ -381,6 +382,7 @@ kv::GenerationSettings MainWindow::generationSettings() const
 {
     kv::GenerationSettings settings;
     settings.sampling = m_sampling->settings();
+    settings.maxNewTokens = m_maxNewTokens; // --max-new; 0: until [EOS] or the context is full
     return settings;
 }
 

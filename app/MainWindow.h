@@ -114,6 +114,7 @@ private:
     QLabel* m_stepTitle = nullptr;
     QLabel* m_narration = nullptr;
     SamplingPanel* m_sampling = nullptr;
+    int m_maxNewTokens = 0;
     QDockWidget* m_samplingDock = nullptr;
     AnalysisDocks* m_docks = nullptr;
     QLabel* m_claimVerdict = nullptr;

@@ -597,6 +597,21 @@ private slots:
         QVERIFY(!m_window->narration()->text().isEmpty());
     }
 
+    // --max-new is honoured in the window, as in --text: at first and when a prompt is run again.
+    void maxNewIsHonouredInTheWindow()
+    {
+        m_window = std::make_unique<MainWindow>(optionsFor({"--max-new", "2"}));
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QCOMPARE(controller().frame().lesson->stepCount(), 2);
+        PromptEdit* prompt = m_window->promptEdit();
+        prompt->clear();
+        QTest::keyClicks(prompt, QStringLiteral("the cat"));
+        QTest::keyClick(prompt, Qt::Key_Return);
+        QCOMPARE(controller().frame().lesson->run.cached.prompt.size(), std::size_t(2));
+        QCOMPARE(controller().frame().lesson->stepCount(), 2);
+    }
+
     // A good prompt clears the refusal from the status bar and the message line.
     void goodPromptClearsTheRefusal()
     {
