@@ -104,6 +104,18 @@ MainWindow::~MainWindow()
     qApp->removeEventFilter(this);
 }
 
+void MainWindow::zoomPanes(double factor)
+{
+    for (DiagramWidget* pane : {m_uncachedPane, m_cachedPane})
+        pane->zoomBy(factor);
+}
+
+void MainWindow::resetPaneZoom()
+{
+    for (DiagramWidget* pane : {m_uncachedPane, m_cachedPane})
+        pane->resetZoom();
+}
+
 DiagramWidget* MainWindow::pane(kv::DecodeMode mode) const
 {
     return mode == kv::DecodeMode::Cached ? m_cachedPane : m_uncachedPane;
@@ -140,6 +152,14 @@ void MainWindow::buildCentral()
     m_strip = new DiagramWidget(std::make_unique<TokenStripDiagram>(), central);
     m_uncachedPane = new DiagramWidget(std::make_unique<AttentionDiagram>(kv::DecodeMode::Uncached));
     m_cachedPane = new DiagramWidget(std::make_unique<AttentionDiagram>(kv::DecodeMode::Cached));
+    for (DiagramWidget* pane : {m_uncachedPane, m_cachedPane}) {
+        pane->setZoomable(true);
+        connect(pane, &DiagramWidget::zoomChanged, this, [this](double zoom) {
+            statusBar()->showMessage(zoom == 1.0 ? tr("Zoom reset: the whole pane fits")
+                                                 : tr("Zoom %1% · drag or scroll to pan · 0 resets").arg(qRound(zoom * 100)),
+                                     4000);
+        });
+    }
     m_panes = new QSplitter(Qt::Horizontal, central);
     m_panes->addWidget(m_uncachedPane);
     m_panes->addWidget(m_cachedPane);

@@ -39,6 +39,9 @@ public:
 
     PlaybackController* controller() const { return m_controller; }
     DiagramWidget* pane(kv::DecodeMode mode) const;
+    // Both panes zoom together from the View menu (+, −, 0), so they stay comparable.
+    void zoomPanes(double factor);
+    void resetPaneZoom();
     DiagramWidget* tokenStrip() const { return m_strip; }
     PromptEdit* promptEdit() const;
     QLabel* narration() const { return m_narration; }

@@ -26,6 +26,15 @@ ViewMenu::ViewMenu(MainWindow* window)
     stacked->setCheckable(true);
     stacked->setToolTip(tr("One pane above the other, for narrow screens"));
     addSeparator();
+    QAction* zoomIn = addAction(tr("Zoom &In"), window, [window] { window->zoomPanes(1.25); });
+    zoomIn->setShortcuts({QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal), QKeySequence::ZoomIn});
+    zoomIn->setToolTip(tr("Larger cells in both panes (Ctrl+wheel zooms one pane about the pointer)"));
+    QAction* zoomOut = addAction(tr("Zoom &Out"), window, [window] { window->zoomPanes(1.0 / 1.25); });
+    zoomOut->setShortcuts({QKeySequence(Qt::Key_Minus), QKeySequence::ZoomOut});
+    QAction* zoomReset = addAction(tr("&Reset Zoom"), window, &MainWindow::resetPaneZoom);
+    zoomReset->setShortcut(QKeySequence(Qt::Key_0));
+    zoomReset->setToolTip(tr("The whole pane in view again"));
+    addSeparator();
     QAction* dark = addAction(tr("&Dark Theme"), window, [window](bool on) {
         window->setThemeName(on ? QStringLiteral("dark") : QStringLiteral("light"));
     });

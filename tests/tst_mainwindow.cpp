@@ -24,6 +24,8 @@
 #include <QTemporaryDir>
 #include <QToolBar>
 #include <QtTest>
+#include <QToolTip>
+#include <QWheelEvent>
 #include <QtTest/qtestspontaneevent.h>
 
 using namespace kvlab;
@@ -318,6 +320,57 @@ private slots:
         const QString key = diagram.tooltipAt(QRectF(pane->rect()), pane->frame(), layout.places[1].cellRect(0, 1).center());
         QVERIFY2(key.contains(QStringLiteral("read from cache")) && key.contains(QStringLiteral("first computed at step 1")),
                  qPrintable(key));
+    }
+
+    // +, − and 0 zoom both panes together; Ctrl+wheel zooms one about the
+    // pointer; tooltips read the cell under the pointer at any zoom.
+    void zoomKeysAndWheel()
+    {
+        goToStep(3, Phase::NextToken);
+        DiagramWidget* pane = m_window->pane(DecodeMode::Uncached);
+        DiagramWidget* other = m_window->pane(DecodeMode::Cached);
+        const auto& diagram = static_cast<const AttentionDiagram&>(pane->diagram());
+        const double before = diagram.layout(pane->contentRect(), pane->frame()).place(MatrixSpec::Role::Scores).cellW;
+        QTest::keyClick(m_window.get(), Qt::Key_Plus);
+        QTest::keyClick(m_window.get(), Qt::Key_Plus);
+        QCOMPARE(pane->zoom(), 1.5625);
+        QCOMPARE(other->zoom(), 1.5625);
+        const auto zoomed = diagram.layout(pane->contentRect(), pane->frame());
+        QVERIFY2(zoomed.place(MatrixSpec::Role::Scores).cellW > before * 1.2,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(zoomed.place(MatrixSpec::Role::Scores).cellW).arg(before)));
+
+        // The tooltip of a cell, through the widget's own event, at this zoom.
+        const QPoint cell = zoomed.place(MatrixSpec::Role::Scores).cellRect(3, 1).center().toPoint();
+        if (QRect(QPoint(), pane->size()).contains(cell)) {
+            QHelpEvent help(QEvent::ToolTip, cell, pane->mapToGlobal(cell));
+            QApplication::sendEvent(pane, &help);
+            QVERIFY2(QToolTip::text().startsWith(QStringLiteral("score[3,1] = q₃·k₁ / √8 = ")), qPrintable(QToolTip::text()));
+        }
+
+        QTest::keyClick(m_window.get(), Qt::Key_0);
+        QCOMPARE(pane->zoom(), 1.0);
+        QCOMPARE(pane->pan(), QPointF());
+
+        // Ctrl+wheel about a point keeps the content under it in place.
+        const QPointF anchor(pane->width() * 0.7, pane->height() * 0.4);
+        const QPointF contentBefore = (anchor + pane->pan()) / pane->zoom();
+        QWheelEvent wheel(anchor, pane->mapToGlobal(anchor), QPoint(), QPoint(0, 240), Qt::NoButton, Qt::ControlModifier,
+                          Qt::NoScrollPhase, false);
+        QApplication::sendEvent(pane, &wheel);
+        QCOMPARE(pane->zoom(), 1.5625);
+        QCOMPARE(other->zoom(), 1.0);
+        const QPointF contentAfter = (anchor + pane->pan()) / pane->zoom();
+        QVERIFY(std::abs(contentAfter.x() - contentBefore.x()) < 0.5 && std::abs(contentAfter.y() - contentBefore.y()) < 0.5);
+        // Dragging pans, within the content.
+        const QPoint from = pane->rect().center();
+        QTest::mousePress(pane, Qt::LeftButton, {}, from);
+        QMouseEvent move(QEvent::MouseMove, QPointF(from - QPoint(4000, 4000)), pane->mapToGlobal(QPointF(from - QPoint(4000, 4000))),
+                         Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(pane, &move);
+        QTest::mouseRelease(pane, Qt::LeftButton, {}, from);
+        QCOMPARE(pane->pan(), QPointF(pane->width() * 0.5625, pane->height() * 0.5625));
+        QTest::keyClick(m_window.get(), Qt::Key_0);
+        QCOMPARE(pane->zoom(), 1.0);
     }
 
     void clickingATokenHighlightsIt()
