@@ -45,6 +45,7 @@
 #include <QSplitter>
 #include <QUrl>
 #include <QScreen>
+#include <QSet>
 #include <QStatusBar>
 #include <QVBoxLayout>
 
@@ -278,11 +279,37 @@ void MainWindow::buildMenus()
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     buildHelp(help);
     help->addAction(tr("&Keyboard Shortcuts"), this, [this] {
-        QMessageBox::information(this, tr("Keyboard shortcuts"),
-                                 tr("Space: play / pause\nRight / Left: next / previous phase\n"
-                                    "Shift+Right / Shift+Left: next / previous token\nHome: restart\nEnd: last step\n"
-                                    "F5: presentation mode (Esc leaves)\nF11: full screen\nCtrl+O: open a model folder"));
+        QMessageBox::information(this, tr("Keyboard shortcuts"), shortcutList());
     });
+}
+
+QString MainWindow::shortcutList() const
+{
+    // Read off the actions themselves, so the list is every key that works, as it is bound.
+    QStringList lines;
+    QList<QAction*> pending = actions();
+    for (QAction* menu : menuBar()->actions())
+        pending << menu;
+    QSet<QAction*> seen;
+    while (!pending.isEmpty()) {
+        QAction* action = pending.takeFirst();
+        if (seen.contains(action))
+            continue;
+        seen.insert(action);
+        if (action->menu())
+            pending << action->menu()->actions();
+        const QList<QKeySequence> keys = action->shortcuts();
+        if (keys.isEmpty() || action->text().isEmpty())
+            continue;
+        QStringList shown;
+        for (const QKeySequence& key : keys)
+            shown << key.toString(QKeySequence::NativeText);
+        const QString line = QStringLiteral("%1: %2").arg(shown.join(QStringLiteral(" or ")), QString(action->text()).remove(QLatin1Char('&')));
+        if (!lines.contains(line))
+            lines << line;
+    }
+    lines << tr("Esc: leave presentation, lift the black screen, or give the keys back to playback from a field");
+    return lines.join(QLatin1Char('\n'));
 }
 
 // Help: the tour of the window (also on first run), the glossary the

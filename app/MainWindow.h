@@ -41,6 +41,8 @@ public:
     DiagramWidget* pane(kv::DecodeMode mode) const;
     // Both panes zoom together from the View menu (+, −, 0), so they stay comparable.
     void zoomPanes(double factor);
+    // Help ▸ Keyboard Shortcuts: every action's keys, one line each.
+    QString shortcutList() const;
     void resetPaneZoom();
     DiagramWidget* tokenStrip() const { return m_strip; }
     PromptEdit* promptEdit() const;

@@ -373,6 +373,16 @@ private slots:
         QCOMPARE(pane->zoom(), 1.0);
     }
 
+    void keyboardHelpListsEveryBoundKey()
+    {
+        const QString list = m_window->shortcutList();
+        for (const char* key : {"Space", "PgDown", "PgUp", "Shift+Right", "End", "F5", "F11", "B", "0", "+", "-"})
+            QVERIFY2(list.contains(QStringLiteral("%1:").arg(QLatin1String(key))) || list.contains(QStringLiteral(" or %1:").arg(QLatin1String(key)))
+                         || list.contains(QStringLiteral("%1 or").arg(QLatin1String(key))),
+                     qPrintable(QStringLiteral("%1 missing from:\n%2").arg(QLatin1String(key), list)));
+        QVERIFY(list.contains(QStringLiteral("Zoom In")));
+    }
+
     void clickingATokenHighlightsIt()
     {
         goToStep(3, Phase::Mix);
