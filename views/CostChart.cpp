@@ -1,6 +1,7 @@
 #include "CostChart.h"
 
 #include "ChartStyle.h"
+#include "FittedTicker.h"
 
 #include <QVBoxLayout>
 
@@ -83,7 +84,7 @@ void CostChart::build()
         }
     }
     top->axis(QCPAxis::atLeft)->setLabel(tr("multiply-adds this step"));
-    top->axis(QCPAxis::atBottom)->setLabel(tr("step (left: without cache, right: with)"));
+    top->axis(QCPAxis::atBottom)->setLabel(tr("step (0: prefill; left: without cache, right: with)"));
 
     m_totalUncached = m_plot->addGraph(bottom->axis(QCPAxis::atBottom), bottom->axis(QCPAxis::atLeft));
     m_totalCached = m_plot->addGraph(bottom->axis(QCPAxis::atBottom), bottom->axis(QCPAxis::atLeft));
@@ -93,6 +94,14 @@ void CostChart::build()
     m_totalCached->setName(tr("total with cache"));
     m_kvBytes->setName(tr("KV bytes held (right axis)"));
     m_kvBytes->setLineStyle(QCPGraph::lsStepCenter);
+    // Past kMaxBarSteps: each path's multiply-adds per step as an area (added
+    // last, so graphs 0-2 stay the running totals and the bytes).
+    m_stepUncached = m_plot->addGraph(top->axis(QCPAxis::atBottom), top->axis(QCPAxis::atLeft));
+    m_stepCached = m_plot->addGraph(top->axis(QCPAxis::atBottom), top->axis(QCPAxis::atLeft));
+    m_stepUncached->setName(tr("this step, without cache"));
+    m_stepCached->setName(tr("this step, with cache"));
+    m_stepUncached->setLineStyle(QCPGraph::lsStepCenter);
+    m_stepCached->setLineStyle(QCPGraph::lsStepCenter);
     for (QCPGraph* graph : {m_totalUncached, m_totalCached, m_kvBytes}) {
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 6));
         graph->removeFromLegend();
@@ -109,17 +118,17 @@ void CostChart::build()
     top->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     m_cursorTop = makeCursor(m_plot, top);
     m_cursorBottom = makeCursor(m_plot, bottom);
+    showBars(true);
 }
 
 void CostChart::fill(const Lesson& lesson)
 {
     const int steps = lesson.stepCount();
     QVector<double> keys;
-    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-    for (int s = 0; s < steps; ++s) {
+    for (int s = 0; s < steps; ++s)
         keys << s;
-        ticker->addTick(s, s == 0 ? tr("0 prefill") : QString::number(s));
-    }
+    QVector<double> stepWithout(steps, 0.0);
+    QVector<double> stepWith(steps, 0.0);
     for (int phase = 0; phase < kPhases; ++phase) {
         QVector<double> without;
         QVector<double> with;
@@ -129,7 +138,14 @@ void CostChart::fill(const Lesson& lesson)
         }
         m_uncached[phase]->setData(keys, without, true);
         m_cached[phase]->setData(keys, with, true);
+        for (int s = 0; s < steps; ++s) {
+            stepWithout[s] += without[s];
+            stepWith[s] += with[s];
+        }
     }
+    m_stepUncached->setData(keys, stepWithout, true);
+    m_stepCached->setData(keys, stepWith, true);
+    showBars(steps <= kMaxBarSteps);
     QVector<double> totalWithout;
     QVector<double> totalWith;
     QVector<double> bytes;
@@ -142,14 +158,46 @@ void CostChart::fill(const Lesson& lesson)
     m_totalCached->setData(keys, totalWith, true);
     m_kvBytes->setData(keys, bytes, true);
     for (QCPAxisRect* rect : m_plot->axisRects()) {
-        rect->axis(QCPAxis::atBottom)->setTicker(ticker);
-        rect->axis(QCPAxis::atBottom)->setRange(-0.6, steps - 0.4);
+        QCPAxis* axis = rect->axis(QCPAxis::atBottom);
+        axis->setTicker(QSharedPointer<FittedTicker>::create(axis, FittedTicker::Kind::Steps));
+        axis->setRange(-0.6, steps - 0.4);
+        for (QCPAxis* values : {rect->axis(QCPAxis::atLeft), rect->axis(QCPAxis::atRight)})
+            values->setTicker(QSharedPointer<FittedTicker>::create(values, FittedTicker::Kind::Values));
     }
     bool found = false;
     const QCPRange stacked = m_uncached.back()->getValueRange(found, QCP::sdBoth);
     m_uncached.front()->valueAxis()->setRange(0, (found ? stacked.upper : 1.0) * 1.08);
     m_totalUncached->valueAxis()->setRange(0, totalWithout.isEmpty() ? 1.0 : totalWithout.back() * 1.08);
     m_kvBytes->valueAxis()->setRange(0, bytes.isEmpty() ? 1.0 : std::max(1.0, bytes.back() * 1.15));
+}
+
+bool CostChart::showsBars() const
+{
+    return m_uncached.front()->visible();
+}
+
+// Bars with their phases, or one area per path, each with its legend entries.
+void CostChart::showBars(bool bars)
+{
+    for (int phase = 0; phase < kPhases; ++phase) {
+        m_uncached[phase]->setVisible(bars);
+        m_cached[phase]->setVisible(bars);
+        if (bars)
+            m_uncached[phase]->addToLegend();
+        else
+            m_uncached[phase]->removeFromLegend();
+    }
+    for (QCPGraph* area : {m_stepUncached, m_stepCached}) {
+        area->setVisible(!bars);
+        if (bars)
+            area->removeFromLegend();
+        else
+            area->addToLegend();
+    }
+    // A point per step reads on a few dozen steps and smears on hundreds.
+    const QCPScatterStyle points = bars ? QCPScatterStyle(QCPScatterStyle::ssCircle, 6) : QCPScatterStyle();
+    for (QCPGraph* graph : {m_totalUncached, m_totalCached, m_kvBytes})
+        graph->setScatterStyle(points);
 }
 
 void CostChart::highlight(const Frame& frame)
@@ -178,6 +226,14 @@ void CostChart::setFrame(const Frame& frame)
         m_totalUncached->setPen(QPen(frame.theme.uncachedAccent, 2.5));
         m_totalCached->setPen(QPen(frame.theme.cachedAccent, 2.5));
         m_kvBytes->setPen(QPen(frame.theme.stateColor(CellState::FromCache), 2, Qt::DashLine));
+        QColor without = frame.theme.uncachedAccent;
+        QColor with = frame.theme.cachedAccent;
+        m_stepUncached->setPen(QPen(without, 2));
+        m_stepCached->setPen(QPen(with, 2));
+        without.setAlphaF(0.25f);
+        with.setAlphaF(0.45f);
+        m_stepUncached->setBrush(without);
+        m_stepCached->setBrush(with);
         fill(*frame.lesson);
     }
     highlight(frame);

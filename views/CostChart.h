@@ -24,11 +24,18 @@ public:
     QCustomPlot* plot() const { return m_plot; }
 
     static constexpr int kPhases = 5;
+    // Up to this many steps each step gets its two stacked bars; past it the
+    // bars would be slivers, and each path's work per step becomes an area.
+    static constexpr int kMaxBarSteps = 40;
+    bool showsBars() const;
+    QCPGraph* stepAreaWithout() const { return m_stepUncached; }
+    QCPGraph* stepAreaWith() const { return m_stepCached; }
 
 private:
     void build();
     void fill(const Lesson& lesson);
     void highlight(const Frame& frame);
+    void showBars(bool bars);
 
     QCustomPlot* m_plot;
     std::array<QCPBars*, kPhases> m_uncached{};
@@ -36,6 +43,8 @@ private:
     QCPGraph* m_totalUncached = nullptr;
     QCPGraph* m_totalCached = nullptr;
     QCPGraph* m_kvBytes = nullptr;
+    QCPGraph* m_stepUncached = nullptr;
+    QCPGraph* m_stepCached = nullptr;
     QCPItemRect* m_cursorTop = nullptr;
     QCPItemRect* m_cursorBottom = nullptr;
     const Lesson* m_shown = nullptr;
