@@ -73,7 +73,12 @@ MemoryChart::MemoryChart(const QString& title, const QString& xLabel, QWidget* p
     m_plot->xAxis->setTicker(QSharedPointer<CountTicker>::create());
     m_budgetLabel->setClipToAxisRect(true);
     m_budgetLabel->setTextAlignment(Qt::AlignLeft);
+    // Clear of its own dashed line, above or below it.
+    m_budgetLabel->setPadding(QMargins(2, 5, 2, 5));
     m_markerLabel->setPadding(QMargins(4, 2, 4, 0));
+    // Where the label goes depends on where the line and curves land in pixels:
+    // chosen on every layout, before the items are drawn.
+    connect(m_plot, &QCustomPlot::afterLayout, this, &MemoryChart::placeMarkerLabel);
     setTheme(m_theme);
 }
 
@@ -131,9 +136,9 @@ void MemoryChart::show(const std::vector<MemorySeries>& curves, double markerX, 
     m_markerLabel->position->setAxisRect(m_plot->axisRect());
     m_markerLabel->position->setAxes(m_plot->xAxis, m_plot->yAxis);
     m_markerLabel->position->setTypeX(QCPItemPosition::ptPlotCoords);
-    m_markerLabel->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    m_markerLabel->position->setTypeY(QCPItemPosition::ptAbsolute);
     m_markerLabel->position->setCoords(markerX, 0.0);
-    m_markerLabel->setPositionAlignment((markerX > lastX * 0.6 ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
+    m_markerOnRight = markerX > lastX * 0.6;
     m_markerLabel->setText(markerLabel);
     m_plot->replot();
 }
@@ -179,6 +184,118 @@ double MemoryChart::budgetValue() const
 QString MemoryChart::budgetText() const
 {
     return m_budgetLabel->visible() ? m_budgetLabel->text() : QString();
+}
+
+// The marker's label goes at the top of the plot if nothing runs through it
+// there; else just under the GPU line or just over it, else a quarter, half
+// or three quarters down, else at the bottom; beside the marker on the side
+// with more room first. The first place clear of the lines, the curves and
+// the GPU label wins; failing that, the first clear of the GPU line and label.
+void MemoryChart::placeMarkerLabel()
+{
+    const QRect area = m_plot->axisRect()->rect();
+    const double line = m_plot->yAxis->coordToPixel(budgetValue());
+    const double gap = m_budget->pen().widthF() / 2 + 3;
+    struct Place {
+        double y;
+        Qt::Alignment vertical;
+    };
+    std::vector<Place> places{{double(area.top()), Qt::AlignTop}};
+    if (m_budget->visible())
+        places.insert(places.end(), {{line + gap, Qt::AlignTop}, {line - gap, Qt::AlignBottom}});
+    for (double fraction : {0.25, 0.5, 0.75})
+        places.push_back({area.top() + fraction * area.height(), Qt::AlignVCenter});
+    places.push_back({double(area.bottom()), Qt::AlignBottom});
+    const Qt::Alignment sides[] = {m_markerOnRight ? Qt::AlignRight : Qt::AlignLeft,
+                                   m_markerOnRight ? Qt::AlignLeft : Qt::AlignRight};
+    const double x = m_markerLabel->position->coords().x();
+    for (bool ofCurves : {true, false}) {
+        for (Qt::Alignment side : sides) {
+            for (const Place& place : places) {
+                m_markerLabel->position->setCoords(x, place.y);
+                m_markerLabel->setPositionAlignment(side | place.vertical);
+                if (markerLabelIsClear(ofCurves))
+                    return;
+            }
+        }
+    }
+    m_markerLabel->position->setCoords(x, area.top());
+    m_markerLabel->setPositionAlignment(sides[0] | Qt::AlignTop);
+}
+
+namespace {
+
+// Does the polyline through `points` (pixels) pass through `box`? Each
+// segment is walked in steps of at most 2 px.
+bool pathEnters(const std::vector<QPointF>& points, const QRectF& box)
+{
+    for (std::size_t i = 0; i + 1 < points.size(); ++i) {
+        const QLineF segment(points[i], points[i + 1]);
+        const int steps = std::max(1, static_cast<int>(std::ceil(segment.length() / 2)));
+        for (int k = 0; k <= steps; ++k)
+            if (box.contains(segment.pointAt(double(k) / steps)))
+                return true;
+    }
+    return false;
+}
+
+} // namespace
+
+bool MemoryChart::markerLabelIsClear(bool ofCurves) const
+{
+    const QRectF box = markerLabelRect();
+    if (!QRectF(m_plot->axisRect()->rect()).contains(box))
+        return false;
+    if (m_budget->visible()) {
+        const QLineF line = budgetLinePixels();
+        const double half = m_budget->pen().widthF() / 2;
+        if (line.y1() + half >= box.top() && line.y1() - half <= box.bottom())
+            return false;
+    }
+    if (m_budgetLabel->visible() && budgetLabelRect().intersects(box))
+        return false;
+    if (!ofCurves)
+        return true;
+    for (const QCPGraph* curve : m_curves) {
+        std::vector<QPointF> points;
+        for (auto it = curve->data()->constBegin(); it != curve->data()->constEnd(); ++it)
+            points.emplace_back(m_plot->xAxis->coordToPixel(it->key), m_plot->yAxis->coordToPixel(it->value));
+        if (pathEnters(points, box.adjusted(-curve->pen().widthF() / 2, -curve->pen().widthF() / 2,
+                                            curve->pen().widthF() / 2, curve->pen().widthF() / 2)))
+            return false;
+    }
+    return true;
+}
+
+QString MemoryChart::markerText() const
+{
+    return m_markerLabel->text();
+}
+
+namespace {
+
+QRectF itemTextRect(const QCPItemText* text)
+{
+    return QRectF(text->topLeft->pixelPosition(), text->bottomRight->pixelPosition()).normalized();
+}
+
+} // namespace
+
+QRectF MemoryChart::markerLabelRect() const
+{
+    return itemTextRect(m_markerLabel);
+}
+
+QRectF MemoryChart::budgetLabelRect() const
+{
+    return itemTextRect(m_budgetLabel);
+}
+
+QLineF MemoryChart::budgetLinePixels() const
+{
+    const QRect area = m_plot->axisRect()->rect();
+    const double y = m_plot->yAxis->coordToPixel(budgetValue());
+    return QLineF(area.left(), y, area.right(), y);
 }
 
 void MemoryChart::styleCurves()

@@ -12,6 +12,7 @@ class QCustomPlot;
 class QCPGraph;
 class QCPItemStraightLine;
 class QCPItemText;
+class QLineF;
 class QCPTextElement;
 
 namespace kvlab {
@@ -42,9 +43,17 @@ public:
     bool budgetShown() const;   // the line, drawn when the weights leave room
     double budgetValue() const; // the line's height, in the axis's unit
     QString budgetText() const; // the line's label or the overflow message
+    QString markerText() const;
+    // Where the last replot drew them, in the plot's pixels: the labels' boxes
+    // (padding included) and the budget line across the axis rect.
+    QRectF markerLabelRect() const;
+    QRectF budgetLabelRect() const;
+    QLineF budgetLinePixels() const;
 
 private:
     void styleCurves();
+    void placeMarkerLabel();
+    bool markerLabelIsClear(bool ofCurves) const;
 
     QCustomPlot* m_plot;
     QCPTextElement* m_title;
@@ -55,6 +64,7 @@ private:
     QCPItemText* m_markerLabel;
     Theme m_theme = Theme::light();
     double m_unit = 1.0;
+    bool m_markerOnRight = false; // the label reads leftwards from the marker
 };
 
 } // namespace kvlab
