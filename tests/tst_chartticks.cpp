@@ -3,6 +3,7 @@
 // per-step bars give way to an area per path.
 #include "CostChart.h"
 #include "LazyWalkThrough.h"
+#include "ProbabilityChart.h"
 #include "Lesson.h"
 #include "ScalingChart.h"
 #include "FittedTicker.h"
@@ -83,15 +84,17 @@ void checkAxes(QCustomPlot& plot, const QString& where)
     }
 }
 
-// Lays `chart` out at `size` as a dock would show it, and replots.
+// Lays `chart` out at `size` as a dock would show it (or at its minimum
+// width, for a chart that has one), and replots.
 template <typename Chart>
 void layOut(Chart& chart, QSize size)
 {
+    size = size.expandedTo(chart.minimumSizeHint());
     chart.resize(size);
     chart.show();
     QVERIFY(QTest::qWaitForWindowExposed(&chart));
     chart.layout()->activate();
-    QCOMPARE(chart.plot()->size(), size);
+    QCOMPARE(chart.plot()->width(), size.width());
     chart.plot()->replot(QCustomPlot::rpImmediateRefresh);
 }
 
@@ -188,6 +191,49 @@ private slots:
                 QCOMPARE(cost.stepAreaWith()->data()->at(steps - 1)->value,
                          double(run.cached.steps.back().cost.macs.total()));
                 QVERIFY(cost.stepAreaWithout()->brush().style() != Qt::NoBrush);
+            }
+        }
+    }
+
+    // Token labels under bars, rotated when there are many: one per bar while
+    // they have room, then thinned so that neighbours lie a label's height apart.
+    void tokenLabelsUnderBarsAreThinnedToFit()
+    {
+        const auto lesson = lessonOf(200);
+        for (int step : {4, 19, 199}) {
+            for (QSize size : {QSize(400, 300), QSize(700, 500)}) {
+                Frame frame;
+                frame.lesson = lesson;
+                frame.step = step;
+                frame.phase = Phase::NextToken;
+                for (auto content : {ProbabilityChart::Content::AttentionWeights, ProbabilityChart::Content::NextToken}) {
+                    ProbabilityChart chart(content);
+                    chart.setFrame(frame);
+                    layOut(chart, size);
+                    const QCPAxis* axis = chart.plot()->xAxis;
+                    const QString where = QStringLiteral("step %1, %2x%3").arg(step).arg(size.width()).arg(size.height());
+                    const QVector<double> ticks = axis->tickVector();
+                    QVERIFY2(ticks.size() >= 2, qPrintable(where));
+                    const double angle = std::abs(axis->tickLabelRotation()) * M_PI / 180;
+                    const QFontMetricsF metrics(axis->tickLabelFont());
+                    if (angle > 0.1) {
+                        // Parallel rotated strips: apart across them by more than their height.
+                        const double apart = (axis->coordToPixel(ticks[1]) - axis->coordToPixel(ticks[0])) * std::sin(angle);
+                        QVERIFY2(apart > metrics.height(), qPrintable(where));
+                    } else {
+                        checkAxes(*chart.plot(), where);
+                    }
+                    // Each label is the token under its bar.
+                    const auto& record = lesson->run.cached.steps[std::size_t(step)];
+                    if (content == ProbabilityChart::Content::AttentionWeights) {
+                        QCOMPARE(ticks.back() - ticks.front() + 1 > 0, true);
+                        for (int i = 0; i < ticks.size(); ++i)
+                            QCOMPARE(axis->tickVectorLabels()[i],
+                                     lesson->token(record.keyTokens[std::size_t(std::lround(ticks[i]))]));
+                        if (record.keyTokens.size() <= 10)
+                            QCOMPARE(ticks.size(), int(record.keyTokens.size())); // all of them while they fit
+                    }
+                }
             }
         }
     }

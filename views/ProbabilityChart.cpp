@@ -1,6 +1,7 @@
 #include "ProbabilityChart.h"
 
 #include "ChartStyle.h"
+#include "LabelTicker.h"
 #include "Narrator.h"
 
 #include <QVBoxLayout>
@@ -112,7 +113,7 @@ void ProbabilityChart::setFrame(const Frame& frame)
     // The numbers exist once their phase has been reached; before that the bars are greyed.
     const bool known = frame.reached(m_content == Content::NextToken ? Phase::NextToken : Phase::Softmax);
     QVector<double> keys;
-    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    QSharedPointer<LabelTicker> ticker(new LabelTicker(m_plot->xAxis));
     QVector<double> chosenValue;
     QVector<double> chosenKey;
     for (int i = 0; i < series.values.size(); ++i) {
@@ -149,8 +150,9 @@ void ProbabilityChart::setFrame(const Frame& frame)
         m_chosenLabel->setText(QStringLiteral("p = %1").arg(Narrator::probabilityText(chosenValue.front())));
         m_chosenLabel->setColor(frame.theme.good);
     }
-    m_plot->xAxis->setTicker(ticker);
     m_plot->xAxis->setTickLabelRotation(series.values.size() > 5 ? 35 : 0);
+    // A label per bar while they have room, else every 2nd, 5th, 10th, ...
+    m_plot->xAxis->setTicker(ticker);
     m_plot->xAxis->setRange(-0.6, std::max(1.0, series.values.size() - 0.4));
     QFont font;
     font.setPixelSize(static_cast<int>(15 * frame.theme.typeScale));
