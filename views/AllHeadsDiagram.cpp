@@ -27,8 +27,8 @@ kv::DecodeMode modeOf(Side side)
 QString gridTitle(Side side, int keys)
 {
     return side == Side::Cached
-        ? AllHeadsDiagram::tr("With KV cache: the newest query row over all %1 keys").arg(keys)
-        : AllHeadsDiagram::tr("Without KV cache: every query row again, the masked triangle of %1 × %1").arg(keys);
+        ? AllHeadsDiagram::tr("With KV cache: the newest query row, %1 keys").arg(keys)
+        : AllHeadsDiagram::tr("Without KV cache: every query row, %1 × %1 masked").arg(keys);
 }
 
 // How many query rows the cached pass computed at this step (1 after the prefill).
@@ -42,42 +42,73 @@ int keyCount(const Frame& frame)
     return static_cast<int>(frame.record(kv::DecodeMode::Cached).keyTokens.size());
 }
 
-Grid fitGrid(Side side, const QRectF& area, const Frame& frame, double labelPx, double cellLimit)
+double stripHeight(double cell, const Frame& frame)
+{
+    const double rows = cachedRows(frame);
+    const double keys = std::max(1, keyCount(frame));
+    return std::min(cell, std::max({kMinStripPx, cell / 5, cell * rows / keys}));
+}
+
+double headerHeight(double labelPx, bool grouped)
+{
+    return (grouped ? 3 : 2) * QFontMetricsF(pixelFont(labelPx)).height() + 6; // title, KV groups, head numbers
+}
+
+// The gaps of one row of heads: between heads of a group and between groups.
+double rowGaps(const QRectF& area, const kv::ModelConfig& config, double& gapX, double& groupGap)
+{
+    gapX = config.queriesPerKvHead() > 1 ? std::clamp(area.width() * 0.004, 1.0, 3.0) : 0.0;
+    groupGap = std::clamp(area.width() * 0.012, 3.0, 12.0);
+    return (config.nKvHead - 1) * groupGap + config.nKvHead * (config.queriesPerKvHead() - 1) * gapX;
+}
+
+// The largest cell that lets a row of heads fit `area`'s width.
+double cellByWidth(const QRectF& area, const Frame& frame, double labelPx)
+{
+    const kv::ModelConfig& config = frame.lesson->config();
+    const double labelW = QFontMetricsF(pixelFont(labelPx)).horizontalAdvance(QStringLiteral("L%1 ").arg(config.nLayer - 1));
+    double gapX = 0;
+    double groupGap = 0;
+    const double gaps = rowGaps(area, config, gapX, groupGap);
+    return std::min(kMaxCellPx, (area.width() - labelW - gaps) / config.nHead);
+}
+
+// Height a grid of `cell`-wide heads takes, header included.
+double gridHeight(Side side, double cell, const Frame& frame, double labelPx)
+{
+    const kv::ModelConfig& config = frame.lesson->config();
+    const double rowH = side == Side::Uncached ? cell : stripHeight(cell, frame);
+    return headerHeight(labelPx, config.queriesPerKvHead() > 1) + config.nLayer * (rowH + 4.0);
+}
+
+Grid fitGrid(Side side, const QRectF& area, const Frame& frame, double labelPx, double cell)
 {
     const kv::ModelConfig& config = frame.lesson->config();
     Grid grid;
     grid.side = side;
     grid.area = area;
     grid.queriesPerGroup = config.queriesPerKvHead();
-    const int groups = config.nKvHead;
-    const QFontMetricsF metrics(pixelFont(labelPx));
-    const double labelW = metrics.horizontalAdvance(QStringLiteral("L%1 ").arg(config.nLayer - 1));
-    const double top = area.top() + 3 * metrics.height() + 6; // title, KV group labels, head labels
+    const double labelW = QFontMetricsF(pixelFont(labelPx)).horizontalAdvance(QStringLiteral("L%1 ").arg(config.nLayer - 1));
+    const double top = area.top() + headerHeight(labelPx, grid.queriesPerGroup > 1);
     const QRectF room(area.left() + labelW, top, area.width() - labelW, area.bottom() - top);
-    grid.gapX = grid.queriesPerGroup > 1 ? std::clamp(room.width() * 0.004, 1.0, 3.0) : 0.0;
-    grid.groupGap = std::clamp(room.width() * 0.012, 3.0, 12.0);
-    grid.gapY = std::clamp(room.height() * 0.01, 2.0, 8.0);
-    const double gaps = (groups - 1) * grid.groupGap + groups * (grid.queriesPerGroup - 1) * grid.gapX;
-    const double byWidth = (room.width() - gaps) / config.nHead;
-    const double rows = cachedRows(frame);
-    const double keys = std::max(1, keyCount(frame));
-    // One cell size for both grids (the triangle's), so the two compare at a glance.
-    grid.cellW = std::max(1.0, std::min({byWidth, cellLimit, kMaxCellPx}));
-    grid.cellH = side == Side::Uncached ? grid.cellW
-                                        : std::min(grid.cellW, std::max(kMinStripPx, grid.cellW * rows / keys));
+    const double gaps = rowGaps(area, config, grid.gapX, grid.groupGap);
+    grid.gapY = 4.0;
+    grid.cellW = std::max(1.0, cell);
+    grid.cellH = side == Side::Uncached ? grid.cellW : stripHeight(grid.cellW, frame);
     const double gridW = config.nHead * grid.cellW + gaps;
     grid.origin = QPointF(room.left() + std::max(0.0, (room.width() - gridW) / 2), room.top());
     return grid;
 }
 
-// The largest cell that lets the triangle grid's layers fit `height`.
-double cellByHeight(const QRectF& area, const Frame& frame, double labelPx)
+// The largest cell at which both grids fit, the uncached one in `first`, the cached one in `second`.
+double commonCell(const QRectF& first, const QRectF& second, const Frame& frame, double labelPx)
 {
-    const QFontMetricsF metrics(pixelFont(labelPx));
-    const int layers = frame.lesson->config().nLayer;
-    const double room = area.height() - (3 * metrics.height() + 6);
-    const double gapY = std::clamp(room * 0.01, 2.0, 8.0);
-    return std::max(1.0, (room - (layers - 1) * gapY) / layers);
+    double cell = std::min(cellByWidth(first, frame, labelPx), cellByWidth(second, frame, labelPx));
+    while (cell > 1.0
+           && (gridHeight(Side::Uncached, cell, frame, labelPx) > first.height()
+               || gridHeight(Side::Cached, cell, frame, labelPx) > second.height()))
+        cell *= 0.97;
+    return std::max(1.0, cell);
 }
 
 } // namespace
@@ -101,17 +132,28 @@ AllHeadsDiagram::Layout AllHeadsDiagram::layout(const QRectF& rect, const Frame&
     const double headingH = 2 * metrics.lineSpacing() + 8;
     layout.heading = QRectF(inner.topLeft(), QSizeF(inner.width(), headingH));
     const QRectF body(inner.left(), inner.top() + headingH, inner.width(), inner.height() - headingH);
+    // Side by side, or the triangles above the rows: whichever draws the heads larger.
     constexpr double kGap = 16;
     const double width = (body.width() - kGap) / 2;
     const QRectF left(body.topLeft(), QSizeF(width, body.height()));
     const QRectF right(QPointF(body.right() - width, body.top()), QSizeF(width, body.height()));
-    const double limit = cellByHeight(left, frame, layout.labelPx);
-    layout.uncached = fitGrid(Side::Uncached, left, frame, layout.labelPx, limit);
-    layout.cached = fitGrid(Side::Cached, right, frame, layout.labelPx, limit);
-    // Both grids take the smaller cell, so a head's triangle and its row are the same width.
-    const double cell = std::min(layout.uncached.cellW, layout.cached.cellW);
-    layout.uncached = fitGrid(Side::Uncached, left, frame, layout.labelPx, cell);
-    layout.cached = fitGrid(Side::Cached, right, frame, layout.labelPx, cell);
+    const double wide = commonCell(left, right, frame, layout.labelPx);
+    double tall = cellByWidth(body, frame, layout.labelPx);
+    while (tall > 1.0
+           && gridHeight(Side::Uncached, tall, frame, layout.labelPx) + kGap
+                   + gridHeight(Side::Cached, tall, frame, layout.labelPx)
+               > body.height())
+        tall *= 0.97;
+    if (wide >= tall) {
+        layout.uncached = fitGrid(Side::Uncached, left, frame, layout.labelPx, wide);
+        layout.cached = fitGrid(Side::Cached, right, frame, layout.labelPx, wide);
+    } else {
+        const double topH = gridHeight(Side::Uncached, tall, frame, layout.labelPx);
+        const QRectF top(body.topLeft(), QSizeF(body.width(), topH));
+        const QRectF below(body.left(), body.top() + topH + kGap, body.width(), body.height() - topH - kGap);
+        layout.uncached = fitGrid(Side::Uncached, top, frame, layout.labelPx, tall);
+        layout.cached = fitGrid(Side::Cached, below, frame, layout.labelPx, tall);
+    }
     return layout;
 }
 
@@ -215,6 +257,8 @@ void AllHeadsDiagram::paintLabels(QPainter& painter, const Grid& grid, const Fra
         painter.drawText(QRectF(cell.left(), headRowY, std::max(cell.width(), headW), metrics.height()),
                          Qt::AlignLeft | Qt::AlignBottom, QString::number(head));
     }
+    if (grid.queriesPerGroup == 1)
+        return; // one KV head per query head: the head numbers say it
     const double groupY = headRowY - metrics.height() - 2;
     const QColor groupColour = frame.theme.text;
     for (int group = 0; group < config.nKvHead; ++group) {

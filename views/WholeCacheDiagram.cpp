@@ -16,7 +16,7 @@ namespace kvlab {
 
 namespace {
 
-constexpr double kMaxCellPx = 14.0; // tiny models: cells no larger than this
+constexpr double kMaxCellPx = 28.0; // tiny models: cells no larger than this
 constexpr double kMinRowPx = 1.0;   // below one pixel per token, the sequence is windowed
 constexpr double kMargin = 8.0;
 constexpr auto kBytesPerValue = static_cast<std::int64_t>(sizeof(kv::Matrix::Scalar));
@@ -72,15 +72,43 @@ double valueRange(const Frame& frame, int tokens)
 
 QString areaTitle(const Frame& frame, Side side, int tokens)
 {
-    const kv::ModelConfig& config = frame.lesson->config();
     if (side == Side::Cached)
-        return WholeCacheDiagram::tr("With KV cache: held in memory, %1 tokens, %2")
+        return WholeCacheDiagram::tr("With KV cache: held, %1 tokens, %2")
             .arg(tokens)
             .arg(decimalBytes(WholeCacheDiagram::bytes(frame).total));
-    return WholeCacheDiagram::tr("Without KV cache: recomputed at this step, %1 tokens × %2 layers × %3 KV heads, none kept")
-        .arg(tokens)
-        .arg(config.nLayer)
-        .arg(config.nKvHead);
+    return WholeCacheDiagram::tr("Without KV cache: all %1 tokens recomputed, none kept").arg(tokens);
+}
+
+// The heading: what the picture shows, the bytes, and the price.
+QStringList headingLines(const Frame& frame)
+{
+    const kv::ModelConfig& config = frame.lesson->config();
+    const WholeCacheDiagram::Bytes held = WholeCacheDiagram::bytes(frame);
+    const auto [appendedFrom, appendedTo] = WholeCacheDiagram::appendedRows(frame);
+    return {WholeCacheDiagram::tr("The whole KV cache at step %1: %2 layers × %3 KV heads, each block K | V of %4 tokens × %5 dims")
+                .arg(frame.step)
+                .arg(config.nLayer)
+                .arg(config.nKvHead)
+                .arg(held.tokens)
+                .arg(config.headDim()),
+            WholeCacheDiagram::bytesLine(frame),
+            WholeCacheDiagram::tr("The price is memory: with the cache this step computes K and V of %1 new token(s) and "
+                                  "keeps %2; without it, K and V of all %3 tokens are computed again in every layer, and "
+                                  "nothing is kept.")
+                .arg(appendedTo - appendedFrom)
+                .arg(decimalBytes(held.total))
+                .arg(heldTokens(frame, Side::Uncached))};
+}
+
+// Each heading line's height, wrapped to `width`: the first one bold.
+std::vector<double> headingHeights(const QStringList& lines, double width, double px)
+{
+    std::vector<double> heights;
+    for (int i = 0; i < lines.size(); ++i) {
+        const QFontMetricsF metrics(pixelFont(px, i == 0));
+        heights.push_back(metrics.boundingRect(QRectF(0, 0, width, 1e6), Qt::TextWordWrap, lines[i]).height());
+    }
+    return heights;
 }
 
 // Fits one side's grid into `area` (its title and labels included).
@@ -201,25 +229,31 @@ WholeCacheDiagram::Layout WholeCacheDiagram::layout(const QRectF& rect, const Fr
     Layout layout;
     const QRectF inner = rect.adjusted(kMargin, kMargin, -kMargin, -kMargin);
     layout.labelPx = std::clamp(std::min(inner.width(), inner.height()) / 60.0, 9.0, 13.0) * frame.theme.typeScale;
-    const QFontMetricsF metrics(pixelFont(layout.labelPx * 1.15));
-    const double headingH = 3 * metrics.lineSpacing() + 8;
+    const std::vector<double> heights = headingHeights(headingLines(frame), inner.width(), layout.labelPx * 1.15);
+    double headingH = 8;
+    for (double height : heights)
+        headingH += height;
     layout.heading = QRectF(inner.topLeft(), QSizeF(inner.width(), headingH));
     const QRectF body(inner.left(), inner.top() + headingH, inner.width(), inner.height() - headingH);
-    const bool sideBySide = body.width() >= body.height() * 1.3;
+    // Side by side or one above the other: whichever draws more of the cache, larger.
     constexpr double kGap = 16;
-    QRectF first;
-    QRectF second;
-    if (sideBySide) {
-        const double width = (body.width() - kGap) / 2;
-        first = QRectF(body.topLeft(), QSizeF(width, body.height()));
-        second = QRectF(QPointF(body.right() - width, body.top()), QSizeF(width, body.height()));
+    const double width = (body.width() - kGap) / 2;
+    const double height = (body.height() - kGap) / 2;
+    const Grid wideCached = fitGrid(Side::Cached, QRectF(body.topLeft(), QSizeF(width, body.height())), frame, layout.labelPx);
+    const Grid tallCached = fitGrid(Side::Cached, QRectF(body.topLeft(), QSizeF(body.width(), height)), frame, layout.labelPx);
+    const auto shown = [&frame](const Grid& grid) {
+        const double rows = std::min<double>(grid.frameSlots, std::max(1, cacheOf(frame).length()));
+        return grid.dimPx * grid.tokenPx * rows;
+    };
+    if (shown(wideCached) >= shown(tallCached)) {
+        layout.cached = wideCached;
+        layout.uncached = fitGrid(Side::Uncached, QRectF(QPointF(body.right() - width, body.top()), QSizeF(width, body.height())),
+                                  frame, layout.labelPx);
     } else {
-        const double height = (body.height() - kGap) / 2;
-        first = QRectF(body.topLeft(), QSizeF(body.width(), height));
-        second = QRectF(QPointF(body.left(), body.bottom() - height), QSizeF(body.width(), height));
+        layout.cached = tallCached;
+        layout.uncached = fitGrid(Side::Uncached, QRectF(QPointF(body.left(), body.bottom() - height), QSizeF(body.width(), height)),
+                                  frame, layout.labelPx);
     }
-    layout.cached = fitGrid(Side::Cached, first, frame, layout.labelPx);
-    layout.uncached = fitGrid(Side::Uncached, second, frame, layout.labelPx);
     return layout;
 }
 
@@ -229,31 +263,16 @@ void WholeCacheDiagram::paint(QPainter& painter, const QRectF& rect, const Frame
         return;
     const Layout place = layout(rect, frame);
     painter.save();
-    const kv::ModelConfig& config = frame.lesson->config();
-    const Bytes held = bytes(frame);
-    const auto [appendedFrom, appendedTo] = appendedRows(frame);
-    const QString title = tr("The whole KV cache at step %1: %2 layers × %3 KV heads, each block K | V of %4 tokens × %5 dims")
-                              .arg(frame.step)
-                              .arg(config.nLayer)
-                              .arg(config.nKvHead)
-                              .arg(held.tokens)
-                              .arg(config.headDim());
-    const QString price
-        = tr("The price is memory: with the cache this step computes K and V of %1 new token(s) and keeps %2; "
-             "without it, K and V of all %3 tokens are computed again in every layer, and nothing is kept.")
-              .arg(appendedTo - appendedFrom)
-              .arg(decimalBytes(held.total))
-              .arg(heldTokens(frame, Side::Uncached));
     const double headPx = place.labelPx * 1.15;
-    const QFontMetricsF metrics(pixelFont(headPx));
-    QRectF line(place.heading.topLeft(), QSizeF(place.heading.width(), metrics.lineSpacing()));
+    const QStringList lines = headingLines(frame);
+    const std::vector<double> heights = headingHeights(lines, place.heading.width(), headPx);
+    double top = place.heading.top();
     painter.setPen(frame.theme.text);
-    painter.setFont(pixelFont(headPx, true));
-    painter.drawText(line, Qt::AlignLeft | Qt::AlignVCenter, QFontMetricsF(painter.font()).elidedText(title, Qt::ElideRight, line.width()));
-    painter.setFont(pixelFont(headPx));
-    for (const QString& text : {bytesLine(frame), price}) {
-        line.translate(0, metrics.lineSpacing());
-        painter.drawText(line, Qt::AlignLeft | Qt::AlignVCenter, metrics.elidedText(text, Qt::ElideRight, line.width()));
+    for (int i = 0; i < lines.size(); ++i) {
+        painter.setFont(pixelFont(headPx, i == 0));
+        const QRectF box(place.heading.left(), top, place.heading.width(), heights[static_cast<std::size_t>(i)]);
+        painter.drawText(box, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, lines[i]);
+        top += box.height();
     }
     paintGrid(painter, place.cached, frame, place.labelPx);
     paintGrid(painter, place.uncached, frame, place.labelPx);
