@@ -45,11 +45,10 @@ QDockWidget* AnalysisDocks::addDiagramDock(QMainWindow* window, const QString& t
 {
     QDockWidget* dock = addDock(window, title, name, content);
     dock->hide();
-    // Shown from the menu, the dock comes to the front wide enough to read, and draws the frame on screen.
+    // Shown from the menu, the dock's tab group widens enough to read it; it draws the frame once on screen.
     connect(dock->toggleViewAction(), &QAction::triggered, this, [window, dock](bool on) {
         if (!on)
             return;
-        dock->raise();
         window->resizeDocks({dock}, {window->width() * 11 / 20}, Qt::Horizontal);
     });
     connect(dock, &QDockWidget::visibilityChanged, this, [this, content](bool visible) {

@@ -167,8 +167,11 @@ private slots:
         window.resize(1600, 960);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.docks()->allHeadsDock()->toggleViewAction()->trigger();
-        QTRY_VERIFY(window.docks()->allHeadsDock()->isVisible());
+        QDockWidget* dock = window.docks()->allHeadsDock();
+        dock->toggleViewAction()->trigger(); // View ▸ All Heads at This Step: a new tab beside the charts
+        QTRY_VERIFY(dock->isVisible());
+        dock->raise(); // its tab clicked
+
         AllHeadsWidget* widget = window.docks()->allHeads();
         QTRY_VERIFY(widget->frame().valid());
         const Frame& frame = window.controller()->frame();
