@@ -10,12 +10,15 @@ class QMainWindow;
 
 namespace kvlab {
 
+class AllHeadsWidget;
 class BenchmarkPanel;
 class ChartsPanel;
+class DiagramWidget;
 class MemoryCalculatorPanel;
 
 // The docks beside the walk-through: charts that follow the frame, the KV
-// memory calculator and the timed benchmark. Each redraws only while visible.
+// memory calculator, the timed benchmark, the whole cache and all heads at
+// the step (both hidden until asked for). Each redraws only while visible.
 class AnalysisDocks : public QObject {
     Q_OBJECT
 
@@ -30,11 +33,21 @@ public:
     ChartsPanel* charts() const { return m_charts; }
     MemoryCalculatorPanel* memory() const { return m_memory; }
     BenchmarkPanel* benchmark() const { return m_benchmark; }
+    DiagramWidget* wholeCache() const { return m_wholeCache; }
+    AllHeadsWidget* allHeads() const { return m_allHeads; }
+    QDockWidget* wholeCacheDock() const { return m_wholeCacheDock; }
+    QDockWidget* allHeadsDock() const { return m_allHeadsDock; }
     void showMemory();
     void showBenchmark();
 
+signals:
+    // A head clicked in the all-heads grid: show it in the panes.
+    void headChosen(int layer, int head);
+
 private:
     QDockWidget* addDock(QMainWindow* window, const QString& title, const QString& name, QWidget* content);
+    QDockWidget* addDiagramDock(QMainWindow* window, const QString& title, const QString& name, DiagramWidget* content);
+    static bool onScreen(const QDockWidget* dock);
 
     ChartsPanel* m_charts;
     MemoryCalculatorPanel* m_memory;
@@ -42,6 +55,10 @@ private:
     QDockWidget* m_chartsDock;
     QDockWidget* m_memoryDock;
     QDockWidget* m_benchmarkDock;
+    DiagramWidget* m_wholeCache;
+    AllHeadsWidget* m_allHeads;
+    QDockWidget* m_wholeCacheDock;
+    QDockWidget* m_allHeadsDock;
     Frame m_frame;
     const Lesson* m_liveLesson = nullptr;
 };

@@ -232,6 +232,12 @@ void MainWindow::buildDocks()
             runPrompt(m_lastPrompt);
     });
     m_docks = new AnalysisDocks(this);
+    connect(m_docks, &AnalysisDocks::headChosen, this, [this](int layer, int head) {
+        m_controller->setLayer(layer);
+        m_controller->setHead(head);
+        if (m_controller->frame().valid())
+            m_modelBar->setShape(m_controller->frame().lesson->config(), layer, head);
+    });
 }
 
 void MainWindow::buildMenus()

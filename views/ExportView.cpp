@@ -23,6 +23,8 @@ constexpr std::array kViewNames{
     ViewName{ExportView::Window, "window", QT_TRANSLATE_NOOP("ExportView", "Whole window layout")},
     ViewName{ExportView::CostChart, "cost-chart", QT_TRANSLATE_NOOP("ExportView", "Chart: cost per step")},
     ViewName{ExportView::ScalingChart, "scaling-chart", QT_TRANSLATE_NOOP("ExportView", "Chart: cost vs length")},
+    ViewName{ExportView::WholeCache, "whole-cache", QT_TRANSLATE_NOOP("ExportView", "The whole cache")},
+    ViewName{ExportView::AllHeads, "all-heads", QT_TRANSLATE_NOOP("ExportView", "All heads at this step")},
 };
 
 const ViewName& nameOf(ExportView view)

@@ -18,6 +18,8 @@ enum class ExportView {
     Window,   // the window's layout: strip, both panes, legend, step title, narration
     CostChart,    // the Charts dock's "Cost per step", the frame's step highlighted
     ScalingChart, // the Charts dock's "Cost vs length", the frame's length marked
+    WholeCache,   // every layer x KV head's block of the cache, beside what the uncached path rebuilds
+    AllHeads,     // every layer x query head's attention at the step, both paths
 };
 
 const std::vector<ExportView>& exportViews(); // in the order menus list them

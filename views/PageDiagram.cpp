@@ -190,6 +190,12 @@ void PageDiagram::paintView(QPainter& painter, const QRectF& rect, const Frame& 
     case ExportView::ScalingChart:
         m_scalingChart.paint(painter, rect, frame);
         return;
+    case ExportView::WholeCache:
+        m_wholeCache.paint(painter, rect, frame);
+        return;
+    case ExportView::AllHeads:
+        m_allHeads.paint(painter, rect, frame);
+        return;
     }
 }
 

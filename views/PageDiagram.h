@@ -1,11 +1,13 @@
 #pragma once
 
+#include "AllHeadsDiagram.h"
 #include "AttentionDiagram.h"
 #include "ChartPainter.h"
 #include "Diagram.h"
 #include "ExportView.h"
 #include "LegendDiagram.h"
 #include "TokenStripDiagram.h"
+#include "WholeCacheDiagram.h"
 
 #include <QCoreApplication>
 #include <QFont>
@@ -63,6 +65,8 @@ private:
     LegendDiagram m_legend;
     ChartPainter m_costChart{ChartPainter::Chart::CostPerStep};
     ChartPainter m_scalingChart{ChartPainter::Chart::CostVsLength};
+    WholeCacheDiagram m_wholeCache;
+    AllHeadsDiagram m_allHeads;
 };
 
 } // namespace kvlab
