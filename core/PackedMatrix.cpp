@@ -30,9 +30,12 @@ constexpr int kRowBlock = 2;
 constexpr int kLanes = PackedMatrix::kPanelWidth / kLaneFloats;
 typedef float Lane __attribute__((vector_size(kLaneFloats * sizeof(float))));
 
-// Depth of one pass over a panel: 256 rows of 32 floats (32 KiB) stay in the
-// first-level cache while every block of rows reads them.
-constexpr Eigen::Index kDepthBlock = 256;
+// Depth of one pass over a panel. A whole panel of GPT-2 small (96 KiB, or
+// 384 KiB for mlp.c_proj's 3072 rows) stays in the second-level cache while
+// every block of rows reads it, and the weights stream as one run per panel:
+// blocks of 256 rows (32 KiB, for the first-level cache) broke the stream
+// into pieces 96 KiB apart and cost ~10% at 100 rows, ~25% at 11.
+constexpr Eigen::Index kDepthBlock = 4096;
 // Panels the one-row kernel reads side by side: 4 x kLanes independent chains
 // of multiply-adds hide their latency, four streams keep the memory busy.
 constexpr int kPanelsAtOnce = 4;

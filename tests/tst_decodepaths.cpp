@@ -125,6 +125,7 @@ private slots:
         QTest::newRow("ragged everything") << 29 << 613 << 77;
         QTest::newRow("narrower than a panel") << 5 << 40 << 9;
         QTest::newRow("two rows, deep") << 2 << 3072 << 768;
+        QTest::newRow("deeper than a depth block") << 13 << 4500 << 64;
     }
 
     void packedWeightsMultiplyRowsAloneAndInBatchesAlike()
