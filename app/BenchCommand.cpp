@@ -89,8 +89,9 @@ void printHeader(const kv::BenchmarkRunner& runner, const kv::MachineRates& rate
         << ",\n"
         << "# machine_gbps a read of " << kv::MachineRates::streamBytes() / (1 << 20)
         << " MiB; machine_gflops_by_rows is sgemm with few rows (rows=GFLOP/s, weights in cache)\n"
-        << "# step 0 is the prompt's pass (cached: the prefill); roofline = max(macs x 2 / machine_gflops,\n"
-        << "# bytes read / machine_gbps); uncached_gflops is the rate the uncached pass attained\n"
+        << "# step 0 is the prompt's pass (cached: the prefill); roofline = the sum over the pass's operations\n"
+        << "# (each weight product, each layer's attention, the LM head, ...) of max(flops / machine_gflops,\n"
+        << "# bytes / machine_gbps); uncached_gflops is the rate the uncached pass attained\n"
         << "# step  seq_len  cached_ms  uncached_ms  cached_roofline_ms  uncached_roofline_ms  cached_bound  "
            "uncached_bound  cached_macs  uncached_macs  uncached_gflops\n"
         << std::flush;

@@ -129,6 +129,47 @@ void BenchmarkRunner::price(BenchmarkStep& step, const MachineRates& rates) cons
     // GFLOP/s = 10^6 FLOP per ms; GB/s = 10^6 bytes per ms.
     step.computeMs = 2.0 * static_cast<double>(step.macs) / (step.gflops * 1e6);
     step.memoryMs = static_cast<double>(step.bytesRead) / (rates.gbps * 1e6);
+    step.operationsMs = 0.0;
+    for (const BenchmarkOperation& operation : operations(step.path, step.tokensIn, step.sequenceLength))
+        step.operationsMs += operation.rooflineMs(step.gflops, rates.gbps);
+}
+
+std::vector<BenchmarkOperation> BenchmarkRunner::operations(DecodeMode path, int tokensIn, int sequenceLength) const
+{
+    const ModelConfig& config = m_shape.config;
+    const double n = tokensIn;
+    const double d = config.nEmbd;
+    const double qkv = config.qkvWidth();
+    const double mlp = config.mlpWidth();
+    const double bytes = kBytesPerFloat;
+    // n rows times a (in x out) weight matrix, plus its bias.
+    const auto product = [&](std::string name, double in, double out) {
+        return BenchmarkOperation{std::move(name), 2.0 * n * in * out, (in * out + out) * bytes};
+    };
+    const auto norm = [&](std::string name) { return BenchmarkOperation{std::move(name), 0.0, 2.0 * d * bytes}; };
+
+    // The token rows the embedding picks are part of the table the LM head
+    // streams, counted there once.
+    std::vector<BenchmarkOperation> ops{{"wpe rows", 0.0, n * d * bytes}};
+    const double keys = sequenceLength;
+    const double cacheBytes = path == DecodeMode::Cached
+        ? static_cast<double>(CostModel(config).kvBytes(sequenceLength, 1, kBytesPerFloat)) / config.nLayer
+        : 0.0;
+    for (int layer = 0; layer < config.nLayer; ++layer) {
+        const std::string prefix = "layer " + std::to_string(layer) + " ";
+        ops.push_back(norm(prefix + "ln_1"));
+        ops.push_back(product(prefix + "attn.c_attn", d, qkv));
+        // Scores and mix: n x keys x head_dim multiply-adds each, every head.
+        ops.push_back({prefix + "attention", 2.0 * 2.0 * config.nHead * n * keys * config.headDim(), cacheBytes});
+        ops.push_back(product(prefix + "attn.c_proj", d, d));
+        ops.push_back(norm(prefix + "ln_2"));
+        ops.push_back(product(prefix + "mlp.c_fc", d, mlp));
+        ops.push_back(product(prefix + "mlp.c_proj", mlp, d));
+    }
+    ops.push_back(norm("ln_f"));
+    // The last token only, against the whole tied table.
+    ops.push_back({"lm_head", 2.0 * d * config.vocabSize, static_cast<double>(config.vocabSize) * d * bytes});
+    return ops;
 }
 
 std::int64_t BenchmarkRunner::bytesRead(DecodeMode path, int tokensIn, int sequenceLength) const

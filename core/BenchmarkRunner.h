@@ -1,5 +1,6 @@
 #pragma once
 
+#include "BenchmarkOperation.h"
 #include "BenchmarkShape.h"
 #include "BenchmarkStep.h"
 #include "BenchmarkSummary.h"
@@ -51,6 +52,15 @@ public:
     // the cache, K and V of all layers for `sequenceLength` tokens. Without a
     // cache, the K and V of the prefix are this pass's own activations.
     std::int64_t bytesRead(DecodeMode path, int tokensIn, int sequenceLength) const;
+
+    // The same pass as the operations it runs in order: the position rows,
+    // then per layer ln_1, c_attn, the heads' attention (scores and mix; with
+    // the cache, reading the layer's K and V), attn.c_proj, ln_2, mlp.c_fc,
+    // mlp.c_proj; then ln_f and the LM head. Each weight product's bytes are
+    // its weights and bias; the element-wise passes over activations (which
+    // stay in cache) move only their parameters. Their flops sum to twice
+    // the pass's multiply-adds, their bytes to bytesRead().
+    std::vector<BenchmarkOperation> operations(DecodeMode path, int tokensIn, int sequenceLength) const;
 
     std::vector<int> prompt() const;
 

@@ -24,9 +24,16 @@ struct BenchmarkStep {
     double gflops = 0.0;        // the machine's compute ceiling (peak sgemm)
     double computeMs = 0.0;     // 2 x macs at that rate
     double memoryMs = 0.0;      // bytesRead at the machine's measured GB/s
+    // The sum over the pass's operations of max(their flops at the peak,
+    // their bytes at the bandwidth) (BenchmarkRunner::operations()): never
+    // below the larger of the two totals, above it when some operations are
+    // bound by memory and others by arithmetic. 0 when not priced by operation.
+    double operationsMs = 0.0;
 
-    // Roofline: the pass cannot be faster than either the arithmetic or the memory traffic.
-    double rooflineMs() const { return std::max(computeMs, memoryMs); }
+    // Roofline: the pass cannot be faster than its operations run one after
+    // another, each at the better of its two limits (and never faster than
+    // either the whole arithmetic or the whole memory traffic).
+    double rooflineMs() const { return std::max({computeMs, memoryMs, operationsMs}); }
     bool memoryBound() const { return memoryMs >= computeMs; }
 };
 

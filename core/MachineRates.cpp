@@ -6,6 +6,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -27,6 +28,7 @@ constexpr double kMinTimedSeconds = 0.01;
 constexpr std::size_t kMinStreamBytes = std::size_t(256) << 20;
 constexpr std::size_t kMaxStreamBytes = std::size_t(1) << 30;
 constexpr int kStreamRepeats = 5;
+constexpr int kStreamsPerThread = 4;
 
 // Seconds of the fastest of `repeats` calls of `work`.
 template <typename Work>
@@ -168,10 +170,20 @@ double MachineRates::measureBandwidthGbps()
             // Each thread reads its own contiguous share.
             const std::ptrdiff_t begin = blocks * omp_get_thread_num() / omp_get_num_threads();
             const std::ptrdiff_t end = blocks * (omp_get_thread_num() + 1) / omp_get_num_threads();
-            Lanes sums = Lanes::Zero();
-            for (std::ptrdiff_t i = begin; i < end; ++i)
-                sums += Eigen::Map<const Lanes>(buffer.data() + i * Lanes::RowsAtCompileTime);
-            total += sums.sum();
+            // In kStreamsPerThread parts read side by side: one stream per
+            // core leaves the memory idle between its requests (one stream
+            // read ~28 GB/s here, where four kept ~31).
+            const std::ptrdiff_t part = (end - begin) / kStreamsPerThread;
+            std::array<Lanes, kStreamsPerThread> sums;
+            for (Lanes& lanes : sums)
+                lanes = Lanes::Zero();
+            for (std::ptrdiff_t i = begin; i < begin + part; ++i)
+                for (int s = 0; s < kStreamsPerThread; ++s)
+                    sums[s] += Eigen::Map<const Lanes>(buffer.data() + (i + s * part) * Lanes::RowsAtCompileTime);
+            for (std::ptrdiff_t i = begin + kStreamsPerThread * part; i < end; ++i)
+                sums[0] += Eigen::Map<const Lanes>(buffer.data() + i * Lanes::RowsAtCompileTime);
+            for (const Lanes& lanes : sums)
+                total += lanes.sum();
         }
         sink = sink + total;
     });

@@ -14,7 +14,33 @@ Transformer::Transformer(ModelConfig config, ModelWeights weights)
     : m_config(std::move(config))
     , m_weights(std::move(weights))
     , m_kernel(kernelFor(static_cast<Eigen::Index>(m_config.nEmbd) * m_config.mlpWidth()))
+    , m_packed(pack(m_weights, m_kernel))
 {
+}
+
+std::vector<Transformer::PackedLayer> Transformer::pack(const ModelWeights& weights, ProductKernel kernel)
+{
+    std::vector<PackedLayer> packed;
+    if (kernel != ProductKernel::Blas || !PackedMatrix::available())
+        return packed;
+    for (const LayerWeights& layer : weights.layers)
+        packed.push_back({PackedMatrix(layer.attnWeight), PackedMatrix(layer.attnProjWeight),
+                          PackedMatrix(layer.fcWeight), PackedMatrix(layer.fcProjWeight)});
+    return packed;
+}
+
+const Transformer::PackedLayer& Transformer::packedLayer(int index) const
+{
+    static const PackedLayer none;
+    return m_packed.empty() ? none : m_packed[static_cast<std::size_t>(index)];
+}
+
+void Transformer::project(const View& x, const Matrix& weights, const PackedMatrix& packed, View out) const
+{
+    if (packed.empty())
+        multiply(x, weights, out, m_kernel);
+    else
+        packed.multiply(x, out);
 }
 
 void Transformer::checkInputs(std::span<const int> tokens, std::span<const int> positions) const
@@ -75,7 +101,7 @@ ForwardResult Transformer::forward(std::span<const int> tokens, std::span<const 
         x += projected;
         // 3. Pre-LayerNorm MLP with a residual connection.
         layerNorm(x, layer.ln2Gain, layer.ln2Bias, m_config.layerNormEps, normed);
-        mlp(layer, normed, scratch, projected, result.macs);
+        mlp(layer, packedLayer(i), normed, scratch, projected, result.macs);
         x += projected;
     }
 
@@ -99,7 +125,7 @@ void Transformer::attention(int layerIndex, const View& normed, KVCache* cache, 
 
     // q | k | v for the new tokens: (n, d + 2*kv_dim)
     View qkv = scratch.view(ForwardScratch::Qkv, n, m_config.qkvWidth());
-    multiply(normed, layer.attnWeight, qkv, m_kernel);
+    project(normed, layer.attnWeight, packedLayer(layerIndex).attn, qkv);
     qkv.rowwise() += layer.attnBias;
     macs.projections += static_cast<std::int64_t>(n) * d * m_config.qkvWidth();
 
@@ -133,7 +159,7 @@ void Transformer::attention(int layerIndex, const View& normed, KVCache* cache, 
     macs.attentionMix += static_cast<std::int64_t>(m_config.nHead) * n * keyCount * m_config.headDim();
 
     // Output projection: (n, d)
-    multiply(heads, layer.attnProjWeight, out, m_kernel);
+    project(heads, layer.attnProjWeight, packedLayer(layerIndex).attnProj, out);
     out.rowwise() += layer.attnProjBias;
     macs.projections += static_cast<std::int64_t>(n) * d * d;
 }
@@ -168,15 +194,15 @@ void Transformer::attendHead(int layerIndex, int head, const View& qkv, const Co
         observer->onHead(HeadRecord{layerIndex, head, kvHead, appendedFrom, q, k, v, scores, weights, output});
 }
 
-void Transformer::mlp(const LayerWeights& layer, const View& normed, ForwardScratch& scratch, View out,
+void Transformer::mlp(const LayerWeights& layer, const PackedLayer& packed, const View& normed, ForwardScratch& scratch, View out,
                       MacCounts& macs) const
 {
     const auto n = normed.rows();
     View expanded = scratch.view(ForwardScratch::Expanded, n, m_config.mlpWidth()); // (n, 4d)
-    multiply(normed, layer.fcWeight, expanded, m_kernel);
+    project(normed, layer.fcWeight, packed.fc, expanded);
     expanded.rowwise() += layer.fcBias;
     geluTanhInPlace(expanded);
-    multiply(expanded, layer.fcProjWeight, out, m_kernel);
+    project(expanded, layer.fcProjWeight, packed.fcProj, out);
     out.rowwise() += layer.fcProjBias;
     macs.mlp += 2LL * n * m_config.nEmbd * m_config.mlpWidth();
 }

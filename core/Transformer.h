@@ -6,6 +6,7 @@
 #include "KVCache.h"
 #include "ModelConfig.h"
 #include "ModelWeights.h"
+#include "PackedMatrix.h"
 #include "TensorOps.h"
 
 #include <span>
@@ -38,6 +39,19 @@ public:
 private:
     using View = Eigen::Map<Matrix>;
 
+    // One layer's four weight matrices packed for the kernel (PackedMatrix.h).
+    struct PackedLayer {
+        PackedMatrix attn;
+        PackedMatrix attnProj;
+        PackedMatrix fc;
+        PackedMatrix fcProj;
+    };
+    static std::vector<PackedLayer> pack(const ModelWeights& weights, ProductKernel kernel);
+    // The layer's packed matrices (all empty when nothing is packed).
+    const PackedLayer& packedLayer(int index) const;
+    // out = x . weights, through the packed copy when there is one.
+    void project(const View& x, const Matrix& weights, const PackedMatrix& packed, View out) const;
+
     void checkInputs(std::span<const int> tokens, std::span<const int> positions) const;
     void embed(std::span<const int> tokens, std::span<const int> positions, View x) const;
     void attention(int layerIndex, const View& normed, KVCache* cache, ForwardObserver* observer,
@@ -45,11 +59,12 @@ private:
     void attendHead(int layerIndex, int head, const View& qkv, const ConstMatrixView& keys,
                     const ConstMatrixView& values, int appendedFrom, ForwardObserver* observer,
                     ForwardScratch& scratch, int part, View heads) const;
-    void mlp(const LayerWeights& layer, const View& normed, ForwardScratch& scratch, View out, MacCounts& macs) const;
+    void mlp(const LayerWeights& layer, const PackedLayer& packed, const View& normed, ForwardScratch& scratch, View out, MacCounts& macs) const;
 
     ModelConfig m_config;
     ModelWeights m_weights;
     ProductKernel m_kernel;
+    std::vector<PackedLayer> m_packed; // empty for the exact kernel and portable builds
 };
 
 } // namespace kv

@@ -5,6 +5,7 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <numeric>
 
 using namespace kv;
@@ -173,7 +174,71 @@ private slots:
         QCOMPARE(uncached.bytesRead, weightBytes + 3 * 32 * 4);
         QCOMPARE(cached.computeMs, 2.0 * double(cached.macs) / 10e6);
         QCOMPARE(cached.memoryMs, double(cached.bytesRead) / 5e6);
+        // A one-row pass of the tiny shape: every operation is bound by memory,
+        // so the sum of the operations' limits is the whole pass's bytes.
+        QCOMPARE(cached.operationsMs, cached.memoryMs);
         QCOMPARE(cached.rooflineMs(), std::max(cached.computeMs, cached.memoryMs));
+    }
+
+    // The operations of a pass, counted by hand for the tiny shape (2 layers,
+    // d = 32, 4 heads of 8, vocabulary 149): their flops add up to twice the
+    // pass's multiply-adds and their bytes to the bytes it reads.
+    void operationsAddUpToThePass()
+    {
+        const BenchmarkRunner runner(BenchmarkShape::get("tiny"), 2, 4);
+        const ModelConfig& config = runner.shape().config;
+        const auto find = [](const std::vector<BenchmarkOperation>& ops, const std::string& name) {
+            const auto found = std::find_if(ops.begin(), ops.end(), [&](const auto& op) { return op.name == name; });
+            return found == ops.end() ? BenchmarkOperation{"missing", -1.0, -1.0} : *found;
+        };
+        for (const auto& [path, tokensIn] : {std::pair{DecodeMode::Cached, 1}, std::pair{DecodeMode::Uncached, 5}}) {
+            const std::vector<BenchmarkOperation> ops = runner.operations(path, tokensIn, 5);
+            QCOMPARE(ops.size(), std::size_t(1 + 2 * 7 + 2));
+            double flops = 0.0;
+            double bytes = 0.0;
+            for (const BenchmarkOperation& op : ops) {
+                flops += op.flops;
+                bytes += op.bytes;
+            }
+            QCOMPARE(flops, 2.0 * double(CostModel(config).forward(tokensIn, 5).total()));
+            QCOMPARE(bytes, double(runner.bytesRead(path, tokensIn, 5)));
+
+            const BenchmarkOperation fc = find(ops, "layer 1 mlp.c_fc");
+            QCOMPARE(fc.flops, 2.0 * tokensIn * 32 * 128);
+            QCOMPARE(fc.bytes, (32.0 * 128 + 128) * 4);
+            const BenchmarkOperation qkv = find(ops, "layer 0 attn.c_attn");
+            QCOMPARE(qkv.flops, 2.0 * tokensIn * 32 * 96);
+            QCOMPARE(qkv.bytes, (32.0 * 96 + 96) * 4);
+            // Scores and mix over 5 keys, 4 heads of 8; with the cache, K and V of 5 tokens.
+            const BenchmarkOperation attention = find(ops, "layer 0 attention");
+            QCOMPARE(attention.flops, 2.0 * 2 * 4 * tokensIn * 5 * 8);
+            QCOMPARE(attention.bytes, path == DecodeMode::Cached ? 2.0 * 5 * 32 * 4 : 0.0);
+            const BenchmarkOperation head = find(ops, "lm_head");
+            QCOMPARE(head.flops, 2.0 * 32 * 149);
+            QCOMPARE(head.bytes, 149.0 * 32 * 4);
+            QCOMPARE(find(ops, "ln_f").bytes, 2.0 * 32 * 4);
+        }
+    }
+
+    // Many rows: the products are bound by arithmetic, the one-row LM head by
+    // memory, and the pass's roofline is each at its own limit, one after the
+    // other, which is more than either total alone.
+    void aPassIsPricedOperationByOperation()
+    {
+        const BenchmarkRunner runner(BenchmarkShape::get("tiny"), 8, 4);
+        const BenchmarkSummary summary = runner.run(kRates);
+        const BenchmarkStep& step = summary.uncachedSteps[3];
+        QCOMPARE(step.tokensIn, 11);
+        double expected = 0.0;
+        for (const BenchmarkOperation& op : runner.operations(DecodeMode::Uncached, 11, 11))
+            expected += std::max(op.flops / 10e6, op.bytes / 5e6);
+        QCOMPARE(step.operationsMs, expected);
+        QCOMPARE(step.rooflineMs(), step.operationsMs);
+        QVERIFY(step.operationsMs > std::max(step.computeMs, step.memoryMs));
+        QVERIFY(step.operationsMs < step.computeMs + step.memoryMs);
+        // The LM head alone: 2 x 32 x 149 flops (0.95 us) against 149 x 32 x 4 bytes (3.8 us).
+        const BenchmarkOperation head = runner.operations(DecodeMode::Uncached, 11, 11).back();
+        QCOMPARE(head.rooflineMs(10.0, 5.0), 149.0 * 32 * 4 / 5e6);
     }
 
     void summaryIsConsistentWithTheSteps()

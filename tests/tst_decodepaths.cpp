@@ -1,4 +1,5 @@
 #include "DecodeSession.h"
+#include "PackedMatrix.h"
 #include "TensorOps.h"
 #include "TestModels.h"
 #include "WalkThrough.h"
@@ -109,6 +110,51 @@ private slots:
         multiplyTransposed(a.bottomRows(1), bt, alone, chosen);
         QVERIFY((batch.bottomRows(1) - alone).cwiseAbs().maxCoeff() <= tolerance);
         QVERIFY((batch - a * b).cwiseAbs().maxCoeff() < 1e-3f * inner / 32);
+    }
+
+    // The weights packed at load: a product through them equals the plain
+    // product to rounding, and a row alone equals the same row in a batch bit
+    // for bit, at shapes with a ragged last panel, a ragged last block of rows
+    // and several depth blocks.
+    void packedWeightsMultiplyRowsAloneAndInBatchesAlike_data()
+    {
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("inner");
+        QTest::addColumn<int>("cols");
+        QTest::newRow("gpt2 mlp, 100 rows") << 100 << 768 << 3072;
+        QTest::newRow("ragged everything") << 29 << 613 << 77;
+        QTest::newRow("narrower than a panel") << 5 << 40 << 9;
+        QTest::newRow("two rows, deep") << 2 << 3072 << 768;
+        QTest::newRow("deeper than a depth block") << 13 << 4500 << 64;
+    }
+
+    void packedWeightsMultiplyRowsAloneAndInBatchesAlike()
+    {
+        if (!PackedMatrix::available())
+            QSKIP("a portable build multiplies with OpenBLAS; the packed kernel needs AVX2 and FMA");
+        QFETCH(int, rows);
+        QFETCH(int, inner);
+        QFETCH(int, cols);
+        const Matrix x = Matrix::Random(rows, inner);
+        const Matrix w = Matrix::Random(inner, cols);
+        const PackedMatrix packed(w);
+        QCOMPARE(packed.rows(), Eigen::Index(inner));
+        QCOMPARE(packed.cols(), Eigen::Index(cols));
+        QVERIFY(packed.unpacked() == w);
+        for (int threads : {1, availableCores()}) {
+            setComputeThreads(threads);
+            Matrix batch = Matrix::Constant(rows, cols, 7.0f); // overwritten, never added to
+            packed.multiply(x, batch);
+            const Eigen::MatrixXd exact = x.cast<double>() * w.cast<double>();
+            const double error = (batch.cast<double>() - exact).cwiseAbs().maxCoeff();
+            QVERIFY2(error < 1e-6 * inner, qPrintable(QString("max error %1").arg(error)));
+            for (int r : {0, rows / 2, rows - 1}) {
+                Matrix alone(1, cols);
+                packed.multiply(x.row(r), alone);
+                QVERIFY2(alone == batch.row(r), qPrintable(QString("row %1 alone differs").arg(r)));
+            }
+        }
+        setComputeThreads(availableCores());
     }
 
     void modelsPickTheirKernelBySize()
