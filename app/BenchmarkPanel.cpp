@@ -34,14 +34,16 @@ QString milliseconds(double ms)
 QString boundBy(const kv::BenchmarkStep& step, double gbps)
 {
     return BenchmarkPanel::tr("%1 multiply-adds take %2 at the machine's peak %3 GFLOP/s; "
-                              "its %4 MB take %5 to read at %6 GB/s: <b>%7-bound</b>")
+                              "its %4 MB take %5 to read at %6 GB/s: <b>%7-bound</b>; its operations one "
+                              "after another, each at the slower of its two limits: %8")
         .arg(QString::fromStdString(kv::groupDigits(step.macs)))
         .arg(milliseconds(step.computeMs))
         .arg(step.gflops, 0, 'f', 1)
         .arg(step.bytesRead / 1e6, 0, 'f', 1)
         .arg(milliseconds(step.memoryMs))
         .arg(gbps, 0, 'f', 1)
-        .arg(step.memoryBound() ? BenchmarkPanel::tr("memory") : BenchmarkPanel::tr("compute"));
+        .arg(step.memoryBound() ? BenchmarkPanel::tr("memory") : BenchmarkPanel::tr("compute"))
+        .arg(milliseconds(step.rooflineMs()));
 }
 
 // How close each path came to its roofline, and which ceiling binds it.
