@@ -160,6 +160,22 @@ private slots:
         }
     }
 
+    // Rows an earlier prompt left in the cache (the demonstrated bug) count in the bytes and stay
+    // out of the appended rows: the second prompt's rows come after them.
+    void staleRowsCountAndComeFirst()
+    {
+        LessonFactory factory;
+        factory.loadModel(kvtest::shippedModelDir(QStringLiteral("tiny-mha")));
+        const auto lesson = factory.staleCache(QStringLiteral("I"), QStringLiteral("the cat"), kv::GenerationSettings{});
+        const int stale = lesson->run.staleCacheRows;
+        QVERIFY(stale > 0);
+        const Frame frame = frameAt(lesson, 0);
+        const kv::StepRecord& record = frame.record(kv::DecodeMode::Cached);
+        QCOMPARE(WholeCacheDiagram::appendedRows(frame).first, stale);
+        QCOMPARE(WholeCacheDiagram::bytes(frame).total, record.cost.kvBytes);
+        QCOMPARE(WholeCacheDiagram::bytes(frame).tokens, stale + static_cast<int>(record.inputTokens.size()));
+    }
+
     // Clicking a head's cell in the all-heads dock of the real window selects that layer and head in the panes.
     void clickingACellSelectsThatHead()
     {
