@@ -5,6 +5,7 @@
 #include "LazyWalkThrough.h"
 #include "Lesson.h"
 #include "SequenceWindow.h"
+#include "TestLessons.h"
 #include "TestModels.h"
 
 #include <QtTest>
@@ -13,21 +14,7 @@ using namespace kvlab;
 
 namespace {
 
-std::shared_ptr<const Lesson> lessonFor(const std::shared_ptr<const kv::Transformer>& model,
-                                        const std::shared_ptr<const kv::Tokenizer>& tokenizer,
-                                        const std::vector<int>& prompt, int maxNew)
-{
-    kv::GenerationSettings settings;
-    settings.maxNewTokens = maxNew;
-    settings.stopAtEos = maxNew == 0;
-    auto walk = std::make_shared<kv::LazyWalkThrough>(
-        model, kv::runWalkThrough(*model, prompt, settings, tokenizer->eosId(), kv::UncachedPasses::OnDemand),
-        settings.sampling);
-    auto lesson = std::make_shared<Lesson>(std::move(walk));
-    lesson->tokenizer = tokenizer;
-    lesson->modelName = QString::fromStdString(model->config().name);
-    return lesson;
-}
+using kvtest::lessonFor;
 
 std::shared_ptr<const Lesson> shippedLesson(const QString& name)
 {

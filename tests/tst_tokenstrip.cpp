@@ -5,6 +5,7 @@
 #include "DiagramWidget.h"
 #include "LazyWalkThrough.h"
 #include "Lesson.h"
+#include "TestLessons.h"
 #include "TestModels.h"
 #include "TokenStripDiagram.h"
 
@@ -16,21 +17,7 @@ using Box = TokenStripDiagram::Box;
 
 namespace {
 
-std::shared_ptr<const Lesson> lessonFor(const std::shared_ptr<const kv::Transformer>& model,
-                                        const std::shared_ptr<const kv::Tokenizer>& tokenizer,
-                                        const std::vector<int>& prompt, int maxNew)
-{
-    kv::GenerationSettings settings;
-    settings.maxNewTokens = maxNew;
-    settings.stopAtEos = maxNew == 0;
-    auto walk = std::make_shared<kv::LazyWalkThrough>(
-        model, kv::runWalkThrough(*model, prompt, settings, tokenizer->eosId(), kv::UncachedPasses::OnDemand),
-        settings.sampling);
-    auto lesson = std::make_shared<Lesson>(std::move(walk));
-    lesson->tokenizer = tokenizer;
-    lesson->modelName = QString::fromStdString(model->config().name);
-    return lesson;
-}
+using kvtest::lessonFor;
 
 // A random model with the shipped words and room for 256 tokens, fed `prompt`
 // random tokens then `maxNew` generated ones.

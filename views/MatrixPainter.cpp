@@ -278,8 +278,11 @@ double numberPixelSize(const MatrixSpec& spec, const MatrixPlacement& place)
     QString widest;
     for (Eigen::Index i = 0; i < spec.values.size(); ++i) {
         const float value = spec.values.data()[i];
-        if (std::isfinite(value) && compactNumber(value).size() > widest.size())
-            widest = compactNumber(value);
+        if (!std::isfinite(value))
+            continue;
+        const QString text = compactNumber(value);
+        if (text.size() > widest.size())
+            widest = text;
     }
     if (widest.isEmpty())
         return px;

@@ -1,0 +1,20 @@
+// libFuzzer target for the safetensors reader: any bytes either parse into
+// tensors whose data lies inside the file, or are a kv::LoadError. Anything
+// else (a crash, another exception type, a sanitizer report) is a bug.
+#include "LoadError.h"
+#include "SafetensorsFile.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+    try {
+        const kv::SafetensorsFile file =
+            kv::SafetensorsFile::parse(std::vector<char>(data, data + size), "fuzz.safetensors");
+        (void)file;
+    } catch (const kv::LoadError&) {
+    }
+    return 0;
+}
