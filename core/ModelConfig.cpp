@@ -91,6 +91,8 @@ ModelConfig ModelConfig::fromJsonText(const std::string& text, const std::string
         json = nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error& error) {
         throw LoadError::invalidJson(source, "the file", text, error.byte);
+    } catch (const nlohmann::json::out_of_range&) { // e.g. 1e999
+        throw LoadError(source, "holds a number too large to read");
     }
     if (!json.is_object())
         throw LoadError(source, "must hold one JSON object { ... } of settings");

@@ -119,6 +119,8 @@ void SafetensorsFile::parseHeader(std::size_t headerLength)
     } catch (const nlohmann::json::parse_error& error) {
         const std::string_view text(m_bytes.data() + kLengthFieldBytes, headerLength);
         throw LoadError::invalidJson(m_source, "the header", text, error.byte);
+    } catch (const nlohmann::json::out_of_range&) { // e.g. 1e999: found by fuzz_safetensors
+        throw LoadError(m_source, "the header holds a number too large to read");
     }
     if (!header.is_object())
         throw LoadError(m_source, "header must be a JSON object");

@@ -91,6 +91,7 @@ private slots:
         QTest::newRow("size does not match shape") << "size.safetensors" << "tensor \"w\": data_offsets cover 8 bytes but the shape needs 16";
         QTest::newRow("reversed offsets") << "reversed.safetensors" << "end before they begin";
         QTest::newRow("negative shape") << "negative.safetensors" << "non-negative integers";
+        QTest::newRow("number out of range (found by fuzzing)") << "overflow.safetensors" << "a number too large to read";
     }
 
     void rejectsBadFiles()
@@ -109,6 +110,7 @@ private slots:
                  zeros(24));
         writeRaw(path("size.safetensors"), R"({"w":{"dtype":"F32","shape":[4],"data_offsets":[0,8]}})", zeros(16));
         writeRaw(path("reversed.safetensors"), R"({"w":{"dtype":"F32","shape":[0],"data_offsets":[8,0]}})", zeros(16));
+        writeRaw(path("overflow.safetensors"), R"({"w":{"dtype":"F32","shape":[1e999],"data_offsets":[0,16]}})", zeros(16));
         writeRaw(path("negative.safetensors"), R"({"w":{"dtype":"F32","shape":[-4],"data_offsets":[0,16]}})", zeros(16));
 
         const std::string target = path(file.toLatin1().constData());
