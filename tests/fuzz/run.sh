@@ -12,4 +12,4 @@ for m in "$root"/assets/models/*/; do cp -n "$m/model.safetensors" "$out/corpus-
 clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -I"$root/core" -I/usr/include/eigen3 \
     "$root/tests/fuzz/fuzz_safetensors.cpp" "$root/core/SafetensorsFile.cpp" "$root/core/LoadError.cpp" \
     -o "$out/fuzz_safetensors"
-"$out/fuzz_safetensors" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 "$out/corpus-safetensors"
+"$out/fuzz_safetensors" -artifact_prefix="$out/" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 "$out/corpus-safetensors"
