@@ -1,4 +1,4 @@
-#include "Launcher.h"
+#include "app/cli/Launcher.h"
 
 int main(int argc, char** argv)
 {

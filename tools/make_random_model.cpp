@@ -1,8 +1,8 @@
 // kvlab-make-model: writes a model folder of any GPT-2 shape with random
 // weights and the shipped vocabulary, for tests and screenshots at scale.
 
-#include "KvError.h"
-#include "ModelFolderWriter.h"
+#include "core/cache/KvError.h"
+#include "core/io/ModelFolderWriter.h"
 
 #include <algorithm>
 #include <chrono>

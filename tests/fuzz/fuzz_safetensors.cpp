@@ -1,8 +1,8 @@
 // libFuzzer target for the safetensors reader: any bytes either parse into
 // tensors whose data lies inside the file, or are a kv::LoadError. Anything
 // else (a crash, another exception type, a sanitizer report) is a bug.
-#include "LoadError.h"
-#include "SafetensorsFile.h"
+#include "core/io/LoadError.h"
+#include "core/io/SafetensorsFile.h"
 
 #include <cstddef>
 #include <cstdint>

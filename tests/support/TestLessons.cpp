@@ -1,4 +1,4 @@
-#include "TestLessons.h"
+#include "tests/support/TestLessons.h"
 
 namespace kvtest {
 

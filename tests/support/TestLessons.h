@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Lesson.h"
+#include "views/playback/Lesson.h"
 
 #include <memory>
 #include <vector>

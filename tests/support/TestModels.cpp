@@ -1,4 +1,4 @@
-#include "TestModels.h"
+#include "tests/support/TestModels.h"
 
 #include <map>
 #include <random>

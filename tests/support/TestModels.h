@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ModelBundle.h"
-#include "Transformer.h"
+#include "core/io/ModelBundle.h"
+#include "core/model/Transformer.h"
 
 #include <QString>
 

@@ -1,0 +1,88 @@
+#include "app/cli/CliOptions.h"
+
+#include "app/cli/CommandLine.h"
+
+#include <QCommandLineParser>
+
+namespace kvlab {
+
+CliOptions::Result CliOptions::parse(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("KV Cache Lab: watch a tiny transformer decode with and without a KV cache."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption version(QStringLiteral("version"), QStringLiteral("Show the version."));
+    const QCommandLineOption text(QStringLiteral("text"), QStringLiteral("Walk through in the terminal, one line per step."));
+    const QCommandLineOption prompt(QStringLiteral("prompt"), QStringLiteral("Prompt words (default: \"I\")."), QStringLiteral("TEXT"));
+    const QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Model folder (config.json, model.safetensors, vocab.txt)."), QStringLiteral("DIR"));
+    const QCommandLineOption maxNew(QStringLiteral("max-new"), QStringLiteral("Most new tokens to generate (default: until [EOS] or the context is full)."), QStringLiteral("N"));
+    const QCommandLineOption temperature(QStringLiteral("temperature"), QStringLiteral("Sampling temperature; 0 is greedy (default)."), QStringLiteral("T"));
+    const QCommandLineOption topK(QStringLiteral("top-k"), QStringLiteral("Sample among the K likeliest tokens (0: all)."), QStringLiteral("K"));
+    const QCommandLineOption topP(QStringLiteral("top-p"), QStringLiteral("Sample from the smallest set holding probability P (1: all)."), QStringLiteral("P"));
+    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed for sampling (default 0)."), QStringLiteral("S"));
+    const QCommandLineOption step(QStringLiteral("step"), QStringLiteral("Window: open at this decode step (0 is the prefill)."), QStringLiteral("N"));
+    const QCommandLineOption phase(QStringLiteral("phase"), QStringLiteral("Window: open at this phase of the step, 1-7."), QStringLiteral("P"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Window: save a screenshot of the window to FILE and quit."), QStringLiteral("FILE"));
+    const QCommandLineOption present(QStringLiteral("present"), QStringLiteral("Window: start in presentation mode (full screen, large type)."));
+    const QCommandLineOption midAnimation(QStringLiteral("mid-animation"), QStringLiteral("With --screenshot: grab while the phase animates in."));
+    const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("Window: light or dark."), QStringLiteral("NAME"));
+    parser.addOptions({help, version, text, prompt, model, maxNew, temperature, topK, topP, seed, step, phase, screenshot,
+                       present, theme, midAnimation});
+
+    Result result;
+    if (!parser.parse(arguments)) {
+        result.error = parser.errorText();
+        return result;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        result.error = QStringLiteral("unexpected argument \"%1\" (did you mean --prompt \"%1\"?)")
+                           .arg(parser.positionalArguments().constFirst());
+        return result;
+    }
+
+    CliOptions options;
+    options.helpRequested = parser.isSet(help);
+    options.versionRequested = parser.isSet(version);
+    const QString fullHelp = parser.helpText();
+    options.helpText = fullHelp.mid(fullHelp.indexOf(QStringLiteral("Options:")) + QStringLiteral("Options:\n").size());
+    options.mode = parser.isSet(text) ? Mode::Text : Mode::Window;
+    if (parser.isSet(prompt))
+        options.prompt = parser.value(prompt);
+    options.modelDir = parser.value(model);
+    options.screenshotPath = parser.value(screenshot);
+    options.presentation = parser.isSet(present);
+    options.midAnimation = parser.isSet(midAnimation);
+    options.theme = parser.value(theme);
+    if (!options.theme.isEmpty() && options.theme != QLatin1String("light") && options.theme != QLatin1String("dark")) {
+        result.error = QStringLiteral("--theme must be light or dark, got \"%1\"").arg(options.theme);
+        return result;
+    }
+
+    try {
+        using CommandLine::number;
+        options.maxNewTokens = number(parser, QStringLiteral("max-new"), 0, "a positive integer", [](int v) { return v >= 1; });
+        options.sampling.temperature = number(parser, QStringLiteral("temperature"), options.sampling.temperature,
+                                              "a number from 0 to 100", [](float v) { return v >= 0.0f && v <= 100.0f; });
+        options.sampling.topK = number(parser, QStringLiteral("top-k"), options.sampling.topK, "0 or a positive integer",
+                                       [](int v) { return v >= 0; });
+        options.sampling.topP = number(parser, QStringLiteral("top-p"), options.sampling.topP, "a number in (0, 1]",
+                                       [](float v) { return v > 0.0f && v <= 1.0f; });
+        options.sampling.seed = number(parser, QStringLiteral("seed"), qulonglong(options.sampling.seed),
+                                       "a non-negative integer", CommandLine::anyValue);
+        options.startStep = number(parser, QStringLiteral("step"), 0, "0 or a positive integer", [](int v) { return v >= 0; });
+        options.startPhase = number(parser, QStringLiteral("phase"), 1, "an integer from 1 to 7",
+                                    [](int v) { return v >= 1 && v <= 7; });
+    } catch (const UsageError& error) {
+        result.error = QString::fromUtf8(error.what());
+        return result;
+    }
+    if (options.prompt.trimmed().isEmpty()) {
+        result.error = QStringLiteral("the prompt is empty; give at least one word, e.g. --prompt \"I\"");
+        return result;
+    }
+    result.options = options;
+    return result;
+}
+
+} // namespace kvlab

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "core/decode/SamplingSettings.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace kvlab {
+
+// What the command line asked for. Parsing never exits the process: errors
+// come back as text so the caller can print them and return exit code 2.
+struct CliOptions {
+    enum class Mode { Window, Text };
+
+    Mode mode = Mode::Window;
+    QString prompt = QStringLiteral("I");
+    QString modelDir;     // empty: the shipped tiny-mha model
+    int maxNewTokens = 0; // 0: until [EOS] or the context is full
+    kv::SamplingSettings sampling;
+    int startStep = 0;     // window: open at this step...
+    int startPhase = 1;    // ...and phase (1..7)
+    QString screenshotPath; // window: save a grab of the window here, then quit
+    bool presentation = false; // window: start in presentation mode
+    bool midAnimation = false; // --screenshot: grab while the phase's animation runs
+    QString theme;             // window: "light" or "dark"; empty keeps the saved one
+    bool helpRequested = false;
+    bool versionRequested = false;
+    QString helpText;
+
+    struct Result;
+    static Result parse(const QStringList& arguments);
+};
+
+struct CliOptions::Result {
+    std::optional<CliOptions> options;
+    QString error;
+};
+
+} // namespace kvlab

@@ -1,0 +1,81 @@
+#include "app/window/LessonFactory.h"
+
+#include "core/lab/Demonstrations.h"
+#include "core/cache/KvError.h"
+
+namespace kvlab {
+
+void LessonFactory::loadModel(const QString& directory)
+{
+    m_bundle = kv::ModelBundle::load(directory.toStdString());
+}
+
+std::vector<int> LessonFactory::encode(const QString& prompt) const
+{
+    if (!hasModel())
+        throw kv::KvError("no model is loaded");
+    if (prompt.trimmed().isEmpty())
+        throw kv::KvError("the prompt is empty; type at least one word");
+    return m_bundle.tokenizer->encode(prompt.toStdString());
+}
+
+std::shared_ptr<Lesson> LessonFactory::wrap(kv::WalkThrough run, Lesson::Kind kind,
+                                            const kv::SamplingSettings& sampling) const
+{
+    auto walk = std::make_shared<kv::LazyWalkThrough>(m_bundle.model, std::move(run), sampling);
+    auto lesson = std::make_shared<Lesson>(std::move(walk));
+    lesson->tokenizer = m_bundle.tokenizer;
+    lesson->modelName = modelName();
+    lesson->kind = kind;
+    return lesson;
+}
+
+std::shared_ptr<const Lesson> LessonFactory::normal(const QString& prompt, const kv::GenerationSettings& settings) const
+{
+    const std::vector<int> tokens = encode(prompt);
+    // The uncached passes run when their step is shown: a long walk-through on
+    // a large model opens after the cached path alone has generated it.
+    return wrap(kv::runWalkThrough(*m_bundle.model, tokens, settings, m_bundle.tokenizer->eosId(),
+                                   kv::UncachedPasses::OnDemand),
+                Lesson::Kind::Normal, settings.sampling);
+}
+
+std::shared_ptr<const Lesson> LessonFactory::staleCache(const QString& first, const QString& second,
+                                                        const kv::GenerationSettings& settings) const
+{
+    auto lesson = wrap(kv::runStaleCacheDemo(*m_bundle.model, encode(first), encode(second), settings,
+                                             m_bundle.tokenizer->eosId()),
+                       Lesson::Kind::StaleCache, settings.sampling);
+    const auto& correct = lesson->run.uncached.steps.front();
+    const auto& wrong = lesson->run.cached.steps.front();
+    lesson->banner = tr("Demonstration: the cache was not reset after “%1”. The prompt “%2” now attends to %3 rows "
+                        "marked “stale”. Correct next token: “%4”; with the stale cache: “%5”.")
+                         .arg(first, second)
+                         .arg(lesson->run.staleCacheRows)
+                         .arg(lesson->token(correct.chosenToken), lesson->token(wrong.chosenToken));
+    return lesson;
+}
+
+std::shared_ptr<const Lesson> LessonFactory::frozenPosition(const QString& prompt,
+                                                            const kv::GenerationSettings& settings) const
+{
+    auto lesson = wrap(kv::runFrozenPositionDemo(*m_bundle.model, encode(prompt), settings, m_bundle.tokenizer->eosId()),
+                       Lesson::Kind::FrozenPosition, settings.sampling);
+    // Quote only the steps the walk-through shows (the buggy run may go on to the context's end).
+    const auto shown = static_cast<std::size_t>(lesson->stepCount());
+    auto correct = lesson->run.uncached.generated();
+    auto wrong = lesson->run.cached.generated();
+    correct.resize(std::min(correct.size(), shown));
+    wrong.resize(std::min(wrong.size(), shown));
+    const auto& decoded = lesson->run.cached.steps;
+    const int frozenAt = decoded.size() > 1 ? decoded[1].positions.front() : decoded.front().positions.back();
+    lesson->banner = tr("Demonstration: current_pos is never advanced, so every new token is embedded at position %1. "
+                        "Over the %2 steps shown, correct: “%3”; with the bug: “%4”.")
+                         .arg(frozenAt)
+                         .arg(shown)
+                         .arg(QString::fromStdString(m_bundle.tokenizer->decode(correct)),
+                              QString::fromStdString(m_bundle.tokenizer->decode(wrong)));
+    return lesson;
+}
+
+} // namespace kvlab

@@ -1,0 +1,145 @@
+#pragma once
+
+#include "app/cli/CliOptions.h"
+#include "core/decode/DecodeMode.h"
+#include "views/playback/Frame.h"
+#include "app/window/LessonFactory.h"
+
+#include <QMainWindow>
+#include <QTimer>
+
+class QDockWidget;
+class QKeyEvent;
+class QLabel;
+class QMenu;
+class QSplitter;
+
+namespace kvlab {
+
+class AnalysisDocks;
+class BlackScreen;
+class GlossaryDialog;
+class TourOverlay;
+class WordListDialog;
+class DiagramWidget;
+class ModelBar;
+class PlaybackBar;
+class PlaybackController;
+class PromptEdit;
+class SamplingPanel;
+
+// The walk-through window: token strip, the two panes, legend and narration,
+// wired to one PlaybackController. It owns no drawing and no model code.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+
+public:
+    explicit MainWindow(const CliOptions& options, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    PlaybackController* controller() const { return m_controller; }
+    DiagramWidget* pane(kv::DecodeMode mode) const;
+    // Both panes zoom together from the View menu (+, −, 0), so they stay comparable.
+    void zoomPanes(double factor);
+    // Help ▸ Keyboard Shortcuts: every action's keys, one line each.
+    QString shortcutList() const;
+    void resetPaneZoom();
+    DiagramWidget* tokenStrip() const { return m_strip; }
+    PromptEdit* promptEdit() const;
+    QLabel* narration() const { return m_narration; }
+    QLabel* banner() const { return m_banner; }
+    QLabel* promptError() const;
+    AnalysisDocks* docks() const { return m_docks; }
+    QLabel* claimVerdict() const { return m_claimVerdict; }
+    const LessonFactory& lessons() const { return m_lessons; }
+
+    bool runPrompt(const QString& prompt); // false, with a message, when refused
+    bool openModel(const QString& directory);
+    // File ▸ Open Model Folder: on failure a dialog says why and the current model stays.
+    bool openModelFolder(const QString& directory);
+    // Why the model given with --model could not be opened; empty when it was.
+    const QString& startupError() const { return m_startupError; }
+    // Goes to `step` and `phase` (1..7); a step past the end opens at the last
+    // step and returns the note saying so (also in the status bar).
+    QString openAt(int step, int phase);
+    void demonstrate(Lesson::Kind kind);
+    void setThemeName(const QString& name);
+    const QString& themeName() const { return m_themeName; }
+    void showPanes(bool uncached, bool cached);
+    void setPanesStacked(bool stacked);
+    QAction* samplingToggle() const;
+    void setPresentation(bool on);
+    bool presenting() const { return m_presenting; }
+    bool controlsShown() const { return m_controlsShown; } // in presentation, the toolbars fade out
+    BlackScreen* blackScreen() const { return m_blackScreen; }
+    TourOverlay* tour() const { return m_tour; }
+    GlossaryDialog* glossary() const { return m_glossary; }
+    WordListDialog* wordList() const { return m_wordList; } // null until first opened
+    QLabel* wordListOffer() const { return m_wordListOffer; }
+    // Help ▸ Words the Models Know, saying which word was refused (empty: none).
+    void showWordList(const QString& refusedWord);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
+    void paintEvent(QPaintEvent* event) override;
+
+private:
+    void buildCentral();
+    void buildControls();
+    void buildMenus();
+    void buildDocks();
+    void buildHelp(QMenu* help);
+    void offerWordList(const QString& word);
+    void addShortcutsToWindow();
+    QString loadModel(const QString& directory); // the error, or empty
+    bool startLesson(const QString& prompt);
+    void clearError();
+    void setControlsShown(bool shown);
+    void returnFocusToPlayback();
+    bool filterKey(QObject* watched, QKeyEvent* event);
+    void setLesson(std::shared_ptr<const Lesson> lesson);
+    void showFrame(const Frame& frame);
+    void reportError(const QString& message);
+    kv::GenerationSettings generationSettings() const;
+    void restoreSettings();
+    void saveSettings() const;
+    void applyTheme();
+
+    LessonFactory m_lessons;
+    PlaybackController* m_controller;
+    PlaybackBar* m_playbackBar = nullptr;
+    ModelBar* m_modelBar = nullptr;
+    DiagramWidget* m_strip = nullptr;
+    DiagramWidget* m_uncachedPane = nullptr;
+    DiagramWidget* m_cachedPane = nullptr;
+    DiagramWidget* m_legend = nullptr;
+    QSplitter* m_panes = nullptr;
+    QLabel* m_banner = nullptr;
+    QLabel* m_stepTitle = nullptr;
+    QLabel* m_narration = nullptr;
+    SamplingPanel* m_sampling = nullptr;
+    int m_maxNewTokens = 0;
+    QDockWidget* m_samplingDock = nullptr;
+    AnalysisDocks* m_docks = nullptr;
+    QLabel* m_claimVerdict = nullptr;
+    QLabel* m_promptError = nullptr;
+    BlackScreen* m_blackScreen = nullptr;
+    TourOverlay* m_tour = nullptr;
+    GlossaryDialog* m_glossary = nullptr;
+    WordListDialog* m_wordList = nullptr;
+    QLabel* m_wordListOffer = nullptr;
+    QString m_shownError;   // the error the status bar shows, until a good prompt clears it
+    QString m_startupError;
+    QString m_themeName = QStringLiteral("light");
+    QString m_lastPrompt;
+    bool m_presenting = false;
+    bool m_controlsShown = true;
+    QRect m_geometryBeforePresentation;
+    QByteArray m_savedGeometryBeforePresentation; // for the settings, should the window close while presenting
+    bool m_maximizedBeforePresentation = false;
+    QByteArray m_stateBeforePresentation; // the docks and toolbars as the user had them
+    QTimer m_hideControls;
+};
+
+} // namespace kvlab

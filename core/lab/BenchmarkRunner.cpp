@@ -1,0 +1,193 @@
+#include "core/lab/BenchmarkRunner.h"
+
+#include "core/lab/BenchmarkError.h"
+#include "core/model/CostModel.h"
+#include "core/decode/DecodeSession.h"
+#include "core/tensor/TensorOps.h"
+
+#include <cassert>
+#include <chrono>
+#include <random>
+
+namespace kv {
+
+namespace {
+
+constexpr std::int64_t kBytesPerFloat = sizeof(float);
+
+int greedy(const RowVector& logits)
+{
+    Eigen::Index best = 0;
+    logits.maxCoeff(&best);
+    return static_cast<int>(best);
+}
+
+// Stores the step and hands it on; false when the listener cancels.
+bool deliver(BenchmarkStep step, std::vector<BenchmarkStep>& steps, const BenchmarkRunner::StepCallback& onStep)
+{
+    steps.push_back(step);
+    return !onStep || onStep(steps.back());
+}
+
+} // namespace
+
+BenchmarkRunner::BenchmarkRunner(BenchmarkShape shape, int promptTokens, int newTokens)
+    : m_shape(std::move(shape))
+    , m_promptTokens(promptTokens)
+    , m_newTokens(newTokens)
+{
+    validate();
+}
+
+void BenchmarkRunner::validate() const
+{
+    if (m_promptTokens < 1)
+        throw BenchmarkError("the prompt needs at least 1 token, got " + std::to_string(m_promptTokens));
+    if (m_newTokens < 1)
+        throw BenchmarkError("the run needs at least 1 new token, got " + std::to_string(m_newTokens));
+    const int context = m_shape.config.nPositions;
+    if (m_promptTokens > context - m_newTokens)
+        throw BenchmarkError(std::to_string(m_promptTokens) + " prompt tokens + " + std::to_string(m_newTokens)
+                             + " new tokens do not fit the " + std::to_string(context) + "-token context of shape "
+                             + m_shape.name);
+}
+
+std::vector<int> BenchmarkRunner::prompt() const
+{
+    std::mt19937_64 generator(kPromptSeed);
+    std::uniform_int_distribution<int> anyToken(0, m_shape.config.vocabSize - 1);
+    std::vector<int> tokens(static_cast<std::size_t>(m_promptTokens));
+    for (int& token : tokens)
+        token = anyToken(generator);
+    return tokens;
+}
+
+BenchmarkSummary BenchmarkRunner::run(const MachineRates& rates, const StepCallback& onStep) const
+{
+    if (!rates.valid())
+        throw BenchmarkError("the machine rates must be positive with the rows ascending, got "
+                             + std::to_string(rates.matmulCurve.size()) + " matrix-multiply rates (peak "
+                             + std::to_string(rates.peakGflops()) + " GFLOP/s) and " + std::to_string(rates.gbps)
+                             + " GB/s");
+    setComputeThreads(rates.threads);
+    const ModelConfig& config = m_shape.config;
+    const Transformer model(config, ModelWeights::random(config, kWeightSeed));
+    const std::vector<int> tokens = prompt();
+    DecodeSession cached(model, DecodeMode::Cached);
+    DecodeSession uncached(model, DecodeMode::Uncached);
+
+    BenchmarkSummary summary{m_shape.name, m_promptTokens, m_newTokens, rates, false, {}, {}};
+    for (int step = 0; step < m_newTokens && !summary.cancelled; ++step) {
+        for (DecodeSession* session : {&cached, &uncached}) {
+            auto& steps = session == &cached ? summary.cachedSteps : summary.uncachedSteps;
+            BenchmarkStep timed = timedStep(*session, tokens, steps);
+            price(timed, rates);
+            if (!deliver(timed, steps, onStep)) {
+                summary.cancelled = true;
+                break;
+            }
+        }
+    }
+    return summary;
+}
+
+BenchmarkSummary BenchmarkRunner::repriced(BenchmarkSummary summary, const MachineRates& rates) const
+{
+    summary.rates = rates;
+    for (auto* steps : {&summary.cachedSteps, &summary.uncachedSteps})
+        for (BenchmarkStep& step : *steps)
+            price(step, rates);
+    return summary;
+}
+
+BenchmarkStep BenchmarkRunner::timedStep(DecodeSession& session, const std::vector<int>& prompt,
+                                         const std::vector<BenchmarkStep>& done) const
+{
+    const auto start = std::chrono::steady_clock::now();
+    const ForwardResult result = done.empty() ? session.start(prompt) : session.next(done.back().token);
+    const std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
+
+    BenchmarkStep step;
+    step.path = session.mode();
+    step.step = static_cast<int>(done.size());
+    step.totalSteps = m_newTokens;
+    step.tokensIn = static_cast<int>(session.lastInputs().size());
+    step.sequenceLength = static_cast<int>(session.keyTokens().size());
+    step.token = greedy(result.logits);
+    step.wallMs = elapsed.count();
+    step.macs = result.macs.total();
+    assert(result.macs == CostModel(m_shape.config).forward(step.tokensIn, step.sequenceLength));
+    return step;
+}
+
+void BenchmarkRunner::price(BenchmarkStep& step, const MachineRates& rates) const
+{
+    step.bytesRead = bytesRead(step.path, step.tokensIn, step.sequenceLength);
+    // The machine's ceilings, whatever the pass: how far below them a pass
+    // of few rows stays is what the roofline shows.
+    step.gflops = rates.peakGflops();
+    // GFLOP/s = 10^6 FLOP per ms; GB/s = 10^6 bytes per ms.
+    step.computeMs = 2.0 * static_cast<double>(step.macs) / (step.gflops * 1e6);
+    step.memoryMs = static_cast<double>(step.bytesRead) / (rates.gbps * 1e6);
+    step.operationsMs = 0.0;
+    for (const BenchmarkOperation& operation : operations(step.path, step.tokensIn, step.sequenceLength))
+        step.operationsMs += operation.rooflineMs(step.gflops, rates.gbps);
+}
+
+std::vector<BenchmarkOperation> BenchmarkRunner::operations(DecodeMode path, int tokensIn, int sequenceLength) const
+{
+    const ModelConfig& config = m_shape.config;
+    const double n = tokensIn;
+    const double d = config.nEmbd;
+    const double qkv = config.qkvWidth();
+    const double mlp = config.mlpWidth();
+    const double bytes = kBytesPerFloat;
+    // n rows times a (in x out) weight matrix, plus its bias.
+    const auto product = [&](std::string name, double in, double out) {
+        return BenchmarkOperation{std::move(name), 2.0 * n * in * out, (in * out + out) * bytes};
+    };
+    const auto norm = [&](std::string name) { return BenchmarkOperation{std::move(name), 0.0, 2.0 * d * bytes}; };
+
+    // The token rows the embedding picks are part of the table the LM head
+    // streams, counted there once.
+    std::vector<BenchmarkOperation> ops{{"wpe rows", 0.0, n * d * bytes}};
+    const double keys = sequenceLength;
+    const double cacheBytes = path == DecodeMode::Cached
+        ? static_cast<double>(CostModel(config).kvBytes(sequenceLength, 1, kBytesPerFloat)) / config.nLayer
+        : 0.0;
+    for (int layer = 0; layer < config.nLayer; ++layer) {
+        const std::string prefix = "layer " + std::to_string(layer) + " ";
+        ops.push_back(norm(prefix + "ln_1"));
+        ops.push_back(product(prefix + "attn.c_attn", d, qkv));
+        // Scores and mix: n x keys x head_dim multiply-adds each, every head.
+        ops.push_back({prefix + "attention", 2.0 * 2.0 * config.nHead * n * keys * config.headDim(), cacheBytes});
+        ops.push_back(product(prefix + "attn.c_proj", d, d));
+        ops.push_back(norm(prefix + "ln_2"));
+        ops.push_back(product(prefix + "mlp.c_fc", d, mlp));
+        ops.push_back(product(prefix + "mlp.c_proj", mlp, d));
+    }
+    ops.push_back(norm("ln_f"));
+    // The last token only, against the whole tied table.
+    ops.push_back({"lm_head", 2.0 * d * config.vocabSize, static_cast<double>(config.vocabSize) * d * bytes});
+    return ops;
+}
+
+std::int64_t BenchmarkRunner::bytesRead(DecodeMode path, int tokensIn, int sequenceLength) const
+{
+    const ModelConfig& config = m_shape.config;
+    const std::int64_t positionTable = static_cast<std::int64_t>(config.nPositions) * config.nEmbd;
+    const std::int64_t positionRows = static_cast<std::int64_t>(tokensIn) * config.nEmbd;
+    const std::int64_t weights = (m_shape.parameters() - positionTable + positionRows) * kBytesPerFloat;
+    if (path == DecodeMode::Uncached)
+        return weights;
+    return weights + CostModel(config).kvBytes(sequenceLength, 1, kBytesPerFloat);
+}
+
+MachineRates BenchmarkRunner::measureRates(int threads) const
+{
+    const ModelConfig& config = m_shape.config;
+    // The last uncached pass feeds the most rows (N >= 1 is validated).
+    return MachineRates::measure(m_promptTokens + m_newTokens - 1, config.nEmbd, config.mlpWidth(), threads);
+}
+
+} // namespace kv

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "core/lab/BenchmarkOperation.h"
+#include "core/lab/BenchmarkShape.h"
+#include "core/lab/BenchmarkStep.h"
+#include "core/lab/BenchmarkSummary.h"
+#include "core/lab/MachineRates.h"
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace kv {
+
+class DecodeSession;
+
+// A timed run of both decode paths over the same random weights: a random
+// prompt of P tokens, then N new tokens chosen greedily, step by step.
+class BenchmarkRunner {
+public:
+    // Receives each step as it completes; returning false cancels the run.
+    using StepCallback = std::function<bool(const BenchmarkStep&)>;
+
+    static constexpr std::uint64_t kWeightSeed = 20240501;
+    static constexpr std::uint64_t kPromptSeed = 17;
+
+    // Throws BenchmarkError unless P >= 1, N >= 1 and P + N fits the context.
+    BenchmarkRunner(BenchmarkShape shape, int promptTokens, int newTokens);
+
+    const BenchmarkShape& shape() const { return m_shape; }
+    int promptTokens() const { return m_promptTokens; }
+    int newTokens() const { return m_newTokens; }
+
+    // The machine's ceilings on `threads` threads, and the multiply curve at
+    // the MLP's (rows x d) . (d x 4d), the shape the model multiplies most,
+    // from 1 row to the most rows a pass of this run feeds (the last uncached
+    // step's P + N - 1).
+    MachineRates measureRates(int threads) const;
+
+    // Generates the weights, then runs step 0, 1, ... of the cached and the
+    // uncached path in turn, so both curves grow together, on rates.threads
+    // threads (it sets computeThreads()). `rates` price the roofline; measure
+    // them at the start of the run (measureRates()).
+    BenchmarkSummary run(const MachineRates& rates, const StepCallback& onStep = {}) const;
+
+    // The same run priced at other ceilings (the better of those measured
+    // before and after it): every step's roofline, and the summary's rates.
+    BenchmarkSummary repriced(BenchmarkSummary summary, const MachineRates& rates) const;
+
+    // Bytes a pass over `tokensIn` tokens reads: every weight once as the pass
+    // streams them (the position table only at the rows it uses), plus, with
+    // the cache, K and V of all layers for `sequenceLength` tokens. Without a
+    // cache, the K and V of the prefix are this pass's own activations.
+    std::int64_t bytesRead(DecodeMode path, int tokensIn, int sequenceLength) const;
+
+    // The same pass as the operations it runs in order: the position rows,
+    // then per layer ln_1, c_attn, the heads' attention (scores and mix; with
+    // the cache, reading the layer's K and V), attn.c_proj, ln_2, mlp.c_fc,
+    // mlp.c_proj; then ln_f and the LM head. Each weight product's bytes are
+    // its weights and bias; the element-wise passes over activations (which
+    // stay in cache) move only their parameters. Their flops sum to twice
+    // the pass's multiply-adds, their bytes to bytesRead().
+    std::vector<BenchmarkOperation> operations(DecodeMode path, int tokensIn, int sequenceLength) const;
+
+    std::vector<int> prompt() const;
+
+private:
+    void validate() const;
+    BenchmarkStep timedStep(DecodeSession& session, const std::vector<int>& prompt,
+                            const std::vector<BenchmarkStep>& done) const;
+    void price(BenchmarkStep& step, const MachineRates& rates) const;
+
+    BenchmarkShape m_shape;
+    int m_promptTokens;
+    int m_newTokens;
+};
+
+} // namespace kv

@@ -1,0 +1,56 @@
+#include "core/lab/BenchmarkShape.h"
+
+#include "core/lab/BenchmarkError.h"
+#include "core/util/NameMatching.h"
+
+namespace kv {
+
+namespace {
+
+BenchmarkShape shape(const std::string& name, int layers, int embd, int heads, int context, int vocab)
+{
+    return {name, ModelConfig::gpt2(name, layers, embd, heads, heads, context, vocab)};
+}
+
+} // namespace
+
+std::int64_t BenchmarkShape::parameters() const
+{
+    const std::int64_t d = config.nEmbd;
+    const std::int64_t qkv = config.qkvWidth();
+    const std::int64_t mlp = config.mlpWidth();
+    const std::int64_t perLayer = 2 * d          // ln_1
+        + d * qkv + qkv                          // attn.c_attn
+        + d * d + d                              // attn.c_proj
+        + 2 * d                                  // ln_2
+        + d * mlp + mlp                          // mlp.c_fc
+        + mlp * d + d;                           // mlp.c_proj
+    const std::int64_t embeddings = (static_cast<std::int64_t>(config.vocabSize) + config.nPositions) * d;
+    return embeddings + config.nLayer * perLayer + 2 * d; // + ln_f
+}
+
+const std::vector<BenchmarkShape>& BenchmarkShape::all()
+{
+    // small: 6 layers of d = 320 (5 heads of 64, like GPT-2's), a vocabulary
+    // of 8192 and 512 positions: 10,183,680 parameters.
+    static const std::vector<BenchmarkShape> shapes{
+        shape("tiny", 2, 32, 4, 16, 149),
+        shape("small", 6, 320, 5, 512, 8192),
+        shape("gpt2-small", 12, 768, 12, 1024, 50257),
+    };
+    return shapes;
+}
+
+std::vector<std::string> BenchmarkShape::names()
+{
+    return namesOf(all());
+}
+
+BenchmarkShape BenchmarkShape::get(const std::string& name)
+{
+    if (auto found = findByName(all(), name))
+        return *found;
+    throw BenchmarkError("unknown benchmark shape \"" + name + "\"; known shapes: " + joinNames(names()));
+}
+
+} // namespace kv

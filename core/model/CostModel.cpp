@@ -1,0 +1,36 @@
+#include "core/model/CostModel.h"
+
+namespace kv {
+
+CostModel::CostModel(const ModelConfig& config)
+    : m_config(config)
+{
+}
+
+MacCounts CostModel::forward(std::int64_t newTokens, std::int64_t keysRead) const
+{
+    const std::int64_t layers = m_config.nLayer;
+    const std::int64_t d = m_config.nEmbd;
+    const std::int64_t headDim = m_config.headDim();
+    const std::int64_t heads = m_config.nHead;
+    MacCounts macs;
+    macs.projections = layers * newTokens * d * (m_config.qkvWidth() + d);
+    macs.attentionScores = layers * heads * newTokens * keysRead * headDim;
+    macs.attentionMix = layers * heads * newTokens * keysRead * headDim;
+    macs.mlp = layers * 2 * newTokens * d * m_config.mlpWidth();
+    macs.lmHead = d * m_config.vocabSize;
+    return macs;
+}
+
+std::int64_t CostModel::kvBytes(std::int64_t tokens, std::int64_t batch, std::int64_t bytesPerElement) const
+{
+    return kvBytes(m_config.nLayer, m_config.nKvHead, m_config.headDim(), tokens, batch, bytesPerElement);
+}
+
+std::int64_t CostModel::kvBytes(std::int64_t layers, std::int64_t kvHeads, std::int64_t headDim, std::int64_t tokens,
+                                std::int64_t batch, std::int64_t bytesPerElement)
+{
+    return 2 * bytesPerElement * layers * kvHeads * headDim * tokens * batch;
+}
+
+} // namespace kv

@@ -1,0 +1,70 @@
+#pragma once
+
+#include "core/model/ForwardObserver.h"
+#include "core/model/ForwardResult.h"
+#include "core/model/ForwardScratch.h"
+#include "core/cache/KVCache.h"
+#include "core/model/ModelConfig.h"
+#include "core/model/ModelWeights.h"
+#include "core/tensor/PackedMatrix.h"
+#include "core/tensor/TensorOps.h"
+
+#include <span>
+
+namespace kv {
+
+// A GPT-2 decoder over fixed weights. forward() is the only entry point and
+// serves both decode paths:
+//  - without a cache, pass every token of the sequence at positions 0..n-1;
+//    keys and values come from this pass alone;
+//  - with a cache, pass only the new token(s); their keys and values are
+//    appended to the cache and the queries attend over everything it holds.
+class Transformer {
+public:
+    Transformer(ModelConfig config, ModelWeights weights);
+
+    const ModelConfig& config() const { return m_config; }
+    const ModelWeights& weights() const { return m_weights; }
+
+    ForwardResult forward(std::span<const int> tokens, std::span<const int> positions, KVCache* cache,
+                          ForwardObserver* observer = nullptr) const;
+    // The same pass in `scratch`'s buffers: a decode loop that keeps one
+    // scratch allocates nothing but the returned logits.
+    ForwardResult forward(std::span<const int> tokens, std::span<const int> positions, KVCache* cache,
+                          ForwardObserver* observer, ForwardScratch& scratch) const;
+
+    // Exact for the tiny teaching models, OpenBLAS for the others (TensorOps.h).
+    ProductKernel kernel() const { return m_kernel; }
+
+private:
+    using View = Eigen::Map<Matrix>;
+
+    // One layer's four weight matrices packed for the kernel (PackedMatrix.h).
+    struct PackedLayer {
+        PackedMatrix attn;
+        PackedMatrix attnProj;
+        PackedMatrix fc;
+        PackedMatrix fcProj;
+    };
+    static std::vector<PackedLayer> pack(const ModelWeights& weights, ProductKernel kernel);
+    // The layer's packed matrices (all empty when nothing is packed).
+    const PackedLayer& packedLayer(int index) const;
+    // out = x . weights, through the packed copy when there is one.
+    void project(const View& x, const Matrix& weights, const PackedMatrix& packed, View out) const;
+
+    void checkInputs(std::span<const int> tokens, std::span<const int> positions) const;
+    void embed(std::span<const int> tokens, std::span<const int> positions, View x) const;
+    void attention(int layerIndex, const View& normed, KVCache* cache, ForwardObserver* observer,
+                   ForwardScratch& scratch, View out, MacCounts& macs) const;
+    void attendHead(int layerIndex, int head, const View& qkv, const ConstMatrixView& keys,
+                    const ConstMatrixView& values, int appendedFrom, ForwardObserver* observer,
+                    ForwardScratch& scratch, int part, View heads) const;
+    void mlp(const LayerWeights& layer, const PackedLayer& packed, const View& normed, ForwardScratch& scratch, View out, MacCounts& macs) const;
+
+    ModelConfig m_config;
+    ModelWeights m_weights;
+    ProductKernel m_kernel;
+    std::vector<PackedLayer> m_packed; // empty for the exact kernel and portable builds
+};
+
+} // namespace kv

@@ -1,0 +1,230 @@
+#include "core/tensor/PackedMatrix.h"
+
+#include "core/tensor/TensorOps.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <cstring>
+#include <utility>
+
+// This file is compiled with -ffp-contract=fast (core/CMakeLists.txt): every
+// `acc += a * b` below is one fused multiply-add, in both kernels alike.
+
+namespace kv {
+
+namespace {
+
+#if defined(__AVX512F__)
+// Sixteen floats a register; twelve rows of two registers keep 24 of the 32
+// registers accumulating, each panel row loaded once per twelve rows.
+constexpr int kLaneFloats = 16;
+constexpr int kRowBlock = 12;
+#else
+// Eight floats a register (AVX2); two rows of four keep 8 of the 16 accumulating.
+constexpr int kLaneFloats = 8;
+constexpr int kRowBlock = 2;
+#endif
+constexpr int kLanes = PackedMatrix::kPanelWidth / kLaneFloats;
+typedef float Lane __attribute__((vector_size(kLaneFloats * sizeof(float))));
+
+// Depth of one pass over a panel. A whole panel of GPT-2 small (96 KiB, or
+// 384 KiB for mlp.c_proj's 3072 rows) stays in the second-level cache while
+// every block of rows reads it, and the weights stream as one run per panel:
+// blocks of 256 rows (32 KiB, for the first-level cache) broke the stream
+// into pieces 96 KiB apart and cost ~10% at 100 rows, ~25% at 11.
+constexpr Eigen::Index kDepthBlock = 4096;
+// Panels the one-row kernel reads side by side: 4 x kLanes independent chains
+// of multiply-adds hide their latency, four streams keep the memory busy.
+constexpr int kPanelsAtOnce = 4;
+// Below this many multiply-adds a product runs on one thread.
+constexpr Eigen::Index kParallelMacs = Eigen::Index(1) << 16;
+
+Lane load(const float* from)
+{
+    Lane lane;
+    std::memcpy(&lane, from, sizeof(Lane));
+    return lane;
+}
+
+void store(const Lane& lane, float* to)
+{
+    std::memcpy(to, &lane, sizeof(Lane));
+}
+
+// c (Rows x kPanelWidth, row stride ldc) = [c +] x[:, k0..k1) . panel rows k0..k1.
+template <int Rows>
+void rowBlock(const float* x, Eigen::Index ldx, const float* panel, Eigen::Index k0, Eigen::Index k1, float* c,
+              Eigen::Index ldc, bool accumulate)
+{
+    Lane acc[Rows][kLanes];
+    for (int r = 0; r < Rows; ++r)
+        for (int l = 0; l < kLanes; ++l)
+            acc[r][l] = accumulate ? load(c + r * ldc + l * kLaneFloats) : Lane{};
+    for (Eigen::Index k = k0; k < k1; ++k) {
+        Lane w[kLanes];
+        for (int l = 0; l < kLanes; ++l)
+            w[l] = load(panel + k * PackedMatrix::kPanelWidth + l * kLaneFloats);
+        for (int r = 0; r < Rows; ++r) {
+            const float a = x[r * ldx + k];
+            for (int l = 0; l < kLanes; ++l)
+                acc[r][l] += a * w[l];
+        }
+    }
+    for (int r = 0; r < Rows; ++r)
+        for (int l = 0; l < kLanes; ++l)
+            store(acc[r][l], c + r * ldc + l * kLaneFloats);
+}
+
+using RowBlockKernel = void (*)(const float*, Eigen::Index, const float*, Eigen::Index, Eigen::Index, float*,
+                                Eigen::Index, bool);
+
+template <int... Rows>
+constexpr std::array<RowBlockKernel, sizeof...(Rows)> rowBlockKernels(std::integer_sequence<int, Rows...>)
+{
+    return {&rowBlock<Rows + 1>...};
+}
+
+// rowBlockKernel(r) multiplies r rows at once, 1 <= r <= kRowBlock.
+RowBlockKernel rowBlockKernel(Eigen::Index rows)
+{
+    static constexpr auto kernels = rowBlockKernels(std::make_integer_sequence<int, kRowBlock>{});
+    return kernels[static_cast<std::size_t>(rows - 1)];
+}
+
+// out[0 .. Panels * kPanelWidth) = x . the Panels panels starting at `panels`
+// (each k x kPanelWidth, one after the other): the same chains as rowBlock.
+template <int Panels>
+void rowPanels(const float* x, Eigen::Index k, const float* panels, float* out)
+{
+    Lane acc[Panels][kLanes];
+    for (int p = 0; p < Panels; ++p)
+        for (int l = 0; l < kLanes; ++l)
+            acc[p][l] = Lane{};
+    for (Eigen::Index i = 0; i < k; ++i) {
+        const float a = x[i];
+        for (int p = 0; p < Panels; ++p)
+            for (int l = 0; l < kLanes; ++l)
+                acc[p][l] += a * load(panels + (p * k + i) * PackedMatrix::kPanelWidth + l * kLaneFloats);
+    }
+    for (int p = 0; p < Panels; ++p)
+        for (int l = 0; l < kLanes; ++l)
+            store(acc[p][l], out + p * PackedMatrix::kPanelWidth + l * kLaneFloats);
+}
+
+int threadsFor(Eigen::Index macs)
+{
+    return macs >= kParallelMacs ? computeThreads() : 1;
+}
+
+} // namespace
+
+PackedMatrix::PackedMatrix(const Eigen::Ref<const Matrix>& weights)
+    : m_rows(weights.rows())
+    , m_cols(weights.cols())
+{
+    m_data.assign(static_cast<std::size_t>(panelCount() * m_rows * kPanelWidth), 0.0f);
+    for (Eigen::Index p = 0; p < panelCount(); ++p) {
+        const Eigen::Index first = p * kPanelWidth;
+        const Eigen::Index width = std::min<Eigen::Index>(kPanelWidth, m_cols - first);
+        float* to = m_data.data() + p * m_rows * kPanelWidth;
+        for (Eigen::Index k = 0; k < m_rows; ++k)
+            for (Eigen::Index j = 0; j < width; ++j)
+                to[k * kPanelWidth + j] = weights(k, first + j);
+    }
+}
+
+bool PackedMatrix::available()
+{
+#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
+    return true;
+#else
+    return false;
+#endif
+}
+
+Matrix PackedMatrix::unpacked() const
+{
+    Matrix weights(m_rows, m_cols);
+    for (Eigen::Index j = 0; j < m_cols; ++j)
+        for (Eigen::Index k = 0; k < m_rows; ++k)
+            weights(k, j) = panel(j / kPanelWidth)[k * kPanelWidth + j % kPanelWidth];
+    return weights;
+}
+
+void PackedMatrix::multiply(const Eigen::Ref<const Matrix>& x, Eigen::Ref<Matrix> out) const
+{
+    assert(x.cols() == m_rows && out.rows() == x.rows() && out.cols() == m_cols);
+    if (x.rows() == 1)
+        multiplyRow(x.data(), out.data());
+    else
+        multiplyRows(x, out);
+}
+
+void PackedMatrix::multiplyRow(const float* x, float* out) const
+{
+    const Eigen::Index panels = panelCount();
+    const Eigen::Index fullPanels = m_cols / kPanelWidth;
+#pragma omp parallel num_threads(threadsFor(m_rows * m_cols))
+    {
+        // Each thread its own contiguous share of the panels, four at a time.
+        const int t = omp_get_thread_num();
+        const int count = omp_get_num_threads();
+        const Eigen::Index first = panels * t / count;
+        const Eigen::Index last = panels * (t + 1) / count;
+        Eigen::Index p = first;
+        for (; p + kPanelsAtOnce <= std::min(last, fullPanels); p += kPanelsAtOnce)
+            rowPanels<kPanelsAtOnce>(x, m_rows, panel(p), out + p * kPanelWidth);
+        for (; p < last; ++p) {
+            alignas(64) float tile[kPanelWidth];
+            rowPanels<1>(x, m_rows, panel(p), tile);
+            const Eigen::Index width = std::min<Eigen::Index>(kPanelWidth, m_cols - p * kPanelWidth);
+            std::copy(tile, tile + width, out + p * kPanelWidth);
+        }
+    }
+}
+
+void PackedMatrix::multiplyRows(const Eigen::Ref<const Matrix>& x, Eigen::Ref<Matrix> out) const
+{
+    const Eigen::Index n = x.rows();
+    const Eigen::Index panels = panelCount();
+    // Blocks of rows as even as kRowBlock allows (51 rows: 11 + 4 x 10, not
+    // 4 x 12 + 3, whose last block would reload each panel row for 3 rows).
+    const Eigen::Index blocks = (n + kRowBlock - 1) / kRowBlock;
+#pragma omp parallel num_threads(threadsFor(n * m_rows * m_cols))
+    {
+        const int t = omp_get_thread_num();
+        const int count = omp_get_num_threads();
+        const Eigen::Index first = panels * t / count;
+        const Eigen::Index last = panels * (t + 1) / count;
+        alignas(64) float tile[kRowBlock * kPanelWidth];
+        for (Eigen::Index k0 = 0; k0 < m_rows; k0 += kDepthBlock) {
+            const Eigen::Index k1 = std::min(m_rows, k0 + kDepthBlock);
+            const bool accumulate = k0 > 0;
+            for (Eigen::Index p = first; p < last; ++p) {
+                const Eigen::Index column = p * kPanelWidth;
+                const Eigen::Index width = std::min<Eigen::Index>(kPanelWidth, m_cols - column);
+                for (Eigen::Index block = 0; block < blocks; ++block) {
+                    const Eigen::Index r0 = n * block / blocks;
+                    const Eigen::Index rows = n * (block + 1) / blocks - r0;
+                    const float* xr = x.data() + r0 * x.outerStride();
+                    float* c = out.data() + r0 * out.outerStride() + column;
+                    if (width == kPanelWidth) {
+                        rowBlockKernel(rows)(xr, x.outerStride(), panel(p), k0, k1, c, out.outerStride(), accumulate);
+                        continue;
+                    }
+                    // The padded last panel: through a full-width tile.
+                    for (Eigen::Index r = 0; accumulate && r < rows; ++r)
+                        std::copy(c + r * out.outerStride(), c + r * out.outerStride() + width, tile + r * kPanelWidth);
+                    rowBlockKernel(rows)(xr, x.outerStride(), panel(p), k0, k1, tile, kPanelWidth, accumulate);
+                    for (Eigen::Index r = 0; r < rows; ++r)
+                        std::copy(tile + r * kPanelWidth, tile + r * kPanelWidth + width, c + r * out.outerStride());
+                }
+            }
+        }
+    }
+}
+
+} // namespace kv

@@ -1,0 +1,124 @@
+#include "tests/support/CommandRun.h"
+#include "app/cli/BenchCommand.h"
+
+#include <QRegularExpression>
+#include <QThread>
+#include <QtTest>
+
+#include <sstream>
+
+// `kvcache-lab --bench ...` called in-process, its output captured. The
+// figures are checked for being numbers, never for their values.
+class TestBenchCommand : public QObject {
+    Q_OBJECT
+
+private:
+    using Run = kvtest::CommandRun;
+
+    static Run run(const QStringList& arguments) { return kvtest::runCommand(kvlab::runBenchCommand, arguments); }
+
+private slots:
+    void endsWithTheSixFigures()
+    {
+        const Run result = run({"--shape", "tiny", "--tokens", "5"});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY2(result.err.isEmpty(), qPrintable(result.err));
+        const QStringList lines = result.out.split('\n', Qt::SkipEmptyParts);
+        QVERIFY(lines.size() >= 6);
+        const QStringList keys{"prefill_ms", "decode_ms_per_token_cached", "decode_ms_per_token_uncached",
+                               "predicted_speedup", "roofline_speedup", "measured_speedup"};
+        const QStringList closing = lines.mid(lines.size() - 6);
+        for (int i = 0; i < keys.size(); ++i) {
+            QVERIFY2(closing[i].startsWith(keys[i] + ": "), qPrintable(closing[i]));
+            bool ok = false;
+            const double value = closing[i].mid(keys[i].size() + 2).toDouble(&ok);
+            QVERIFY2(ok, qPrintable(closing[i]));
+            QVERIFY2(value >= 0.0, qPrintable(closing[i]));
+        }
+    }
+
+    void printsTheRatesAndOneLinePerStep()
+    {
+        const Run result = run({"--shape", "tiny", "--tokens", "5", "--prompt-tokens", "3"});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY(result.out.contains("machine_gflops: "));
+        QVERIFY(result.out.contains("machine_gbps: "));
+        QVERIFY(result.out.contains("prompt_tokens: 3\n"));
+        QStringList steps;
+        for (const QString& line : result.out.split('\n'))
+            if (!line.startsWith('#') && !line.contains(':') && !line.isEmpty())
+                steps << line.simplified();
+        QCOMPARE(steps.size(), 5);
+        for (int i = 0; i < 5; ++i)
+            QVERIFY2(steps[i].startsWith(QStringLiteral("%1 %2 ").arg(i).arg(3 + i)), qPrintable(steps[i]));
+    }
+
+    void printsTheThreadsAndEachPathsFractionOfItsRoofline()
+    {
+        const Run result = run({"--shape", "tiny", "--tokens", "4", "--threads", "1"});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY2(result.out.contains("\nthreads: 1\n"), qPrintable(result.out));
+        for (const QString key : {"cached_fraction_of_roofline", "uncached_fraction_of_roofline"}) {
+            const QRegularExpressionMatch match =
+                QRegularExpression(QStringLiteral("\n%1: ([^\n]*)\n").arg(key)).match(result.out);
+            QVERIFY2(match.hasMatch(), qPrintable(key));
+            bool ok = false;
+            const double value = match.captured(1).toDouble(&ok);
+            QVERIFY2(ok && value > 0.0 && value < 100.0, qPrintable(match.captured(0)));
+        }
+        for (const QString key : {"cached_bound", "uncached_bound"}) {
+            const QRegularExpressionMatch match =
+                QRegularExpression(QStringLiteral("\n%1: (memory|compute)\n").arg(key)).match(result.out);
+            QVERIFY2(match.hasMatch(), qPrintable(key));
+        }
+    }
+
+    void threadsDefaultToEveryCore()
+    {
+        const Run result = run({"--shape", "tiny", "--tokens", "2"});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY2(result.out.contains(QStringLiteral("\nthreads: %1\n").arg(QThread::idealThreadCount())),
+                 qPrintable(result.out));
+    }
+
+    void helpExitsZero()
+    {
+        const Run result = run({"--help"});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY(result.out.contains("--prompt-tokens"));
+        QVERIFY(result.out.contains("--threads"));
+    }
+
+    void badValuesExitTwo_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("unknown shape") << QStringList{"--shape", "gpt5"} << "tiny, small, gpt2-small";
+        QTest::newRow("no tokens") << QStringList{"--shape", "tiny", "--tokens", "0"} << "got 0";
+        QTest::newRow("negative prompt") << QStringList{"--shape", "tiny", "--prompt-tokens", "-2"} << "got -2";
+        QTest::newRow("not a number") << QStringList{"--tokens", "ten"} << "\"ten\"";
+        QTest::newRow("past the tiny context") << QStringList{"--shape", "tiny"} << "16-token context";
+        QTest::newRow("unknown option") << QStringList{"--turbo"} << "turbo";
+        QTest::newRow("stray argument") << QStringList{"tiny"} << "\"tiny\"";
+        QTest::newRow("missing value") << QStringList{"--tokens"} << "tokens";
+        QTest::newRow("no threads") << QStringList{"--shape", "tiny", "--threads", "0"} << "got 0";
+        QTest::newRow("more threads than cores")
+            << QStringList{"--shape", "tiny", "--threads", QString::number(QThread::idealThreadCount() + 1)}
+            << "this machine's cores";
+    }
+
+    void badValuesExitTwo()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, mentions);
+        const Run result = run(arguments);
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.out.isEmpty(), qPrintable(result.out));
+        QVERIFY2(result.err.startsWith("kvcache-lab --bench: "), qPrintable(result.err));
+        QVERIFY2(result.err.contains(mentions), qPrintable(result.err));
+        QCOMPARE(result.err.count('\n'), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBenchCommand)
+#include "tst_benchcommand.moc"

@@ -1,0 +1,244 @@
+#include "views/diagrams/AllHeadsWidget.h"
+#include "app/window/AnalysisDocks.h"
+#include "views/diagrams/ByteText.h"
+#include "app/cli/CliOptions.h"
+#include "app/export/ExportJob.h"
+#include "app/window/LessonFactory.h"
+#include "app/window/MainWindow.h"
+#include "views/playback/PlaybackController.h"
+#include "tests/support/TestModels.h"
+#include "views/diagrams/WholeCacheDiagram.h"
+
+#include <QDockWidget>
+#include <QImage>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace kvlab;
+
+namespace {
+
+std::shared_ptr<const Lesson> lessonFor(const QString& model)
+{
+    LessonFactory factory;
+    factory.loadModel(kvtest::shippedModelDir(model));
+    kv::GenerationSettings settings;
+    settings.maxNewTokens = 6;
+    settings.stopAtEos = false;
+    return factory.normal(QStringLiteral("the cat sat on the"), settings);
+}
+
+Frame frameAt(std::shared_ptr<const Lesson> lesson, int step)
+{
+    Frame frame;
+    frame.lesson = std::move(lesson);
+    frame.step = step;
+    frame.phase = Phase::TokenIn;
+    return frame;
+}
+
+QImage rendered(const Diagram& diagram, const Frame& frame, QSize size)
+{
+    QImage image(size, QImage::Format_RGB32);
+    image.fill(frame.theme.background);
+    QPainter painter(&image);
+    diagram.paint(painter, QRectF(QPointF(0, 0), QSizeF(size)), frame);
+    return image;
+}
+
+bool near(QColor a, QColor b)
+{
+    return std::abs(a.red() - b.red()) + std::abs(a.green() - b.green()) + std::abs(a.blue() - b.blue()) < 30;
+}
+
+} // namespace
+
+// The whole cache and all heads at a step: their figures, their marks, the
+// click that selects a head, and their export.
+class TestCacheViews : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("KV Cache Lab Tests"));
+        QSettings().clear();
+    }
+
+    void bytesShownAreTheStepsKvBytes_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::newRow("tiny-mha") << QStringLiteral("tiny-mha");
+        QTest::newRow("tiny-gqa") << QStringLiteral("tiny-gqa");
+    }
+
+    // The total the diagram prints is the cache bytes the step's cost record holds, at every step;
+    // per layer is the total over layers and per block the layer's over KV heads.
+    void bytesShownAreTheStepsKvBytes()
+    {
+        QFETCH(QString, model);
+        const auto lesson = lessonFor(model);
+        const kv::ModelConfig& config = lesson->config();
+        QVERIFY(lesson->stepCount() > 2);
+        for (int step = 0; step < lesson->stepCount(); ++step) {
+            const Frame frame = frameAt(lesson, step);
+            const std::int64_t kvBytes = frame.record(kv::DecodeMode::Cached).cost.kvBytes;
+            const WholeCacheDiagram::Bytes bytes = WholeCacheDiagram::bytes(frame);
+            QVERIFY(kvBytes > 0);
+            QCOMPARE(bytes.total, kvBytes);
+            QCOMPARE(bytes.perLayer * config.nLayer, kvBytes);
+            QCOMPARE(bytes.perBlock * config.nKvHead, bytes.perLayer);
+            const QString line = WholeCacheDiagram::bytesLine(frame);
+            QVERIFY2(line.contains(bytesText(kvBytes)), qPrintable(line));
+            QVERIFY2(line.contains(exactBytes(bytes.perBlock)), qPrintable(line));
+        }
+    }
+
+    void oneBlockPerLayerAndKvHead_data() { bytesShownAreTheStepsKvBytes_data(); }
+
+    // The picture holds layers x KV heads blocks on each side, apart, inside the picture, each painted.
+    void oneBlockPerLayerAndKvHead()
+    {
+        QFETCH(QString, model);
+        const auto lesson = lessonFor(model);
+        const kv::ModelConfig& config = lesson->config();
+        const Frame frame = frameAt(lesson, 3);
+        const WholeCacheDiagram diagram;
+        const QSize size(1200, 700);
+        const QRectF page(QPointF(0, 0), QSizeF(size));
+        const QImage image = rendered(diagram, frame, size);
+        const WholeCacheDiagram::Layout layout = diagram.layout(page, frame);
+        QCOMPARE(WholeCacheDiagram::blockCount(frame), config.nLayer * config.nKvHead);
+        for (const WholeCacheDiagram::Grid* grid : {&layout.cached, &layout.uncached}) {
+            QList<QRectF> blocks;
+            for (int layer = 0; layer < config.nLayer; ++layer)
+                for (int kvHead = 0; kvHead < config.nKvHead; ++kvHead) {
+                    const QRectF block = grid->blockRect(layer, kvHead);
+                    QVERIFY(page.contains(block));
+                    for (const QRectF& other : blocks)
+                        QVERIFY(!other.intersects(block));
+                    blocks << block;
+                    const QPointF inK = grid->halfRect(layer, kvHead, 0).center();
+                    QVERIFY(image.pixelColor(inK.toPoint()) != frame.theme.background);
+                }
+            QCOMPARE(blocks.size(), config.nLayer * config.nKvHead);
+        }
+        QVERIFY(!layout.cached.area.intersects(layout.uncached.area));
+    }
+
+    // The rows outlined as new are the ones this step appended: the whole prompt at the prefill,
+    // one token after it; the outline is drawn in the "new" colour at that row and not above it.
+    void highlightedRowsAreTheAppendedOnes()
+    {
+        const auto lesson = lessonFor(QStringLiteral("tiny-mha"));
+        const WholeCacheDiagram diagram;
+        const QSize size(1200, 700);
+        for (int step = 0; step < 4; ++step) {
+            const Frame frame = frameAt(lesson, step);
+            const kv::StepRecord& record = frame.record(kv::DecodeMode::Cached);
+            const auto [first, last] = WholeCacheDiagram::appendedRows(frame);
+            const int held = static_cast<int>(record.keyTokens.size());
+            QCOMPARE(last, held);
+            QCOMPARE(first, step == 0 ? 0 : held - 1);
+            QCOMPARE(first, frame.passHeads(kv::DecodeMode::Cached).head(0, 0, lesson->config().nHead).appendedFrom);
+
+            const WholeCacheDiagram::Grid grid = diagram.layout(QRectF(QPointF(0, 0), QSizeF(size)), frame).cached;
+            QCOMPARE(grid.slotsFrom(first), std::make_pair(first, last)); // nothing windowed at this size
+            const QImage image = rendered(diagram, frame, size);
+            const QRectF block = grid.blockRect(0, 0);
+            const double x = block.left() + block.width() / 4;
+            const QColor fresh = frame.theme.stateColor(CellState::New);
+            QVERIFY2(near(image.pixelColor(QPointF(x, block.top() + first * grid.tokenPx).toPoint()), fresh),
+                     qPrintable(QStringLiteral("step %1").arg(step)));
+            if (first > 0) {
+                const QPointF older(x, block.top() + (first - 1) * grid.tokenPx + grid.tokenPx / 2);
+                QVERIFY(!near(image.pixelColor(older.toPoint()), fresh));
+            }
+        }
+    }
+
+    // Rows an earlier prompt left in the cache (the demonstrated bug) count in the bytes and stay
+    // out of the appended rows: the second prompt's rows come after them.
+    void staleRowsCountAndComeFirst()
+    {
+        LessonFactory factory;
+        factory.loadModel(kvtest::shippedModelDir(QStringLiteral("tiny-mha")));
+        const auto lesson = factory.staleCache(QStringLiteral("I"), QStringLiteral("the cat"), kv::GenerationSettings{});
+        const int stale = lesson->run.staleCacheRows;
+        QVERIFY(stale > 0);
+        const Frame frame = frameAt(lesson, 0);
+        const kv::StepRecord& record = frame.record(kv::DecodeMode::Cached);
+        QCOMPARE(WholeCacheDiagram::appendedRows(frame).first, stale);
+        QCOMPARE(WholeCacheDiagram::bytes(frame).total, record.cost.kvBytes);
+        QCOMPARE(WholeCacheDiagram::bytes(frame).tokens, stale + static_cast<int>(record.inputTokens.size()));
+    }
+
+    // Clicking a head's cell in the all-heads dock of the real window selects that layer and head in the panes.
+    void clickingACellSelectsThatHead()
+    {
+        MainWindow window(*CliOptions::parse({QStringLiteral("kvcache-lab")}).options);
+        window.resize(1600, 960);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QDockWidget* dock = window.docks()->allHeadsDock();
+        dock->toggleViewAction()->trigger(); // View ▸ All Heads at This Step: a new tab beside the charts
+        QTRY_VERIFY(dock->isVisible());
+        dock->raise(); // its tab clicked
+
+        AllHeadsWidget* widget = window.docks()->allHeads();
+        QTRY_VERIFY(widget->frame().valid());
+        const Frame& frame = window.controller()->frame();
+        const kv::ModelConfig& config = frame.lesson->config();
+        QVERIFY(config.nLayer > 1 && config.nHead > 2);
+        const int layer = config.nLayer - 1;
+        const int head = config.nHead - 2;
+        QVERIFY(frame.layer != layer || frame.head != head);
+        const AllHeadsDiagram::Layout layout = widget->grid().layout(QRectF(widget->rect()), widget->frame());
+        QTest::mouseClick(widget, Qt::LeftButton, {}, layout.cached.cellRect(layer, head).center().toPoint());
+        QCOMPARE(window.controller()->frame().layer, layer);
+        QCOMPARE(window.controller()->frame().head, head);
+        QCOMPARE(window.pane(kv::DecodeMode::Cached)->frame().head, head);
+        QTest::mouseClick(widget, Qt::LeftButton, {}, layout.uncached.cellRect(0, 1).center().toPoint());
+        QCOMPARE(window.controller()->frame().layer, 0);
+        QCOMPARE(window.controller()->frame().head, 1);
+    }
+
+    void exportWritesEachView_data()
+    {
+        QTest::addColumn<QString>("view");
+        QTest::newRow("whole-cache") << QStringLiteral("whole-cache");
+        QTest::newRow("all-heads") << QStringLiteral("all-heads");
+    }
+
+    // --view whole-cache and --view all-heads are export views, and a page of each is written.
+    void exportWritesEachView()
+    {
+        QFETCH(QString, view);
+        const std::optional<ExportView> chosen = exportViewFromId(view);
+        QVERIFY(chosen.has_value());
+        QTemporaryDir root;
+        ExportSettings settings;
+        settings.directory = root.filePath(view);
+        settings.view = *chosen;
+        settings.steps = ExportSettings::Steps::Range;
+        settings.firstStep = 2;
+        settings.lastStep = 2;
+        const ExportJob job(settings, frameAt(lessonFor(QStringLiteral("tiny-gqa")), 2));
+        const ExportJob::Result result = job.run();
+        QVERIFY2(result.ok(), qPrintable(result.error));
+        QCOMPARE(result.files.size(), 1);
+        const QImage page(result.files.first());
+        QCOMPARE(page.size(), QSize(1920, 1080));
+        QSet<QRgb> colours; // heatmaps of values and weights: many colours, not an empty page
+        for (int y = 0; y < page.height(); y += 3)
+            for (int x = 0; x < page.width(); x += 3)
+                colours.insert(page.pixel(x, y));
+        QVERIFY2(colours.size() > 100, qPrintable(QString::number(colours.size())));
+    }
+};
+
+QTEST_MAIN(TestCacheViews)
+#include "tst_cacheviews.moc"

@@ -1,0 +1,486 @@
+#include "views/diagrams/AttentionDiagram.h"
+
+#include "views/style/Typography.h"
+
+#include "views/diagrams/AttentionMatrices.h"
+#include "views/playback/Narrator.h"
+#include "views/diagrams/SequenceWindow.h"
+
+#include <QFontMetricsF>
+
+#include <cmath>
+
+namespace kvlab {
+
+namespace {
+
+using Role = MatrixSpec::Role;
+
+// The largest pixel size, up to `maximum`, at which `text` fits in `width`.
+double fittingPixelSize(const QString& text, double width, double maximum, bool bold)
+{
+    const double natural = QFontMetricsF(pixelFont(maximum, bold)).horizontalAdvance(text);
+    return natural <= width ? maximum : std::max(7.0, std::floor(maximum * width / natural));
+}
+
+// The step at which the key/value row `row` was first computed.
+int firstComputedAt(const Frame& frame, kv::DecodeMode mode, int row)
+{
+    const int sequenceIndex = row - staleRowCount(frame, mode);
+    const int promptLength = static_cast<int>(frame.lesson->run.cached.prompt.size());
+    return sequenceIndex < promptLength ? 0 : sequenceIndex - promptLength + 1;
+}
+
+} // namespace
+
+AttentionDiagram::AttentionDiagram(kv::DecodeMode mode)
+    : m_mode(mode)
+{
+}
+
+namespace {
+
+// One matrix in a row of the diagram: row labels (optional) left of its grid,
+// the grid widened to its title where the title is wider, operators between.
+struct RowItem {
+    Role role;
+    bool labels;
+};
+
+const std::vector<RowItem> kRowA{{Role::Queries, true}, {Role::KeysT, false}, {Role::Scores, true}}; // Q · Kᵀ = scores
+const std::vector<RowItem> kRowB{{Role::Weights, true}, {Role::Values, true}, {Role::Output, false}}; // weights · V = output
+
+// Label sizes, as share of the pane's type scale.
+constexpr double kMinLabelPx = 10.0;
+constexpr double kMaxLabelPx = 15.0;
+// Below this token-cell size a pane draws a heatmap; below the next, it elides.
+constexpr double kMinCellsPx = 13.0;
+constexpr double kMinHeatmapPx = 4.0;
+constexpr double kMaxCellPx = 72.0;
+// In a heatmap the head_dim axis is drawn this much narrower than the token axis.
+constexpr double kHeatmapDimShare = 0.3;
+// Column labels are turned by 50° and cut to the height of their band.
+constexpr double kColumnLabelShare = 1.3;
+
+std::size_t indexOf(Role role)
+{
+    return static_cast<std::size_t>(role);
+}
+
+// The sizes one candidate layout uses.
+struct Sizes {
+    Detail detail = Detail::Cells;
+    double token = 20; // cell edge along the token axis
+    double dim = 20;   // cell edge along head_dim
+    double label = 13;
+    double labelWidth = 0; // widest row label plus its gap
+    double op = 0;         // room for an operator between two matrices
+    double titleSpace = 0, columnLabels = 0, below = 0;
+
+    double cellW(const MatrixSpec& spec) const { return spec.colsAreTokens() ? token : dim; }
+    double cellH(const MatrixSpec& spec) const { return spec.rowsAreTokens() ? token : dim; }
+};
+
+double textWidth(const QString& text, double px, bool bold)
+{
+    return QFontMetricsF(pixelFont(px, bold)).horizontalAdvance(text);
+}
+
+// How far turned column labels reach right of the grid's last column.
+double columnLabelReach(const MatrixSpec& spec, double labelPx)
+{
+    if (spec.colLabels.isEmpty())
+        return 0.0;
+    const QFontMetricsF metrics(pixelFont(labelPx));
+    double widest = 0;
+    for (const QString& label : spec.colLabels)
+        widest = std::max(widest, metrics.horizontalAdvance(label));
+    return std::min(widest, kColumnLabelShare * labelPx * 4.2 - labelPx) * 0.643;
+}
+
+// How wide one matrix's slot is: its grid, or its title, caption or note where wider.
+double slotWidth(const MatrixSpec& spec, const Sizes& sizes)
+{
+    const double grid = spec.cols() * sizes.cellW(spec);
+    const double title = textWidth(spec.title, sizes.label * 1.15, true) + sizes.label;
+    const double note = spec.note.isEmpty() ? 0.0 : textWidth(spec.note, sizes.label, true) + sizes.label;
+    const double caption = textWidth(spec.caption, sizes.label, false) + sizes.label;
+    return std::max({grid + columnLabelReach(spec, sizes.label), title, note, caption});
+}
+
+double rowWidth(const std::vector<MatrixSpec>& matrices, const std::vector<RowItem>& row, const Sizes& sizes)
+{
+    double width = sizes.op * static_cast<double>(row.size() - 1);
+    for (const RowItem& item : row)
+        width += (item.labels ? sizes.labelWidth : 0.0) + slotWidth(matrices[indexOf(item.role)], sizes);
+    return width;
+}
+
+double rowHeight(const std::vector<MatrixSpec>& matrices, const std::vector<RowItem>& row, const Sizes& sizes)
+{
+    double grid = 0;
+    for (const RowItem& item : row) {
+        const MatrixSpec& spec = matrices[indexOf(item.role)];
+        grid = std::max(grid, spec.rows() * sizes.cellH(spec));
+    }
+    return sizes.titleSpace + sizes.columnLabels + grid + sizes.below;
+}
+
+double widestLabel(const std::vector<MatrixSpec>& matrices, double fontPx)
+{
+    const QFontMetricsF metrics(pixelFont(fontPx));
+    double widest = 0;
+    for (const MatrixSpec& spec : matrices)
+        for (const QString& label : spec.rowLabels)
+            widest = std::max(widest, metrics.horizontalAdvance(label));
+    return widest + fontPx * 0.8;
+}
+
+Sizes sizesFor(const std::vector<MatrixSpec>& matrices, Detail detail, double token, double scale, bool presenting)
+{
+    Sizes sizes;
+    sizes.detail = detail;
+    sizes.token = token;
+    sizes.dim = detail == Detail::Cells ? token : std::max(1.0, token * kHeatmapDimShare);
+    // Labels follow the cells within bounds; presenting, they may take more of a cell.
+    const double share = presenting ? 0.6 : 0.55;
+    sizes.label = std::clamp(token * share, kMinLabelPx * std::min(scale, 1.4), kMaxLabelPx * scale);
+    sizes.labelWidth = widestLabel(matrices, sizes.label);
+    sizes.op = 2.2 * sizes.label;
+    sizes.titleSpace = sizes.label * 2.0;
+    const bool columnLabels = std::any_of(matrices.begin(), matrices.end(),
+                                          [](const MatrixSpec& spec) { return !spec.colLabels.isEmpty(); });
+    const bool notes = std::any_of(matrices.begin(), matrices.end(), [](const MatrixSpec& spec) { return !spec.note.isEmpty(); });
+    sizes.columnLabels = columnLabels ? sizes.label * 4.2 : sizes.label * 0.4;
+    sizes.below = notes ? sizes.label * 2.9 : sizes.label * 1.6;
+    return sizes;
+}
+
+bool fits(const std::vector<MatrixSpec>& matrices, const Sizes& sizes, const QSizeF& body)
+{
+    return rowWidth(matrices, kRowA, sizes) <= body.width() && rowWidth(matrices, kRowB, sizes) <= body.width()
+        && rowHeight(matrices, kRowA, sizes) + rowHeight(matrices, kRowB, sizes) <= body.height();
+}
+
+// The largest token cell in [low, high] at which everything fits (bisection:
+// every size grows with the cell); `low` when even that does not fit.
+double largestFittingCell(const std::vector<MatrixSpec>& matrices, Detail detail, double low, double high,
+                          double scale, bool presenting, const QSizeF& body)
+{
+    if (fits(matrices, sizesFor(matrices, detail, high, scale, presenting), body))
+        return high;
+    for (int round = 0; round < 14; ++round) {
+        const double middle = (low + high) / 2;
+        (fits(matrices, sizesFor(matrices, detail, middle, scale, presenting), body) ? low : high) = middle;
+    }
+    return low;
+}
+
+// Places a row centred in `body` with grids starting at `top`; returns the operator centres.
+std::vector<QPointF> placeRow(AttentionDiagram::Layout& layout, const std::vector<RowItem>& row, const Sizes& sizes,
+                              const QRectF& body, double top)
+{
+    double x = body.left() + (body.width() - rowWidth(layout.matrices, row, sizes)) / 2;
+    const double titleTop = top - sizes.columnLabels - sizes.titleSpace;
+    std::vector<QPointF> operators;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+        const MatrixSpec& spec = layout.matrices[indexOf(row[i].role)];
+        const double grid = spec.cols() * sizes.cellW(spec);
+        const double widened = slotWidth(spec, sizes);
+        if (i > 0) {
+            const MatrixSpec& previous = layout.matrices[indexOf(row[i - 1].role)];
+            const double rows = std::min(previous.rows() * sizes.cellH(previous), 4.0 * sizes.token);
+            operators.emplace_back(x - sizes.op / 2, top + rows / 2);
+        }
+        x += row[i].labels ? sizes.labelWidth : 0.0;
+        layout.places[indexOf(row[i].role)] = {QPointF(x + (widened - grid) / 2, top), sizes.cellW(spec), sizes.cellH(spec),
+                                               titleTop, sizes.detail};
+        x += widened + sizes.op;
+    }
+    return operators;
+}
+
+// The query rows per stacked head and the heads stacked, as the specs hold them.
+struct QueryShape {
+    int perBlock;
+    int blocks;
+    int appendedFrom;
+};
+
+std::vector<MatrixSpec> windowed(const std::vector<MatrixSpec>& full, const SequenceWindow& window, const QueryShape& q)
+{
+    std::vector<MatrixSpec> shown;
+    for (const MatrixSpec& spec : full)
+        shown.push_back(window.apply(spec, q.perBlock, q.blocks, q.appendedFrom));
+    return shown;
+}
+
+} // namespace
+
+const MatrixSpec& AttentionDiagram::Layout::matrix(MatrixSpec::Role role) const
+{
+    return matrices.at(indexOf(role));
+}
+
+const MatrixPlacement& AttentionDiagram::Layout::place(MatrixSpec::Role role) const
+{
+    return places.at(indexOf(role));
+}
+
+std::vector<std::pair<QString, QRectF>> AttentionDiagram::Layout::boxes() const
+{
+    std::vector<std::pair<QString, QRectF>> all{{QStringLiteral("pane title"), title}, {QStringLiteral("stats lines"), footer}};
+    const double lf = labelFontPx;
+    for (std::size_t i = 0; i < matrices.size(); ++i) {
+        const MatrixSpec& spec = matrices[i];
+        const MatrixPlacement& at = places[i];
+        const QRectF grid = at.gridRect(spec);
+        const QString name = spec.title;
+        all.emplace_back(name + QStringLiteral(" grid"), grid);
+        const double titleW = textWidth(spec.title, lf * 1.15, true);
+        all.emplace_back(name + QStringLiteral(" title"),
+                         QRectF(grid.center().x() - titleW / 2, at.titleTop, titleW, lf * 1.8));
+        const double captionW = textWidth(spec.caption, lf, false);
+        all.emplace_back(name + QStringLiteral(" caption"),
+                         QRectF(grid.center().x() - captionW / 2, grid.bottom() + 2, captionW, lf * 1.2));
+        if (!spec.note.isEmpty()) {
+            const double noteW = textWidth(spec.note, lf, true);
+            all.emplace_back(name + QStringLiteral(" note"),
+                             QRectF(grid.center().x() - noteW / 2, grid.bottom() + 2 + lf * 1.3, noteW, lf * 1.2));
+        }
+        if (!spec.rowLabels.isEmpty()) {
+            const double w = widestLabel({spec}, lf) - lf * 0.4;
+            all.emplace_back(name + QStringLiteral(" row labels"),
+                             QRectF(grid.left() - lf * 0.4 - w, grid.top(), w, grid.height()));
+        }
+        if (!spec.colLabels.isEmpty()) {
+            // Labels turned by 50° from the column centres, cut to the band's height.
+            const double reach = columnLabelReach(spec, lf);
+            all.emplace_back(name + QStringLiteral(" column labels"),
+                             QRectF(grid.left(), grid.top() - lf * 4.2, grid.width() + reach, lf * 4.2 - 1));
+        }
+    }
+    return all;
+}
+
+AttentionDiagram::Layout AttentionDiagram::layout(const QRectF& rect, const Frame& frame) const
+{
+    Layout result;
+    std::vector<MatrixSpec> full = attentionMatrices(frame, m_mode);
+    // The output's rows are the weights' rows: one set of labels is enough.
+    full[indexOf(Role::Output)].rowLabels.clear();
+    const double s = std::clamp(std::min(rect.width() / 900.0, rect.height() / 640.0), 0.75, 2.2) * frame.theme.typeScale;
+    result.scale = s;
+    const double pad = 12.0 * s;
+    result.title = QRectF(rect.left() + pad, rect.top() + pad * 0.6, rect.width() - 2 * pad, 30.0 * s);
+    const double footerHeight = 4 * 19.0 * s;
+    result.footer = QRectF(rect.left() + pad, rect.bottom() - footerHeight - pad * 0.5, rect.width() - 2 * pad, footerHeight);
+    const QRectF body(rect.left() + pad, result.title.bottom() + pad * 0.5, rect.width() - 2 * pad,
+                      result.footer.top() - result.title.bottom() - pad);
+    const bool presenting = frame.theme.presentation;
+
+    const kv::HeadRecord& head = frame.headRecord(m_mode);
+    const QueryShape queries{static_cast<int>(head.queries.rows()), static_cast<int>(sharingHeads(frame).size()),
+                             head.appendedFrom};
+    const int length = static_cast<int>(head.keys.rows());
+
+    // 1. Numbered cells, if they stay legible; 2. a heatmap with head_dim
+    //    narrowed; 3. a heatmap of a window around the current token.
+    Detail detail = Detail::Cells;
+    SequenceWindow window = SequenceWindow::all(length);
+    std::vector<MatrixSpec> shown = full;
+    double cell = largestFittingCell(shown, Detail::Cells, kMinCellsPx, kMaxCellPx, s, presenting, body.size());
+    if (!fits(shown, sizesFor(shown, Detail::Cells, cell, s, presenting), body.size())) {
+        detail = Detail::Heatmap;
+        cell = largestFittingCell(shown, detail, kMinHeatmapPx, kMinCellsPx, s, presenting, body.size());
+        if (!fits(shown, sizesFor(shown, detail, cell, s, presenting), body.size())) {
+            // The most tokens that still fit at the smallest heatmap cell.
+            auto fitsShowing = [&](int tokens) {
+                const auto candidate = windowed(full, SequenceWindow::around(length, tokens), queries);
+                return fits(candidate, sizesFor(candidate, detail, kMinHeatmapPx, s, presenting), body.size());
+            };
+            int low = std::min(length, 4);
+            int high = length - 1;
+            while (low < high) {
+                const int middle = (low + high + 1) / 2;
+                if (fitsShowing(middle))
+                    low = middle;
+                else
+                    high = middle - 1;
+            }
+            window = SequenceWindow::around(length, low);
+            shown = windowed(full, window, queries);
+            cell = largestFittingCell(shown, detail, kMinHeatmapPx, kMinCellsPx, s, presenting, body.size());
+        }
+    }
+    if (!fits(shown, sizesFor(shown, detail, cell, s, presenting), body.size())) {
+        // Too short a pane even for that: leave out the column labels and the
+        // notes (hovering still names every cell) rather than overlap.
+        for (MatrixSpec& spec : shown) {
+            spec.colLabels.clear();
+            spec.note.clear();
+        }
+        cell = largestFittingCell(shown, detail, kMinHeatmapPx, kMinCellsPx, s, presenting, body.size());
+    }
+    result.matrices = std::move(shown);
+    result.detail = detail;
+    result.hiddenTokens = window.hidden();
+    const Sizes sizes = sizesFor(result.matrices, detail, cell, s, presenting);
+    result.labelFontPx = sizes.label;
+    result.operatorPx = std::min(26.0 * s, sizes.label * 1.8);
+
+    const double heightA = rowHeight(result.matrices, kRowA, sizes);
+    const double heightB = rowHeight(result.matrices, kRowB, sizes);
+    const double spare = std::max(0.0, body.height() - heightA - heightB);
+    const double topA = body.top() + spare * 0.2 + sizes.titleSpace + sizes.columnLabels;
+    const double topB = body.top() + spare * 0.5 + heightA + sizes.titleSpace + sizes.columnLabels;
+    result.places.assign(result.matrices.size(), MatrixPlacement{});
+    result.operators = placeRow(result, kRowA, sizes, body, topA);
+    const auto second = placeRow(result, kRowB, sizes, body, topB);
+    result.operators.insert(result.operators.end(), second.begin(), second.end());
+    return result;
+}
+
+void AttentionDiagram::paint(QPainter& painter, const QRectF& rect, const Frame& frame) const
+{
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    painter.setRenderHint(QPainter::TextAntialiasing, true);
+    painter.setPen(QPen(frame.theme.grid, 1));
+    painter.setBrush(frame.theme.panel);
+    painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 8, 8);
+    if (!frame.valid()) {
+        painter.restore();
+        return;
+    }
+    const Layout place = layout(rect, frame);
+    paintHeader(painter, place, frame);
+    painter.setRenderHint(QPainter::Antialiasing, false);
+    for (std::size_t i = 0; i < place.matrices.size(); ++i)
+        paintMatrix(painter, place.matrices[i], place.places[i], frame.theme, place.labelFontPx);
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    paintOperators(painter, place, frame);
+    paintFooter(painter, place, frame);
+    painter.restore();
+}
+
+void AttentionDiagram::paintHeader(QPainter& painter, const Layout& layout, const Frame& frame) const
+{
+    const bool cached = m_mode == kv::DecodeMode::Cached;
+    const QColor accent = cached ? frame.theme.cachedAccent : frame.theme.uncachedAccent;
+    painter.setFont(pixelFont(19.0 * layout.scale, true));
+    painter.setPen(accent);
+    const QString title = cached ? tr("WITH KV cache") : tr("WITHOUT KV cache");
+    painter.drawText(layout.title, Qt::AlignLeft | Qt::AlignVCenter, title);
+    const double titleWidth = QFontMetricsF(painter.font()).horizontalAdvance(title);
+    painter.setFont(pixelFont(14.0 * layout.scale));
+    painter.setPen(frame.theme.text);
+    painter.drawText(layout.title.adjusted(titleWidth + 12 * layout.scale, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter,
+                     Narrator::paneSubtitle(frame, m_mode));
+}
+
+void AttentionDiagram::paintOperators(QPainter& painter, const Layout& layout, const Frame& frame) const
+{
+    painter.setFont(pixelFont(layout.operatorPx, true));
+    painter.setPen(frame.theme.text);
+    static const QString symbols[] = {QStringLiteral("·"), QStringLiteral("="), QStringLiteral("·"), QStringLiteral("=")};
+    const double size = layout.operatorPx * 1.6;
+    for (std::size_t i = 0; i < layout.operators.size() && i < 4; ++i)
+        painter.drawText(QRectF(layout.operators[i] - QPointF(size / 2, size / 2), QSizeF(size, size)), Qt::AlignCenter,
+                         symbols[i]);
+}
+
+void AttentionDiagram::paintFooter(QPainter& painter, const Layout& layout, const Frame& frame) const
+{
+    const Narrator::Verdict verdict = Narrator::paneVerdict(frame, m_mode);
+    const QStringList lines{Narrator::paneWork(frame, m_mode), Narrator::paneMacs(frame, m_mode),
+                            Narrator::paneMemory(frame, m_mode), verdict.text};
+    const double lineHeight = layout.footer.height() / lines.size();
+    // One type size for the three lines: the largest at which the longest fits.
+    double px = 15.0 * layout.scale;
+    for (const QString& text : lines)
+        px = std::min(px, fittingPixelSize(text, layout.footer.width(), px, true));
+    QRectF line(layout.footer.left(), layout.footer.top(), layout.footer.width(), lineHeight);
+    for (int i = 0; i < lines.size(); ++i) {
+        const bool last = i == lines.size() - 1;
+        painter.setFont(pixelFont(px, last));
+        painter.setPen(!last ? frame.theme.text
+                             : verdict.known ? (verdict.agrees ? frame.theme.good : frame.theme.bad) : frame.theme.mutedText);
+        painter.drawText(line, Qt::AlignLeft | Qt::AlignVCenter, lines[i]);
+        line.translate(0, lineHeight);
+    }
+}
+
+QString AttentionDiagram::tooltipAt(const QRectF& rect, const Frame& frame, QPointF point) const
+{
+    if (!frame.valid())
+        return {};
+    const Layout place = layout(rect, frame);
+    for (std::size_t i = 0; i < place.matrices.size(); ++i) {
+        if (const auto cell = place.places[i].cellAt(place.matrices[i], point))
+            return describeCell(frame, place.matrices[i], cell->first, cell->second);
+    }
+    return {};
+}
+
+QString AttentionDiagram::describeCell(const Frame& frame, const MatrixSpec& spec, int shownRow, int shownCol) const
+{
+    if (spec.inBand(shownRow, shownCol))
+        return tr("%1 tokens are not drawn here, to keep the others legible; the first tokens and the newest stay in view. Show one pane alone to see more of them.")
+            .arg(std::max(spec.elidedRows, spec.elidedCols));
+    const kv::HeadRecord& head = frame.headRecord(m_mode);
+    const CellState state = spec.state(shownRow, shownCol);
+    const double value = spec.values(shownRow, shownCol);
+    const int row = spec.sourceRow(shownRow); // in the full matrix
+    const int col = spec.sourceCol(shownCol);
+    if (state == CellState::Pending)
+        return tr("Not computed yet: this appears in a later phase of the step.");
+    const int headDim = static_cast<int>(head.queries.cols());
+    const bool querySide = spec.role != Role::KeysT && spec.role != Role::Values;
+    const QueryRowRef ref = querySide ? queryRowAt(frame, m_mode, row) : QueryRowRef{frame.head, row};
+    const int query = head.appendedFrom + ref.row; // key-row index of a query row
+    QString what;
+    int keyRow = -1;
+    switch (spec.role) {
+    case Role::Queries:
+        what = tr("q%1[%2] = x%1 · W_Q (head %3) = %4").arg(subscript(query)).arg(col).arg(ref.head).arg(value, 0, 'f', 4);
+        keyRow = query;
+        break;
+    case Role::KeysT:
+        what = tr("k%1[%2] = x%1 · W_K (KV head %3) = %4").arg(subscript(col)).arg(row).arg(head.kvHead).arg(value, 0, 'f', 4);
+        keyRow = col;
+        break;
+    case Role::Values:
+        what = tr("v%1[%2] = x%1 · W_V (KV head %3) = %4").arg(subscript(row)).arg(col).arg(head.kvHead).arg(value, 0, 'f', 4);
+        keyRow = row;
+        break;
+    case Role::Scores:
+        if (state == CellState::Masked)
+            return tr("score[%1,%2] is masked: token %2 comes after token %1, so it is set to −∞ and gets weight 0.")
+                .arg(query).arg(col);
+        what = tr("score[%1,%2] = q%3·k%4 / √%5 = %6").arg(query).arg(col).arg(subscript(query), subscript(col)).arg(headDim)
+                   .arg(value, 0, 'f', 4);
+        break;
+    case Role::Weights:
+        if (state == CellState::Masked)
+            return tr("weight[%1,%2] = 0: the causal mask hides future tokens.").arg(query).arg(col);
+        what = tr("weight[%1,%2] = softmax(score row %1)[%2] = %3").arg(query).arg(col).arg(value, 0, 'f', 4);
+        break;
+    case Role::Output:
+        what = tr("out%1[%2] = Σⱼ weight[%3,j] · vⱼ[%2] = %4").arg(subscript(query)).arg(col).arg(query).arg(value, 0, 'f', 4);
+        break;
+    }
+    QStringList lines{what, Theme::stateName(state)};
+    if (keyRow >= 0 && keyRow < static_cast<int>(frame.record(m_mode).keyTokens.size())) {
+        const int first = firstComputedAt(frame, m_mode, keyRow);
+        lines << (first < 0 ? tr("left in the cache by an earlier prompt")
+                            : tr("token \"%1\", first computed at step %2")
+                                  .arg(frame.lesson->token(frame.record(m_mode).keyTokens[static_cast<std::size_t>(keyRow)]))
+                                  .arg(first));
+    }
+    if (state == CellState::Wasted)
+        lines << tr("Step %1 already produced this row; only the last row decides the next token.").arg(frame.step - 1);
+    return lines.join(QLatin1Char('\n'));
+}
+
+} // namespace kvlab

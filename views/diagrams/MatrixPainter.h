@@ -1,0 +1,56 @@
+#pragma once
+
+#include "views/diagrams/MatrixSpec.h"
+#include "views/style/Theme.h"
+
+#include <QPainter>
+#include <QRectF>
+
+#include <optional>
+
+namespace kvlab {
+
+// How much of a matrix is drawn. Cells: each cell framed by its state's
+// colour, numbers where they fit whole. Heatmap: cells too small for that, so
+// only their colour, with states outlined around runs of rows or columns.
+enum class Detail { Cells, Heatmap };
+
+// Where one matrix sits: its cell grid's top-left corner and the cell size
+// (the head_dim axis may be drawn narrower than the token axis).
+// Labels go left of and above the grid; title above them; caption below.
+struct MatrixPlacement {
+    QPointF origin; // top-left of cell (0, 0)
+    double cellW = 20.0;
+    double cellH = 20.0;
+    double titleTop = 0.0; // the titles of one row of matrices line up
+    Detail detail = Detail::Cells;
+
+    QRectF cellRect(int row, int col) const
+    {
+        return QRectF(origin.x() + col * cellW, origin.y() + row * cellH, cellW, cellH);
+    }
+    QRectF gridRect(const MatrixSpec& spec) const
+    {
+        return QRectF(origin, QSizeF(spec.cols() * cellW, spec.rows() * cellH));
+    }
+    std::optional<std::pair<int, int>> cellAt(const MatrixSpec& spec, QPointF point) const;
+};
+
+// The labels of one axis that fit without touching each other: every
+// `stride`-th one, plus the ones that must show (the newest, the selected).
+std::vector<int> thinnedLabels(int count, double spacing, double labelExtent, int mustShowA, int mustShowB);
+
+// The pixel size of in-cell numbers when every number of `spec` fits whole
+// in a cell of this placement; 0 when they do not fit at a legible size.
+double numberPixelSize(const MatrixSpec& spec, const MatrixPlacement& place);
+
+// Paints a matrix: value-coloured cells with their state as a thick border
+// (or outlined runs in a heatmap), numbers when they fit, labels, title,
+// shape caption and note.
+void paintMatrix(QPainter& painter, const MatrixSpec& spec, const MatrixPlacement& place, const Theme& theme,
+                 double labelFontPx);
+
+// "0.41" -> ".41": numbers short enough for small cells.
+QString compactNumber(double value);
+
+} // namespace kvlab
