@@ -45,7 +45,6 @@ Without names it writes golden.json for every model folder under --models.
 
 import argparse
 import json
-import math
 import sys
 from pathlib import Path
 
