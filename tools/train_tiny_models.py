@@ -1,29 +1,50 @@
 #!/usr/bin/env python3
-"""Train the two tiny GPT-2-style models shipped with KV Cache Lab.
+"""Train the tiny word-level models shipped with KV Cache Lab.
 
 The app teaches how the KV cache works during transformer inference. To keep
-every number inspectable it uses a word-level transformer that is tiny enough
+every number inspectable it uses word-level transformers that are tiny enough
 to train on a CPU in well under a minute:
 
-  tiny-mha  2 layers, n_embd 32, 4 query heads, 4 KV heads (multi-head attention)
-  tiny-gqa  the same, but only 2 KV heads (grouped-query attention)
+  tiny-mha    GPT-2 style: 2 layers, n_embd 32, 4 query heads, 4 KV heads
+              (multi-head attention)
+  tiny-gqa    the same, but only 2 KV heads (grouped-query attention)
+  tiny-llama  Llama style at tiny-gqa's scale (2 layers, n_embd 32, 4 query
+              heads sharing 2 KV heads, head_dim 8, context 16): RMSNorm
+              (weight only, eps 1e-5), rotary position embeddings applied to
+              q and k after projection in the INTERLEAVED layout (pairs
+              (2i, 2i+1) of each head, angle pos * 10000^(-2i/head_dim)),
+              SwiGLU MLP down(silu(gate(x)) * up(x)) with 88 hidden units, no
+              biases, no learned position embedding, final RMSNorm, classifier
+              tied to the token embedding
 
-Both are trained on assets/corpus.txt (one simple sentence per line) and written
-to <out>/<name>/ as
+All are trained on assets/corpus.txt (one simple sentence per line) with the
+same vocabulary and written to <out>/<name>/ as
 
   config.json        hyper-parameters read by the C++ engine
   vocab.txt          one token per line; line i is token id i, token 0 is [EOS]
-  model.safetensors  float32 weights in GPT-2 naming and layout (Conv1D [in, out])
+  model.safetensors  float32 weights; GPT-2 naming and layout (Conv1D [in, out])
+                     for the gpt2 family, Hugging Face Llama naming and layout
+                     (nn.Linear [out, in], no lm_head: tied) for the llama
+                     family. The q/k projections are NOT permuted to Hugging
+                     Face's half-split rotary layout: config.json's
+                     "rope_layout": "interleaved" says how to rotate.
   reference.json     golden logits from this script's forward pass, so the C++
                      engine can be tested against them
 
 After training, each model must greedily continue the prompt "I" with exactly
 "saw a beautiful car [EOS]" (the app's default walk-through); otherwise the
-script exits with a non-zero status.
+script exits with a non-zero status. Before training a llama model the script
+also checks its interleaved rotary embedding against an independent
+formulation (complex multiplication, as llama2.c and Meta's reference code do)
+and that rotating by position 0 is the identity.
+
+tools/write_golden_tensors.py writes the per-stage intermediates (golden.json)
+of a trained model.
 
 Run from the repository root:
 
   /usr/bin/python3 tools/train_tiny_models.py [--out assets/models] [--corpus assets/corpus.txt]
+                                              [--only tiny-llama]
 """
 
 import argparse
@@ -77,7 +98,23 @@ MODELS = [
         "description": "Tiny word-level GPT-2-style model with grouped-query "
         "attention: 2 layers, 32-dim embeddings, 4 query heads sharing 2 KV heads.",
     },
+    {
+        "name": "tiny-llama",
+        "family": "llama",
+        "n_kv_head": 2,
+        "description": "Tiny word-level Llama-style model: RMSNorm, rotary positions "
+        "(interleaved pairs), SwiGLU, grouped-query attention (4 query heads share "
+        "2 KV heads), 2 layers, 32-dim embeddings.",
+    },
 ]
+
+LLAMA_CONFIG = {
+    "intermediate_size": 88,
+    "rms_norm_eps": 1e-5,
+    "rope_theta": 10000.0,
+    "rope_layout": "interleaved",
+    "tie_word_embeddings": True,
+}
 
 
 # ---------------------------------------------------------------------------
@@ -225,6 +262,150 @@ def forward(tokens, params, config):
 
 
 # ---------------------------------------------------------------------------
+# Llama family: HF Llama names, nn.Linear layout [out, in], no biases.
+# ---------------------------------------------------------------------------
+
+def init_params_llama(config, generator):
+    d = config["n_embd"]
+    head_dim = d // config["n_head"]
+    kv_dim = config["n_kv_head"] * head_dim
+    hidden = config["intermediate_size"]
+
+    def normal(*shape):
+        return torch.randn(*shape, generator=generator) * 0.02
+
+    params = {"model.embed_tokens.weight": normal(config["vocab_size"], d)}
+    for i in range(config["n_layer"]):
+        p = f"model.layers.{i}."
+        params.update({
+            p + "input_layernorm.weight": torch.ones(d),
+            p + "self_attn.q_proj.weight": normal(d, d),
+            p + "self_attn.k_proj.weight": normal(kv_dim, d),
+            p + "self_attn.v_proj.weight": normal(kv_dim, d),
+            p + "self_attn.o_proj.weight": normal(d, d),
+            p + "post_attention_layernorm.weight": torch.ones(d),
+            p + "mlp.gate_proj.weight": normal(hidden, d),
+            p + "mlp.up_proj.weight": normal(hidden, d),
+            p + "mlp.down_proj.weight": normal(d, hidden),
+        })
+    params["model.norm.weight"] = torch.ones(d)
+    for tensor in params.values():
+        tensor.requires_grad_(True)
+    return params
+
+
+def rms_norm(x, weight, eps):
+    """x / sqrt(mean(x^2) + eps) * weight over the last dimension."""
+    return x * torch.rsqrt(x.pow(2).mean(dim=-1, keepdim=True) + eps) * weight
+
+
+def rope_cos_sin(positions, head_dim, theta):
+    """cos and sin [T, head_dim/2] of the angles pos * theta^(-2i/head_dim).
+
+    The angles are computed in float64 and rounded once, so the reference is
+    as exact as float32 allows.
+    """
+    exponents = torch.arange(0, head_dim, 2, dtype=torch.float64) / head_dim
+    inv_freq = theta ** (-exponents)
+    angles = positions.to(torch.float64)[:, None] * inv_freq[None, :]
+    return angles.cos().to(torch.float32), angles.sin().to(torch.float32)
+
+
+def apply_rope_interleaved(x, positions, theta):
+    """Rotate x [..., T, head_dim] in pairs (2i, 2i+1) by pos * theta^(-2i/head_dim).
+
+    x0' = x0 cos - x1 sin, x1' = x0 sin + x1 cos.
+    """
+    cos, sin = rope_cos_sin(positions, x.shape[-1], theta)
+    x0, x1 = x[..., 0::2], x[..., 1::2]
+    rotated = torch.stack((x0 * cos - x1 * sin, x0 * sin + x1 * cos), dim=-1)
+    return rotated.flatten(-2)
+
+
+def apply_rope_complex(x, positions, theta):
+    """Independent formulation, as llama2.c / Meta's reference: each pair
+    (2i, 2i+1) is a complex number multiplied by exp(i * angle)."""
+    head_dim = x.shape[-1]
+    inv_freq = 1.0 / (theta ** (torch.arange(0, head_dim, 2)[: head_dim // 2].double() / head_dim))
+    angles = torch.outer(positions.double(), inv_freq)
+    freqs_cis = torch.polar(torch.ones_like(angles), angles)  # [T, head_dim/2]
+    as_complex = torch.view_as_complex(x.double().reshape(*x.shape[:-1], -1, 2).contiguous())
+    return torch.view_as_real(as_complex * freqs_cis).flatten(-2).to(x.dtype)
+
+
+def check_rope(theta, head_dim, generator):
+    """Exit unless the interleaved RoPE matches the complex formulation within
+    1e-6 and position 0 is the identity. Returns the max |diff|."""
+    x = torch.randn(3, 4, SEQ_LEN, head_dim, generator=generator)
+    positions = torch.arange(SEQ_LEN)
+    diff = (apply_rope_interleaved(x, positions, theta) - apply_rope_complex(x, positions, theta)).abs().max().item()
+    if diff > 1e-6:
+        sys.exit(f"error: interleaved RoPE differs from the complex formulation by {diff:.3g} (> 1e-6)")
+    at_zero = apply_rope_interleaved(x, torch.zeros(SEQ_LEN, dtype=torch.long), theta)
+    if not torch.equal(at_zero, x):
+        sys.exit("error: RoPE at position 0 is not the identity")
+    print(f"  RoPE check: interleaved vs complex max |diff| {diff:.3g}, position 0 is the identity")
+    return diff
+
+
+def llama_qkv(h, params, prefix, config, positions):
+    """q [B, n_head, T, hd] and k, v [B, n_kv_head, T, hd]; also q and k before RoPE."""
+    batch, seq, d = h.shape
+    head_dim = d // config["n_head"]
+    q = (h @ params[prefix + ".q_proj.weight"].T).view(batch, seq, config["n_head"], head_dim).transpose(1, 2)
+    k = (h @ params[prefix + ".k_proj.weight"].T).view(batch, seq, config["n_kv_head"], head_dim).transpose(1, 2)
+    v = (h @ params[prefix + ".v_proj.weight"].T).view(batch, seq, config["n_kv_head"], head_dim).transpose(1, 2)
+    q_rot = apply_rope_interleaved(q, positions, config["rope_theta"])
+    k_rot = apply_rope_interleaved(k, positions, config["rope_theta"])
+    return q_rot, k_rot, v, q, k
+
+
+def causal_attention_weights(q, k, head_dim):
+    """Softmax probabilities [B, n_head, T, T]; k already repeated per query head."""
+    seq = q.shape[-2]
+    scores = (q @ k.transpose(-2, -1)) / math.sqrt(head_dim)
+    causal = torch.ones(seq, seq, dtype=torch.bool).tril()
+    return scores.masked_fill(~causal, float("-inf")).softmax(dim=-1)
+
+
+def llama_attention(h, params, prefix, config, positions):
+    batch, seq, d = h.shape
+    head_dim = d // config["n_head"]
+    q, k, v, _, _ = llama_qkv(h, params, prefix, config, positions)
+    group = config["n_head"] // config["n_kv_head"]  # query head h reads KV head h // group
+    weights = causal_attention_weights(q, k.repeat_interleave(group, dim=1), head_dim)
+    out = (weights @ v.repeat_interleave(group, dim=1)).transpose(1, 2).reshape(batch, seq, d)
+    return out @ params[prefix + ".o_proj.weight"].T
+
+
+def swiglu(h, params, prefix):
+    gate = h @ params[prefix + ".gate_proj.weight"].T
+    up = h @ params[prefix + ".up_proj.weight"].T
+    return (F.silu(gate) * up) @ params[prefix + ".down_proj.weight"].T
+
+
+def forward_llama(tokens, params, config):
+    """Logits [B, T, V] for token ids [B, T] (positions 0..T-1, no BOS)."""
+    eps = config["rms_norm_eps"]
+    positions = torch.arange(tokens.shape[1])
+    x = params["model.embed_tokens.weight"][tokens]
+    for i in range(config["n_layer"]):
+        p = f"model.layers.{i}."
+        h = rms_norm(x, params[p + "input_layernorm.weight"], eps)
+        x = x + llama_attention(h, params, p + "self_attn", config, positions)
+        h = rms_norm(x, params[p + "post_attention_layernorm.weight"], eps)
+        x = x + swiglu(h, params, p + "mlp")
+    x = rms_norm(x, params["model.norm.weight"], eps)
+    return x @ params["model.embed_tokens.weight"].T  # classifier tied to the token embedding
+
+
+def model_forward(tokens, params, config):
+    if config["family"] == "llama":
+        return forward_llama(tokens, params, config)
+    return forward(tokens, params, config)
+
+
+# ---------------------------------------------------------------------------
 # Training and decoding
 # ---------------------------------------------------------------------------
 
@@ -246,7 +427,7 @@ def train(params, config, buckets):
     for step in range(1, TRAIN_STEPS + 1):
         loss = 0.0
         for inputs, targets in buckets:
-            logits = forward(inputs, params, config)
+            logits = model_forward(inputs, params, config)
             loss = loss + F.cross_entropy(logits.reshape(-1, vocab_size), targets.reshape(-1), reduction="sum")
         loss = loss / n_targets
         optimizer.zero_grad()
@@ -264,7 +445,7 @@ def greedy(prompt, params, config, vocab, token_ids):
     tokens = encode(prompt, token_ids)
     generated = []
     while len(generated) < MAX_NEW_TOKENS and len(tokens) < config["n_positions"]:
-        logits = forward(torch.tensor([tokens]), params, config)
+        logits = model_forward(torch.tensor([tokens]), params, config)
         next_id = int(logits[0, -1].argmax())
         tokens.append(next_id)
         generated.append(vocab[next_id])
@@ -334,7 +515,7 @@ def verify_safetensors(path, params):
 @torch.no_grad()
 def reference_entry(text, params, config, token_ids):
     tokens = encode(text, token_ids)
-    logits = forward(torch.tensor([tokens]), params, config)[0]
+    logits = model_forward(torch.tensor([tokens]), params, config)[0]
     return {"text": text, "tokens": tokens, "logits": logits.tolist()}
 
 
@@ -365,7 +546,24 @@ def seed_everything():
     torch.manual_seed(SEED)
 
 
+def make_llama_config(spec, vocab_size):
+    # Key order matches the documented config.json layout.
+    config = {"family": "llama"}
+    for key in ("n_layer", "n_embd", "n_head"):
+        config[key] = BASE_CONFIG[key]
+    config["n_kv_head"] = spec["n_kv_head"]
+    config["n_positions"] = BASE_CONFIG["n_positions"]
+    config["vocab_size"] = vocab_size
+    config.update(LLAMA_CONFIG)
+    config["eos_token"] = EOS
+    config["name"] = spec["name"]
+    config["description"] = spec["description"]
+    return config
+
+
 def make_config(spec, vocab_size):
+    if spec.get("family") == "llama":
+        return make_llama_config(spec, vocab_size)
     # Key order matches the documented config.json layout.
     config = {"family": BASE_CONFIG["family"]}
     for key in ("n_layer", "n_embd", "n_head"):
@@ -387,7 +585,11 @@ def train_one(spec, lines, vocab, token_ids, out_root):
     print(f"== {spec['name']} (n_kv_head {spec['n_kv_head']})")
 
     generator = torch.Generator().manual_seed(SEED)
-    params = init_params(config, generator)
+    if config["family"] == "llama":
+        check_rope(config["rope_theta"], config["n_embd"] // config["n_head"], torch.Generator().manual_seed(SEED))
+        params = init_params_llama(config, generator)
+    else:
+        params = init_params(config, generator)
     final_loss = train(params, config, build_buckets(lines, token_ids))
 
     demo = greedy(DEMO_PROMPT, params, config, vocab, token_ids)
@@ -407,6 +609,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default="assets/models", help="output directory (default: %(default)s)")
     parser.add_argument("--corpus", default="assets/corpus.txt", help="training corpus (default: %(default)s)")
+    parser.add_argument("--only", choices=[spec["name"] for spec in MODELS],
+                        help="train and write only this model (default: all)")
     args = parser.parse_args()
 
     torch.set_num_threads(2)
@@ -419,6 +623,8 @@ def main():
     print(f"corpus: {len(lines)} lines, vocabulary {len(vocab)} tokens")
 
     for spec in MODELS:
+        if args.only and spec["name"] != args.only:
+            continue
         train_one(spec, lines, vocab, token_ids, Path(args.out))
     print(f"done in {time.time() - start:.1f} s")
 
