@@ -1,7 +1,7 @@
 // kvlab-make-model: writes a model folder of any GPT-2 shape with random
 // weights and the shipped vocabulary, for tests and screenshots at scale.
 
-#include "core/cache/KvError.h"
+#include "core/util/KvError.h"
 #include "core/io/ModelFolderWriter.h"
 
 #include <algorithm>

@@ -3,7 +3,7 @@
 #include "app/window/AssetLocator.h"
 #include "app/cli/CommandLine.h"
 #include "app/export/ExportJob.h"
-#include "core/cache/KvError.h"
+#include "core/util/KvError.h"
 #include "app/window/LessonFactory.h"
 
 #include <QCommandLineParser>

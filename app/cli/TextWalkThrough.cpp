@@ -1,7 +1,7 @@
 #include "app/cli/TextWalkThrough.h"
 
 #include "app/window/AssetLocator.h"
-#include "core/cache/KvError.h"
+#include "core/util/KvError.h"
 #include "core/io/ModelBundle.h"
 #include "core/util/NumberFormat.h"
 #include "core/lab/WalkThrough.h"

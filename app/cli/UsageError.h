@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/cache/KvError.h"
+#include "core/util/KvError.h"
 
 namespace kvlab {
 

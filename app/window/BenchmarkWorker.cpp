@@ -1,7 +1,7 @@
 #include "app/window/BenchmarkWorker.h"
 
 #include "core/lab/BenchmarkRunner.h"
-#include "core/cache/KvError.h"
+#include "core/util/KvError.h"
 
 #include <new>
 

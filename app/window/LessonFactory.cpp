@@ -1,7 +1,7 @@
 #include "app/window/LessonFactory.h"
 
 #include "core/lab/Demonstrations.h"
-#include "core/cache/KvError.h"
+#include "core/util/KvError.h"
 
 namespace kvlab {
 

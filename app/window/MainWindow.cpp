@@ -11,7 +11,7 @@
 #include "app/export/ExportDialog.h"
 #include "views/style/Glossary.h"
 #include "app/window/GlossaryDialog.h"
-#include "core/cache/KvError.h"
+#include "core/util/KvError.h"
 #include "views/diagrams/LegendDiagram.h"
 #include "app/window/ModelBar.h"
 #include "views/playback/Narrator.h"

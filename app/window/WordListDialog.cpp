@@ -1,7 +1,7 @@
 #include "app/window/WordListDialog.h"
 
 #include "app/window/AssetLocator.h"
-#include "core/cache/KvError.h"
+#include "core/util/KvError.h"
 #include "core/io/ModelBundle.h"
 
 #include <QApplication>

@@ -1,6 +1,6 @@
 #include "core/decode/Sampler.h"
 
-#include "core/cache/KvError.h"
+#include "core/util/KvError.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,7 @@
 #include "core/io/ModelBundle.h"
 
 #include "core/io/LoadError.h"
+#include "core/tokenizer/WordTokenizer.h"
 
 #include <nlohmann/json.hpp>
 
@@ -24,7 +25,7 @@ ModelBundle loadFolder(const std::string& directory)
     const std::string vocabPath = (dir / "vocab.txt").string();
 
     ModelConfig config = ModelConfig::fromJsonFile(configPath);
-    auto tokenizer = std::make_shared<const Tokenizer>(Tokenizer::fromFile(vocabPath, config.eosToken));
+    auto tokenizer = std::make_shared<const WordTokenizer>(WordTokenizer::fromFile(vocabPath, config.eosToken));
     if (tokenizer->size() != config.vocabSize)
         throw LoadError(vocabPath, "holds " + std::to_string(tokenizer->size()) + " tokens but " + configPath
                                        + " says vocab_size " + std::to_string(config.vocabSize));

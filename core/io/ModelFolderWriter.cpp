@@ -1,6 +1,7 @@
 #include "core/io/ModelFolderWriter.h"
 
 #include "core/io/LoadError.h"
+#include "core/tokenizer/WordTokenizer.h"
 #include "core/io/SafetensorsFile.h"
 #include "core/tokenizer/Tokenizer.h"
 
@@ -106,7 +107,7 @@ float ModelFolderWriter::defaultScale(int nEmbd)
 
 int ModelFolderWriter::vocabularySize(const std::string& vocabularyPath, const std::string& eosToken)
 {
-    return Tokenizer::fromFile(vocabularyPath, eosToken).size();
+    return WordTokenizer::fromFile(vocabularyPath, eosToken).size();
 }
 
 void ModelFolderWriter::write(const std::string& directory, const ModelConfig& config, const ModelWeights& weights,

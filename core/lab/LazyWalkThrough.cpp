@@ -1,6 +1,6 @@
 #include "core/lab/LazyWalkThrough.h"
 
-#include "core/cache/KvError.h"
+#include "core/util/KvError.h"
 #include "core/decode/Sampler.h"
 #include "core/tensor/TensorOps.h"
 #include "core/decode/TraceRecorder.h"

@@ -1,148 +1,19 @@
 #include "core/tokenizer/Tokenizer.h"
 
-#include "core/io/LoadError.h"
-#include "core/tokenizer/UnknownWordError.h"
-
-#include <algorithm>
-#include <cctype>
-#include <fstream>
-
 namespace kv {
 
-namespace {
-
-std::string lowercase(std::string text)
+std::vector<std::string> Tokenizer::nearest(const std::string&, std::size_t) const
 {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
+    return {};
 }
 
-bool isPunctuation(char c)
+std::vector<std::string> Tokenizer::vocabulary() const
 {
-    return std::ispunct(static_cast<unsigned char>(c)) && c != '\'' && c != '-' && c != '[' && c != ']';
-}
-
-std::size_t editDistance(const std::string& a, const std::string& b)
-{
-    std::vector<std::size_t> previous(b.size() + 1);
-    std::vector<std::size_t> current(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j)
-        previous[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        current[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-            current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
-        }
-        std::swap(previous, current);
-    }
-    return previous[b.size()];
-}
-
-} // namespace
-
-Tokenizer::Tokenizer(std::vector<std::string> vocabulary, const std::string& eosToken, const std::string& source)
-    : m_vocabulary(std::move(vocabulary))
-{
-    for (std::size_t i = 0; i < m_vocabulary.size(); ++i) {
-        const auto [it, inserted] = m_idByLowercase.emplace(lowercase(m_vocabulary[i]), static_cast<int>(i));
-        if (!inserted)
-            throw LoadError(source, "token \"" + m_vocabulary[i] + "\" appears twice (lines "
-                                        + std::to_string(it->second + 1) + " and " + std::to_string(i + 1) + ")");
-    }
-    const auto eos = find(eosToken);
-    if (!eos)
-        throw LoadError(source, "the end-of-sequence token \"" + eosToken + "\" is not in the vocabulary");
-    m_eosId = *eos;
-}
-
-Tokenizer Tokenizer::fromFile(const std::string& path, const std::string& eosToken)
-{
-    std::ifstream in(path);
-    if (!in)
-        throw LoadError(path, "cannot open file");
-    std::vector<std::string> words;
-    std::string line;
-    while (std::getline(in, line)) {
-        if (!line.empty() && line.back() == '\r')
-            line.pop_back();
-        if (line.empty())
-            throw LoadError(path, "line " + std::to_string(words.size() + 1) + " is empty; every line must hold a token");
-        words.push_back(line);
-    }
-    return Tokenizer(std::move(words), eosToken, path);
-}
-
-std::vector<std::string> Tokenizer::split(const std::string& text)
-{
-    std::vector<std::string> pieces;
-    std::string current;
-    auto flush = [&] {
-        if (!current.empty())
-            pieces.push_back(std::move(current));
-        current.clear();
-    };
-    for (char c : text) {
-        if (std::isspace(static_cast<unsigned char>(c))) {
-            flush();
-        } else if (isPunctuation(c)) {
-            flush();
-            pieces.emplace_back(1, c);
-        } else {
-            current.push_back(c);
-        }
-    }
-    flush();
-    return pieces;
-}
-
-std::optional<int> Tokenizer::find(const std::string& word) const
-{
-    const auto found = m_idByLowercase.find(lowercase(word));
-    if (found == m_idByLowercase.end())
-        return std::nullopt;
-    return found->second;
-}
-
-std::vector<int> Tokenizer::encode(const std::string& text) const
-{
-    std::vector<int> ids;
-    for (const std::string& word : split(text)) {
-        const auto id = find(word);
-        if (!id)
-            throw UnknownWordError(word, nearest(word));
-        ids.push_back(*id);
-    }
-    return ids;
-}
-
-std::vector<std::string> Tokenizer::nearest(const std::string& word, std::size_t count) const
-{
-    const std::string needle = lowercase(word);
-    std::vector<std::pair<std::size_t, int>> ranked;
-    for (std::size_t i = 0; i < m_vocabulary.size(); ++i)
-        if (static_cast<int>(i) != m_eosId)
-            ranked.emplace_back(editDistance(needle, lowercase(m_vocabulary[i])), static_cast<int>(i));
-    std::stable_sort(ranked.begin(), ranked.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::vector<std::string> result;
-    for (std::size_t i = 0; i < ranked.size() && i < count; ++i)
-        result.push_back(m_vocabulary[static_cast<std::size_t>(ranked[i].second)]);
-    return result;
-}
-
-const std::string& Tokenizer::token(int id) const
-{
-    return m_vocabulary.at(static_cast<std::size_t>(id));
-}
-
-std::string Tokenizer::decode(const std::vector<int>& ids) const
-{
-    std::string text;
-    for (std::size_t i = 0; i < ids.size(); ++i)
-        text += (i ? " " : "") + token(ids[i]);
-    return text;
+    std::vector<std::string> texts;
+    texts.reserve(static_cast<std::size_t>(size()));
+    for (int id = 0; id < size(); ++id)
+        texts.push_back(token(id));
+    return texts;
 }
 
 } // namespace kv

@@ -1,40 +1,39 @@
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace kv {
 
-// Word-level tokenizer over a fixed vocabulary (one token per line of
-// vocab.txt). Lookup ignores case; decoding shows the vocabulary's spelling.
-// Punctuation is split off into tokens of its own.
+// Text to token ids and back: what the decode loop and the views need of any
+// tokenizer (word-level, byte-level BPE, SentencePiece). Implementations are
+// chosen by the checkpoint format that loads them.
 class Tokenizer {
 public:
-    Tokenizer(std::vector<std::string> vocabulary, const std::string& eosToken, const std::string& source = "vocabulary");
-    static Tokenizer fromFile(const std::string& path, const std::string& eosToken);
+    virtual ~Tokenizer() = default;
 
-    // Splits text into words and punctuation marks; "[EOS]" stays one piece.
-    static std::vector<std::string> split(const std::string& text);
+    // Throws a TokenizeError naming the position in `text` that cannot be encoded.
+    // Prepends the beginning-of-sequence token where the model expects one.
+    virtual std::vector<int> encode(const std::string& text) const = 0;
+    // The text the ids stand for, by the format's own rules (spaces, raw bytes).
+    virtual std::string decode(const std::vector<int>& ids) const = 0;
+    // One token as a reader should see it in a cell or on the token strip.
+    virtual std::string token(int id) const = 0;
 
-    // Throws UnknownWordError for the first word not in the vocabulary.
-    std::vector<int> encode(const std::string& text) const;
-    std::optional<int> find(const std::string& word) const;
-    // Up to `count` known words closest to `word` by edit distance.
-    std::vector<std::string> nearest(const std::string& word, std::size_t count = 3) const;
+    virtual int size() const = 0;
+    // -1 when the vocabulary has no such token.
+    virtual int eosId() const = 0;
+    virtual int bosId() const { return -1; }
 
-    const std::string& token(int id) const;
-    std::string decode(const std::vector<int>& ids) const;
-
-    int eosId() const { return m_eosId; }
-    int size() const { return static_cast<int>(m_vocabulary.size()); }
-    const std::vector<std::string>& vocabulary() const { return m_vocabulary; }
-
-private:
-    std::vector<std::string> m_vocabulary;
-    std::unordered_map<std::string, int> m_idByLowercase;
-    int m_eosId = -1;
+    // Word-level vocabularies can refuse a word. These let the prompt editor
+    // mark it and offer the known words; open vocabularies encode any text.
+    virtual bool encodesAnyText() const = 0;
+    virtual std::optional<int> find(const std::string& piece) const = 0;
+    virtual std::vector<std::string> nearest(const std::string& word, std::size_t count = 3) const;
+    // Every token's text, in id order.
+    virtual std::vector<std::string> vocabulary() const;
 };
 
 } // namespace kv

@@ -2,8 +2,8 @@
 
 namespace kv {
 
-UnknownWordError::UnknownWordError(std::string word, std::vector<std::string> suggestions)
-    : KvError([&] {
+UnknownWordError::UnknownWordError(std::string word, std::vector<std::string> suggestions, std::size_t position)
+    : TokenizeError([&] {
         std::string message = "unknown word \"" + word + "\": it is not in the model's vocabulary";
         if (!suggestions.empty()) {
             message += "; nearest known words: ";
@@ -11,7 +11,7 @@ UnknownWordError::UnknownWordError(std::string word, std::vector<std::string> su
                 message += (i ? ", " : "") + suggestions[i];
         }
         return message;
-    }())
+    }(), position)
     , m_word(std::move(word))
     , m_suggestions(std::move(suggestions))
 {

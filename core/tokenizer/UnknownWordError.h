@@ -1,15 +1,15 @@
 #pragma once
 
-#include "core/cache/KvError.h"
+#include "core/tokenizer/TokenizeError.h"
 
 #include <vector>
 
 namespace kv {
 
 // A prompt word the vocabulary does not know, with the closest known words.
-class UnknownWordError : public KvError {
+class UnknownWordError : public TokenizeError {
 public:
-    UnknownWordError(std::string word, std::vector<std::string> suggestions);
+    UnknownWordError(std::string word, std::vector<std::string> suggestions, std::size_t position);
     const std::string& word() const { return m_word; }
     const std::vector<std::string>& suggestions() const { return m_suggestions; }
 

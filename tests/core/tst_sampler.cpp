@@ -1,4 +1,4 @@
-#include "core/cache/KvError.h"
+#include "core/util/KvError.h"
 #include "core/decode/Sampler.h"
 
 #include <QtTest>

@@ -1,7 +1,7 @@
 #include "views/memory/MemoryCalculatorPanel.h"
 
 #include "views/diagrams/ByteText.h"
-#include "core/cache/KvError.h"
+#include "core/util/KvError.h"
 #include "views/memory/MemoryChart.h"
 #include "views/memory/MemoryFigures.h"
 #include "views/memory/MemoryInputs.h"
