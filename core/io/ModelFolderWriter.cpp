@@ -67,7 +67,7 @@ void writeConfig(const fs::path& path, const ModelConfig& config, const std::str
     json["n_kv_head"] = config.nKvHead;
     json["n_positions"] = config.nPositions;
     json["vocab_size"] = config.vocabSize;
-    json["layer_norm_epsilon"] = shortestDecimal(config.layerNormEps);
+    json["layer_norm_epsilon"] = shortestDecimal(config.normEps);
     json["activation"] = "gelu_tanh";
     json["eos_token"] = config.eosToken;
     json["name"] = config.name;

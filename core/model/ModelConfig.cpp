@@ -1,6 +1,7 @@
 #include "core/model/ModelConfig.h"
 
 #include "core/io/LoadError.h"
+#include "core/model/FamilyDefaults.h"
 
 #include <nlohmann/json.hpp>
 
@@ -32,22 +33,70 @@ std::string optionalString(const nlohmann::json& json, const char* key, const st
     return value.get<std::string>();
 }
 
+int optionalInt(const nlohmann::json& json, const char* key, int fallback, const std::string& source)
+{
+    return json.contains(key) ? requiredInt(json, key, source) : fallback;
+}
+
+float optionalFloat(const nlohmann::json& json, const char* key, float fallback, const std::string& source)
+{
+    if (!json.contains(key))
+        return fallback;
+    const auto& value = json.at(key);
+    if (!value.is_number())
+        throw LoadError(source, std::string("field \"") + key + "\" must be a number");
+    return value.get<float>();
+}
+
+bool optionalBool(const nlohmann::json& json, const char* key, bool fallback, const std::string& source)
+{
+    if (!json.contains(key))
+        return fallback;
+    const auto& value = json.at(key);
+    if (!value.is_boolean())
+        throw LoadError(source, std::string("field \"") + key + "\" must be true or false");
+    return value.get<bool>();
+}
+
 ModelFamily parseFamily(const std::string& text, const std::string& source)
 {
-    if (text == "gpt2")
-        return ModelFamily::Gpt2;
-    throw LoadError(source, "unsupported model family \"" + text + "\" (supported: gpt2)");
+    if (const FamilyDefaults* row = findFamily(text))
+        return row->family;
+    throw LoadError(source, "unsupported model family \"" + text + "\" (supported: " + familyNames() + ")");
+}
+
+RopeLayout parseRopeLayout(const std::string& text, const std::string& source)
+{
+    if (text == ropeLayoutName(RopeLayout::Interleaved))
+        return RopeLayout::Interleaved;
+    if (text == ropeLayoutName(RopeLayout::HalfSplit))
+        return RopeLayout::HalfSplit;
+    throw LoadError(source, "field \"rope_layout\" must be \"interleaved\" or \"half\", got \"" + text + "\"");
 }
 
 } // namespace
 
 std::string familyName(ModelFamily family)
 {
-    switch (family) {
-    case ModelFamily::Gpt2:
-        return "gpt2";
-    }
-    return "unknown";
+    return familyDefaults(family).name;
+}
+
+std::string ropeLayoutName(RopeLayout layout)
+{
+    return layout == RopeLayout::Interleaved ? "interleaved" : "half";
+}
+
+void ModelConfig::applyFamilyDefaults(ModelFamily newFamily)
+{
+    const FamilyDefaults& row = familyDefaults(newFamily);
+    family = newFamily;
+    norm = row.norm;
+    position = row.position;
+    mlp = row.mlp;
+    attentionBias = row.attentionBias;
+    mlpBias = row.mlpBias;
+    tiedClassifier = row.tiedClassifier;
+    normEps = row.normEps;
 }
 
 void ModelConfig::validate(const std::string& source) const
@@ -58,7 +107,8 @@ void ModelConfig::validate(const std::string& source) const
     };
     require(nLayer >= 1, "n_layer must be at least 1, got " + std::to_string(nLayer));
     require(nHead >= 1, "n_head must be at least 1, got " + std::to_string(nHead));
-    require(nEmbd >= 1 && nEmbd % nHead == 0,
+    require(headDimOverride >= 0, "head_dim must not be negative, got " + std::to_string(headDimOverride));
+    require(nEmbd >= 1 && (headDimOverride > 0 || nEmbd % nHead == 0),
             "n_embd (" + std::to_string(nEmbd) + ") must be a positive multiple of n_head ("
                 + std::to_string(nHead) + ")");
     require(nKvHead >= 1 && nHead % nKvHead == 0,
@@ -66,7 +116,11 @@ void ModelConfig::validate(const std::string& source) const
                 + std::to_string(nHead) + ")");
     require(nPositions >= 1, "n_positions must be at least 1, got " + std::to_string(nPositions));
     require(vocabSize >= 1, "vocab_size must be at least 1, got " + std::to_string(vocabSize));
-    require(layerNormEps > 0.0f, "layer_norm_epsilon must be positive");
+    require(intermediateSize >= 0, "intermediate_size must not be negative, got " + std::to_string(intermediateSize));
+    require(normEps > 0.0f, std::string(familyDefaults(family).epsKey) + " must be positive");
+    require(position != PositionKind::Rotary || headDim() % 2 == 0,
+            "rotary positions need an even head dimension, got " + std::to_string(headDim()));
+    require(position != PositionKind::Rotary || ropeTheta > 0.0f, "rope_theta must be positive");
 }
 
 ModelConfig ModelConfig::gpt2(const std::string& name, int layers, int embd, int heads, int kvHeads, int context,
@@ -80,6 +134,23 @@ ModelConfig ModelConfig::gpt2(const std::string& name, int layers, int embd, int
     config.nKvHead = kvHeads;
     config.nPositions = context;
     config.vocabSize = vocab;
+    config.validate("model shape " + name);
+    return config;
+}
+
+ModelConfig ModelConfig::llama(const std::string& name, int layers, int embd, int heads, int kvHeads, int context,
+                               int vocab, int intermediate)
+{
+    ModelConfig config;
+    config.applyFamilyDefaults(ModelFamily::Llama);
+    config.name = name;
+    config.nLayer = layers;
+    config.nEmbd = embd;
+    config.nHead = heads;
+    config.nKvHead = kvHeads;
+    config.nPositions = context;
+    config.vocabSize = vocab;
+    config.intermediateSize = intermediate;
     config.validate("model shape " + name);
     return config;
 }
@@ -98,19 +169,23 @@ ModelConfig ModelConfig::fromJsonText(const std::string& text, const std::string
         throw LoadError(source, "must hold one JSON object { ... } of settings");
 
     ModelConfig config;
-    config.family = parseFamily(optionalString(json, "family", "gpt2", source), source);
+    config.applyFamilyDefaults(parseFamily(optionalString(json, "family", "gpt2", source), source));
     config.name = optionalString(json, "name", "", source);
     config.nLayer = requiredInt(json, "n_layer", source);
     config.nEmbd = requiredInt(json, "n_embd", source);
     config.nHead = requiredInt(json, "n_head", source);
-    config.nKvHead = json.contains("n_kv_head") ? requiredInt(json, "n_kv_head", source) : config.nHead;
+    config.nKvHead = optionalInt(json, "n_kv_head", config.nHead, source);
     config.nPositions = requiredInt(json, "n_positions", source);
     config.vocabSize = requiredInt(json, "vocab_size", source);
-    if (json.contains("layer_norm_epsilon")) {
-        if (!json.at("layer_norm_epsilon").is_number())
-            throw LoadError(source, "field \"layer_norm_epsilon\" must be a number");
-        config.layerNormEps = json.at("layer_norm_epsilon").get<float>();
-    }
+    config.headDimOverride = optionalInt(json, "head_dim", 0, source);
+    config.intermediateSize = optionalInt(json, "intermediate_size", 0, source);
+    config.normEps = optionalFloat(json, familyDefaults(config.family).epsKey, config.normEps, source);
+    config.attentionBias = optionalBool(json, "attention_bias", config.attentionBias, source);
+    config.mlpBias = optionalBool(json, "mlp_bias", config.mlpBias, source);
+    config.tiedClassifier = optionalBool(json, "tie_word_embeddings", config.tiedClassifier, source);
+    config.ropeTheta = optionalFloat(json, "rope_theta", config.ropeTheta, source);
+    config.ropeLayout = parseRopeLayout(optionalString(json, "rope_layout", ropeLayoutName(config.ropeLayout), source),
+                                        source);
     config.eosToken = optionalString(json, "eos_token", "[EOS]", source);
     config.validate(source);
     return config;

@@ -96,11 +96,11 @@ ForwardResult Transformer::forward(std::span<const int> tokens, std::span<const 
     for (int i = 0; i < m_config.nLayer; ++i) {
         const LayerWeights& layer = m_weights.layers[static_cast<std::size_t>(i)];
         // 2. Pre-LayerNorm causal self-attention with a residual connection.
-        layerNorm(x, layer.ln1Gain, layer.ln1Bias, m_config.layerNormEps, normed);
+        layerNorm(x, layer.ln1Gain, layer.ln1Bias, m_config.normEps, normed);
         attention(i, normed, cache, observer, scratch, projected, result.macs);
         x += projected;
         // 3. Pre-LayerNorm MLP with a residual connection.
-        layerNorm(x, layer.ln2Gain, layer.ln2Bias, m_config.layerNormEps, normed);
+        layerNorm(x, layer.ln2Gain, layer.ln2Bias, m_config.normEps, normed);
         mlp(layer, packedLayer(i), normed, scratch, projected, result.macs);
         x += projected;
     }
@@ -108,7 +108,7 @@ ForwardResult Transformer::forward(std::span<const int> tokens, std::span<const 
     // 4. Final LayerNorm and the tied LM head, for the last token only: it is
     //    the only one whose next token anyone asks for.
     View last = scratch.view(ForwardScratch::LastNormed, 1, d);
-    layerNorm(x.bottomRows(1), m_weights.lnfGain, m_weights.lnfBias, m_config.layerNormEps, last);
+    layerNorm(x.bottomRows(1), m_weights.lnfGain, m_weights.lnfBias, m_config.normEps, last);
     result.logits.resize(m_config.vocabSize);
     multiplyTransposed(last, m_weights.tokenEmbedding, View(result.logits.data(), 1, m_config.vocabSize), m_kernel);
     result.macs.lmHead += static_cast<std::int64_t>(d) * m_config.vocabSize;

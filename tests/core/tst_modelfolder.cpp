@@ -108,7 +108,7 @@ private slots:
         QCOMPARE(loaded.nPositions, 40);
         QCOMPARE(loaded.vocabSize, 149);
         QCOMPARE(loaded.vocabSize, written.vocabSize);
-        QCOMPARE(loaded.layerNormEps, written.layerNormEps);
+        QCOMPARE(loaded.normEps, written.normEps);
         QCOMPARE(loaded.eosToken, std::string("[EOS]"));
         QCOMPARE(bundle.tokenizer->vocabulary(), kvtest::shippedModel("tiny-mha").tokenizer->vocabulary());
 

@@ -35,7 +35,7 @@ Matrix expectedFirstLayerQueries(const Transformer& model, const std::vector<int
         for (double v : x)
             variance += (v - mean) * (v - mean) / d;
         for (int c = 0; c < d; ++c)
-            x[static_cast<std::size_t>(c)] = (x[static_cast<std::size_t>(c)] - mean) / std::sqrt(variance + config.layerNormEps)
+            x[static_cast<std::size_t>(c)] = (x[static_cast<std::size_t>(c)] - mean) / std::sqrt(variance + config.normEps)
                     * layer.ln1Gain(c) + layer.ln1Bias(c);
         for (int j = 0; j < hd; ++j) {
             double sum = layer.attnBias(head * hd + j);
