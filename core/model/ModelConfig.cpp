@@ -1,5 +1,6 @@
 #include "core/model/ModelConfig.h"
 
+#include "core/io/ConfigKeys.h"
 #include "core/io/LoadError.h"
 
 #include <nlohmann/json.hpp>
@@ -84,8 +85,11 @@ ModelConfig ModelConfig::gpt2(const std::string& name, int layers, int embd, int
     return config;
 }
 
+// The error boundary of config.json: whatever nlohmann throws while reading
+// leaves as a LoadError naming the file (the key kinds are checked first, so
+// that a wrong kind names its key).
 ModelConfig ModelConfig::fromJsonText(const std::string& text, const std::string& source)
-{
+try {
     nlohmann::json json;
     try {
         json = nlohmann::json::parse(text);
@@ -96,6 +100,7 @@ ModelConfig ModelConfig::fromJsonText(const std::string& text, const std::string
     }
     if (!json.is_object())
         throw LoadError(source, "must hold one JSON object { ... } of settings");
+    requireKinds(json, configKeyKinds(), source);
 
     ModelConfig config;
     config.family = parseFamily(optionalString(json, "family", "gpt2", source), source);
@@ -114,6 +119,8 @@ ModelConfig ModelConfig::fromJsonText(const std::string& text, const std::string
     config.eosToken = optionalString(json, "eos_token", "[EOS]", source);
     config.validate(source);
     return config;
+} catch (const nlohmann::json::exception&) {
+    throw LoadError(source, "holds a value of a kind the config reader does not accept");
 }
 
 ModelConfig ModelConfig::fromJsonFile(const std::string& path)
