@@ -9,6 +9,8 @@ packages=(qt6-base-dev qt6-svg-dev libeigen3-dev libqcustomplot-dev libqcustompl
 if [[ "${1:-}" == "--test" ]]; then
     # desktop-file-utils and appstream validate the .desktop file and the metainfo (CTest desktop_files_validate)
     packages+=(xvfb xauth imagemagick poppler-utils desktop-file-utils appstream)
+    # clang and its runtime (libFuzzer, sanitizers) build the fuzz targets of tests/fuzz/run.sh, run by .ci/run
+    packages+=(clang libclang-rt-14-dev)
 fi
 
 missing=()

@@ -1,5 +1,6 @@
 #include "core/model/ModelConfig.h"
 
+#include "core/io/ConfigKeys.h"
 #include "core/io/LoadError.h"
 #include "core/model/FamilyDefaults.h"
 
@@ -155,8 +156,12 @@ ModelConfig ModelConfig::llama(const std::string& name, int layers, int embd, in
     return config;
 }
 
+
+// The error boundary of config.json: whatever nlohmann throws while reading
+// leaves as a LoadError naming the file (the key kinds are checked first, so
+// that a wrong kind names its key).
 ModelConfig ModelConfig::fromJsonText(const std::string& text, const std::string& source)
-{
+try {
     nlohmann::json json;
     try {
         json = nlohmann::json::parse(text);
@@ -167,6 +172,7 @@ ModelConfig ModelConfig::fromJsonText(const std::string& text, const std::string
     }
     if (!json.is_object())
         throw LoadError(source, "must hold one JSON object { ... } of settings");
+    requireKinds(json, configKeyKinds(), source);
 
     ModelConfig config;
     config.applyFamilyDefaults(parseFamily(optionalString(json, "family", "gpt2", source), source));
@@ -189,6 +195,8 @@ ModelConfig ModelConfig::fromJsonText(const std::string& text, const std::string
     config.eosToken = optionalString(json, "eos_token", "[EOS]", source);
     config.validate(source);
     return config;
+} catch (const nlohmann::json::exception&) {
+    throw LoadError(source, "holds a value of a kind the config reader does not accept");
 }
 
 ModelConfig ModelConfig::fromJsonFile(const std::string& path)

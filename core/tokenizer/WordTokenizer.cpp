@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <sstream>
 
 namespace kv {
 
@@ -59,19 +60,30 @@ WordTokenizer::WordTokenizer(std::vector<std::string> vocabulary, const std::str
 
 WordTokenizer WordTokenizer::fromFile(const std::string& path, const std::string& eosToken)
 {
-    std::ifstream in(path);
+    std::ifstream in(path, std::ios::binary);
     if (!in)
         throw LoadError(path, "cannot open file");
+    return fromStream(in, eosToken, path);
+}
+
+WordTokenizer WordTokenizer::fromText(const std::string& text, const std::string& eosToken, const std::string& source)
+{
+    std::istringstream in(text);
+    return fromStream(in, eosToken, source);
+}
+
+WordTokenizer WordTokenizer::fromStream(std::istream& in, const std::string& eosToken, const std::string& source)
+{
     std::vector<std::string> words;
     std::string line;
     while (std::getline(in, line)) {
         if (!line.empty() && line.back() == '\r')
             line.pop_back();
         if (line.empty())
-            throw LoadError(path, "line " + std::to_string(words.size() + 1) + " is empty; every line must hold a token");
+            throw LoadError(source, "line " + std::to_string(words.size() + 1) + " is empty; every line must hold a token");
         words.push_back(line);
     }
-    return WordTokenizer(std::move(words), eosToken, path);
+    return WordTokenizer(std::move(words), eosToken, source);
 }
 
 std::vector<WordTokenizer::Piece> WordTokenizer::pieces(const std::string& text)

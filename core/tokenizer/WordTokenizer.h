@@ -2,6 +2,7 @@
 
 #include "core/tokenizer/Tokenizer.h"
 
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -16,6 +17,8 @@ class WordTokenizer : public Tokenizer {
 public:
     WordTokenizer(std::vector<std::string> vocabulary, const std::string& eosToken, const std::string& source = "vocabulary");
     static WordTokenizer fromFile(const std::string& path, const std::string& eosToken);
+    // The bytes of a vocab.txt: one token a line; `source` names it in errors.
+    static WordTokenizer fromText(const std::string& text, const std::string& eosToken, const std::string& source);
 
 
     // Throws UnknownWordError for the first word not in the vocabulary.
@@ -33,6 +36,7 @@ public:
     std::vector<std::string> vocabulary() const override { return m_vocabulary; }
 
 private:
+    static WordTokenizer fromStream(std::istream& in, const std::string& eosToken, const std::string& source);
     struct Piece {
         std::string text;
         std::size_t position = 0; // byte offset in the text
