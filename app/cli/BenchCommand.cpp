@@ -1,6 +1,5 @@
 #include "app/cli/BenchCommand.h"
 
-#include "core/lab/BenchmarkError.h"
 #include "core/lab/BenchmarkRunner.h"
 #include "app/cli/CommandLine.h"
 #include "core/util/NameMatching.h"
@@ -52,20 +51,19 @@ BenchRequest parseRequest(const QStringList& arguments)
     addOptions(parser);
     // parse() expects the program name first.
     if (!parser.parse(QStringList{QStringLiteral("kvcache-lab --bench")} + arguments))
-        throw kv::BenchmarkError(parser.errorText().toStdString());
+        throw UsageError(parser.errorText().toStdString());
     if (parser.isSet("help"))
         return {std::nullopt, 1,
                 CommandLine::helpText(parser, CommandLine::programName() + QStringLiteral(" --bench [options]"))};
     if (!parser.positionalArguments().isEmpty())
-        throw kv::BenchmarkError("unexpected argument \"" + parser.positionalArguments().constFirst().toStdString()
-                                 + "\"");
+        throw UsageError("unexpected argument \"" + parser.positionalArguments().constFirst().toStdString() + "\"");
     const std::string shape = parser.isSet("shape") ? parser.value("shape").toStdString() : "gpt2-small";
     const int tokens = parseCount(parser, "tokens", 100);
     const int promptTokens = parseCount(parser, "prompt-tokens", 1);
     const int threads = parseCount(parser, "threads", kv::availableCores());
     if (threads < 1 || threads > kv::availableCores())
-        throw kv::BenchmarkError("--threads must be between 1 and " + std::to_string(kv::availableCores())
-                                 + " (this machine's cores), got " + std::to_string(threads));
+        throw UsageError("--threads must be between 1 and " + std::to_string(kv::availableCores())
+                         + " (this machine's cores), got " + std::to_string(threads));
     return {kv::BenchmarkRunner(kv::BenchmarkShape::get(shape), promptTokens, tokens), threads, {}};
 }
 

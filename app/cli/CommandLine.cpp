@@ -19,44 +19,42 @@ QString helpText(const QCommandLineParser& parser, const QString& usage)
     return QStringLiteral("Usage: ") + usage + (firstLineEnd < 0 ? QStringLiteral("\n") : text.mid(firstLineEnd));
 }
 
-template <>
-std::optional<int> toNumber<int>(const QString& text)
+namespace {
+
+// `read(&ok)` is one of QString's toInt(), toFloat()...: its value when ok.
+template <typename Number, typename Read>
+std::optional<Number> checked(Read read)
 {
     bool ok = false;
-    const int value = text.toInt(&ok);
-    return ok ? std::optional<int>(value) : std::nullopt;
+    const Number value = read(&ok);
+    return ok ? std::optional<Number>(value) : std::nullopt;
 }
 
-template <>
-std::optional<qlonglong> toNumber<qlonglong>(const QString& text)
+} // namespace
+
+template <> std::optional<int> toNumber<int>(const QString& text)
 {
-    bool ok = false;
-    const qlonglong value = text.toLongLong(&ok);
-    return ok ? std::optional<qlonglong>(value) : std::nullopt;
+    return checked<int>([&](bool* ok) { return text.toInt(ok); });
 }
 
-template <>
-std::optional<qulonglong> toNumber<qulonglong>(const QString& text)
+template <> std::optional<qlonglong> toNumber<qlonglong>(const QString& text)
 {
-    bool ok = false;
-    const qulonglong value = text.toULongLong(&ok);
-    return ok ? std::optional<qulonglong>(value) : std::nullopt;
+    return checked<qlonglong>([&](bool* ok) { return text.toLongLong(ok); });
 }
 
-template <>
-std::optional<float> toNumber<float>(const QString& text)
+template <> std::optional<qulonglong> toNumber<qulonglong>(const QString& text)
 {
-    bool ok = false;
-    const float value = text.toFloat(&ok);
-    return ok ? std::optional<float>(value) : std::nullopt;
+    return checked<qulonglong>([&](bool* ok) { return text.toULongLong(ok); });
 }
 
-template <>
-std::optional<double> toNumber<double>(const QString& text)
+template <> std::optional<float> toNumber<float>(const QString& text)
 {
-    bool ok = false;
-    const double value = text.toDouble(&ok);
-    return ok ? std::optional<double>(value) : std::nullopt;
+    return checked<float>([&](bool* ok) { return text.toFloat(ok); });
+}
+
+template <> std::optional<double> toNumber<double>(const QString& text)
+{
+    return checked<double>([&](bool* ok) { return text.toDouble(ok); });
 }
 
 } // namespace kvlab::CommandLine

@@ -25,7 +25,7 @@ struct ExportRequest {
 
 [[noreturn]] void refuse(const QString& message)
 {
-    throw kv::KvError(message.toStdString());
+    throw UsageError(message.toStdString());
 }
 
 QString viewIds()

@@ -1,6 +1,5 @@
 #include "app/cli/MemoryCommand.h"
 
-#include "core/lab/CalculatorError.h"
 #include "app/cli/CommandLine.h"
 #include "core/lab/MemoryCalculator.h"
 #include "core/lab/ModelPresets.h"
@@ -85,15 +84,15 @@ MemoryRequest parseRequest(const QStringList& arguments)
     MemoryRequest request;
     // parse() expects the program name first.
     if (!parser.parse(QStringList{QStringLiteral("kvcache-lab --memory")} + arguments))
-        throw kv::CalculatorError(parser.errorText().toStdString());
+        throw UsageError(parser.errorText().toStdString());
     request.help = parser.isSet("help");
     request.helpText = CommandLine::helpText(parser, CommandLine::programName() + QStringLiteral(" --memory [options] PRESET"));
     if (request.help)
         return request;
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1)
-        throw kv::CalculatorError("give one model preset (or \"list\"); known presets: "
-                                  + kv::joinNames(kv::ModelPresets::names()));
+        throw UsageError("give one model preset (or \"list\"); known presets: "
+                         + kv::joinNames(kv::ModelPresets::names()));
     request.list = positional.constFirst().compare(QStringLiteral("list"), Qt::CaseInsensitive) == 0;
     if (request.list)
         return request;

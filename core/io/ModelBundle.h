@@ -8,16 +8,17 @@
 
 namespace kv {
 
-// A model directory loaded: config.json, model.safetensors and vocab.txt.
+// A model loaded: its transformer and its tokenizer.
 struct ModelBundle {
-    std::string directory;
+    std::string directory; // the path it was loaded from: a folder, or a file
     std::shared_ptr<const Transformer> model;
     std::shared_ptr<const Tokenizer> tokenizer;
 
     const ModelConfig& config() const { return model->config(); }
 
-    // Throws LoadError naming the file at fault.
-    static ModelBundle load(const std::string& directory);
+    // The model at `path` in whichever checkpoint format supports it
+    // (CheckpointFormats). Throws LoadError naming the file at fault.
+    static ModelBundle load(const std::string& path);
 };
 
 } // namespace kv

@@ -1,12 +1,20 @@
 #include "core/io/SafetensorsFile.h"
 
+#include "core/io/HalfFloat.h"
+#include "core/io/JsonKind.h"
 #include "core/io/LoadError.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <limits>
+#include <new>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
 
 namespace kv {
 
@@ -34,10 +42,29 @@ std::uint64_t readLittleEndian64(const char* bytes)
     return value;
 }
 
+std::uint16_t readLittleEndian16(const char* bytes)
+{
+    return static_cast<std::uint16_t>(static_cast<unsigned char>(bytes[0])
+                                      | (static_cast<unsigned char>(bytes[1]) << 8));
+}
+
 void writeLittleEndian64(std::ostream& out, std::uint64_t value)
 {
     for (int i = 0; i < 8; ++i)
         out.put(static_cast<char>((value >> (8 * i)) & 0xff));
+}
+
+// The byte count of `shape` x `elementSize`, or nothing when it does not fit
+// a size_t (a hostile header: [4294967296, 4294967296]).
+std::optional<std::size_t> byteCount(const std::vector<std::int64_t>& shape, int elementSize)
+{
+    if (std::find(shape.begin(), shape.end(), 0) != shape.end())
+        return 0;
+    std::size_t bytes = static_cast<std::size_t>(elementSize);
+    for (std::int64_t dim : shape)
+        if (__builtin_mul_overflow(bytes, static_cast<std::size_t>(dim), &bytes))
+            return std::nullopt;
+    return bytes;
 }
 
 SafetensorsFile::TensorInfo parseEntry(const std::string& name, const nlohmann::json& entry,
@@ -57,6 +84,8 @@ SafetensorsFile::TensorInfo parseEntry(const std::string& name, const nlohmann::
     for (const auto& dim : entry["shape"]) {
         if (!dim.is_number_unsigned())
             fail("shape must hold non-negative integers");
+        if (dim.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+            fail("shape dimension " + dim.dump() + " is too large");
         info.shape.push_back(dim.get<std::int64_t>());
     }
     const auto& offsets = entry["data_offsets"];
@@ -66,11 +95,55 @@ SafetensorsFile::TensorInfo parseEntry(const std::string& name, const nlohmann::
     info.end = offsets[1].get<std::size_t>();
     if (info.end < info.begin)
         fail("data_offsets end before they begin");
-    const auto expectedBytes = static_cast<std::size_t>(info.elementCount()) * dtypeSize(info.dtype);
-    if (info.end - info.begin != expectedBytes)
+    const std::optional<std::size_t> expectedBytes = byteCount(info.shape, dtypeSize(info.dtype));
+    if (!expectedBytes)
+        fail("the shape holds more elements than any file can");
+    if (info.end - info.begin != *expectedBytes)
         fail("data_offsets cover " + std::to_string(info.end - info.begin) + " bytes but the shape needs "
-             + std::to_string(expectedBytes));
+             + std::to_string(*expectedBytes));
     return info;
+}
+
+std::vector<char> readBytes(const std::string& path)
+{
+    std::error_code error;
+    if (std::filesystem::is_directory(path, error))
+        throw LoadError(path, "is a folder, not a file");
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw LoadError(path, "cannot open file");
+    try {
+        return std::vector<char>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    } catch (const std::bad_alloc&) {
+        throw LoadError(path, "the file is too large to load into memory");
+    } catch (const std::length_error&) {
+        throw LoadError(path, "the file is too large to load into memory");
+    }
+}
+
+nlohmann::json parseJson(const std::string& text, const std::string& source, std::string_view what)
+{
+    try {
+        return nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& error) {
+        throw LoadError::invalidJson(source, what, text, error.byte);
+    } catch (const nlohmann::json::out_of_range&) { // e.g. 1e999
+        throw LoadError(source, std::string(what) + " holds a number too large to read");
+    }
+}
+
+// The shard file a weight_map entry names: a plain name in the index's folder.
+std::string shardName(const std::string& tensor, const nlohmann::json& value, const std::string& indexPath)
+{
+    auto fail = [&](const std::string& problem) {
+        throw LoadError(indexPath, "weight_map entry of tensor \"" + tensor + "\": " + problem);
+    };
+    if (!value.is_string())
+        fail("must be a file name, not " + describeJsonValue(value));
+    const std::string name = value.get<std::string>();
+    if (name.empty() || name == "." || name == ".." || name.find_first_of("/\\") != std::string::npos)
+        fail("\"" + name + "\" must name a file beside the index");
+    return name;
 }
 
 } // namespace
@@ -85,43 +158,72 @@ std::int64_t SafetensorsFile::TensorInfo::elementCount() const
 
 SafetensorsFile SafetensorsFile::read(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw LoadError(path, "cannot open file");
-    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return parse(std::move(bytes), path);
+    if (path.ends_with(".index.json"))
+        return readSharded(path);
+    return readSingle(path);
+}
+
+SafetensorsFile SafetensorsFile::readSingle(const std::string& path)
+{
+    return parse(readBytes(path), path);
 }
 
 SafetensorsFile SafetensorsFile::parse(std::vector<char> bytes, const std::string& source)
 {
     SafetensorsFile file;
     file.m_source = source;
-    file.m_bytes = std::move(bytes);
-    const std::size_t size = file.m_bytes.size();
+    file.m_shards.push_back(Shard{source, std::move(bytes), 0});
+    Shard& shard = file.m_shards.front();
+    const std::size_t size = shard.bytes.size();
     if (size < kLengthFieldBytes)
         throw LoadError(source, "truncated: " + std::to_string(size) + " bytes, shorter than the 8-byte header length");
-    const std::uint64_t headerLength = readLittleEndian64(file.m_bytes.data());
+    const std::uint64_t headerLength = readLittleEndian64(shard.bytes.data());
+    if (headerLength > kMaxHeaderBytes)
+        throw LoadError(source, "header length " + std::to_string(headerLength) + " exceeds the "
+                                    + std::to_string(kMaxHeaderBytes) + " bytes safetensors allows (a corrupt file?)");
     if (headerLength > size - kLengthFieldBytes)
         throw LoadError(source, "header length " + std::to_string(headerLength) + " exceeds the "
                                     + std::to_string(size - kLengthFieldBytes) + " bytes after it (truncated or corrupt file)");
     file.parseHeader(static_cast<std::size_t>(headerLength));
-    file.m_dataStart = kLengthFieldBytes + static_cast<std::size_t>(headerLength);
-    file.checkRanges(size - file.m_dataStart);
+    shard.dataStart = kLengthFieldBytes + static_cast<std::size_t>(headerLength);
+    file.checkRanges(size - shard.dataStart);
     return file;
+}
+
+SafetensorsFile SafetensorsFile::readSharded(const std::string& indexPath)
+{
+    const std::vector<char> bytes = readBytes(indexPath);
+    const nlohmann::json index = parseJson(std::string(bytes.begin(), bytes.end()), indexPath, "the index");
+    if (!index.is_object() || !index.contains("weight_map") || !index["weight_map"].is_object())
+        throw LoadError(indexPath, "the index must be a JSON object with a \"weight_map\" object");
+    const std::filesystem::path folder = std::filesystem::path(indexPath).parent_path();
+
+    SafetensorsFile checkpoint;
+    checkpoint.m_source = indexPath;
+    std::map<std::string, std::pair<std::size_t, SafetensorsFile>> shards; // by file name: index, contents
+    for (const auto& [tensor, value] : index["weight_map"].items()) {
+        const std::string name = shardName(tensor, value, indexPath);
+        auto found = shards.find(name);
+        if (found == shards.end())
+            found = shards.emplace(name, std::pair{shards.size(), readSingle((folder / name).string())}).first;
+        const SafetensorsFile& shard = found->second.second;
+        if (!shard.contains(tensor))
+            throw LoadError(shard.source(), "missing tensor \"" + tensor + "\", which " + indexPath + " places in it");
+        TensorInfo info = shard.info(tensor);
+        info.shard = found->second.first;
+        checkpoint.m_tensors.emplace(tensor, std::move(info));
+    }
+    checkpoint.m_shards.resize(shards.size());
+    for (auto& [name, shard] : shards)
+        checkpoint.m_shards[shard.first] = std::move(shard.second.m_shards.front());
+    return checkpoint;
 }
 
 void SafetensorsFile::parseHeader(std::size_t headerLength)
 {
-    nlohmann::json header;
-    try {
-        header = nlohmann::json::parse(m_bytes.begin() + kLengthFieldBytes,
-                                       m_bytes.begin() + kLengthFieldBytes + static_cast<std::ptrdiff_t>(headerLength));
-    } catch (const nlohmann::json::parse_error& error) {
-        const std::string_view text(m_bytes.data() + kLengthFieldBytes, headerLength);
-        throw LoadError::invalidJson(m_source, "the header", text, error.byte);
-    } catch (const nlohmann::json::out_of_range&) { // e.g. 1e999: found by fuzz_safetensors
-        throw LoadError(m_source, "the header holds a number too large to read");
-    }
+    const std::vector<char>& bytes = m_shards.front().bytes;
+    const std::string text(bytes.data() + kLengthFieldBytes, headerLength);
+    const nlohmann::json header = parseJson(text, m_source, "the header");
     if (!header.is_object())
         throw LoadError(m_source, "header must be a JSON object");
     for (const auto& [name, entry] : header.items()) {
@@ -167,14 +269,35 @@ const SafetensorsFile::TensorInfo& SafetensorsFile::info(const std::string& name
     return found->second;
 }
 
+const std::string& SafetensorsFile::sourceOf(const std::string& name) const
+{
+    return m_shards[info(name).shard].source;
+}
+
+const char* SafetensorsFile::data(const TensorInfo& tensor) const
+{
+    const Shard& shard = m_shards[tensor.shard];
+    return shard.bytes.data() + shard.dataStart + tensor.begin;
+}
+
 std::vector<float> SafetensorsFile::floats(const std::string& name) const
 {
     const TensorInfo& tensor = info(name);
-    if (tensor.dtype != "F32")
-        throw LoadError(m_source, "tensor \"" + name + "\" has dtype " + tensor.dtype + "; only F32 is supported");
+    const char* bytes = data(tensor);
     std::vector<float> values(static_cast<std::size_t>(tensor.elementCount()));
-    // Copy rather than map: the data section need not be 4-byte aligned.
-    std::memcpy(values.data(), m_bytes.data() + m_dataStart + tensor.begin, tensor.end - tensor.begin);
+    if (tensor.dtype == "F32") {
+        // Copy rather than map: the data section need not be 4-byte aligned.
+        std::memcpy(values.data(), bytes, tensor.end - tensor.begin);
+    } else if (tensor.dtype == "F16") {
+        for (std::size_t i = 0; i < values.size(); ++i)
+            values[i] = halfToFloat(readLittleEndian16(bytes + 2 * i));
+    } else if (tensor.dtype == "BF16") {
+        for (std::size_t i = 0; i < values.size(); ++i)
+            values[i] = bfloat16ToFloat(readLittleEndian16(bytes + 2 * i));
+    } else {
+        throw LoadError(sourceOf(name), "tensor \"" + name + "\" has dtype " + tensor.dtype
+                                            + "; supported: F32, F16 and BF16 (read as float32)");
+    }
     return values;
 }
 

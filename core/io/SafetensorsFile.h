@@ -7,10 +7,13 @@
 
 namespace kv {
 
-// A parsed safetensors file: an 8-byte little-endian header length, a JSON
-// header naming each tensor's dtype, shape and byte range, then raw
-// little-endian data. Every structural problem is reported as a LoadError
-// naming the file (and the tensor, where there is one).
+// A parsed safetensors checkpoint: one file (an 8-byte little-endian header
+// length, a JSON header naming each tensor's dtype, shape and byte range, then
+// raw little-endian data), or the shards a model.safetensors.index.json names.
+// The header is held to what the format promises: at most kMaxHeaderBytes,
+// begin <= end, every range inside the data, no two ranges overlapping, and
+// shape product x dtype size == the range's length. Every problem is a
+// LoadError naming the file (and the tensor, where there is one).
 class SafetensorsFile {
 public:
     struct TensorInfo {
@@ -18,30 +21,51 @@ public:
         std::vector<std::int64_t> shape;
         std::size_t begin = 0; // byte offsets into the data section
         std::size_t end = 0;
+        std::size_t shard = 0; // which file holds it (0 for a single file)
         std::int64_t elementCount() const;
     };
 
+    // The largest header safetensors allows (100 MB).
+    static constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;
+
+    // A .safetensors file, or a sharded checkpoint by its index (a name ending
+    // in ".index.json").
     static SafetensorsFile read(const std::string& path);
     static SafetensorsFile parse(std::vector<char> bytes, const std::string& source);
+    // model.safetensors.index.json: its "weight_map" names, per tensor, the
+    // shard (a file beside the index) that holds it.
+    static SafetensorsFile readSharded(const std::string& indexPath);
 
     // Writes F32 tensors in name order. Used by the tests to build files.
     using FloatTensor = std::pair<std::vector<std::int64_t>, std::vector<float>>;
     static void write(const std::string& path, const std::map<std::string, FloatTensor>& tensors);
 
+    // The file read (the index, for a sharded checkpoint).
     const std::string& source() const { return m_source; }
+    // The file holding tensor `name`.
+    const std::string& sourceOf(const std::string& name) const;
+    std::size_t shardCount() const { return m_shards.size(); }
     bool contains(const std::string& name) const { return m_tensors.count(name) > 0; }
     std::vector<std::string> names() const;
     const TensorInfo& info(const std::string& name) const;
-    // The tensor's values; throws if it is missing or not F32.
+    // The tensor's values as float32: F32 as stored, F16 and BF16 widened
+    // exactly. Throws if it is missing or of another dtype.
     std::vector<float> floats(const std::string& name) const;
 
 private:
+    struct Shard {
+        std::string source;
+        std::vector<char> bytes;
+        std::size_t dataStart = 0;
+    };
+
+    static SafetensorsFile readSingle(const std::string& path);
     void parseHeader(std::size_t headerLength);
     void checkRanges(std::size_t dataSize) const;
+    const char* data(const TensorInfo& tensor) const;
 
     std::string m_source;
-    std::vector<char> m_bytes;
-    std::size_t m_dataStart = 0;
+    std::vector<Shard> m_shards;
     std::map<std::string, TensorInfo> m_tensors;
 };
 

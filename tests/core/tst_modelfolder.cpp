@@ -1,5 +1,8 @@
 #include "core/decode/DecodeSession.h"
+#include "core/io/CheckpointFormats.h"
 #include "core/io/LoadError.h"
+#include "core/io/ModelFolderFormat.h"
+#include "core/io/SafetensorsFile.h"
 #include "core/io/ModelBundle.h"
 #include "core/io/ModelFolderWriter.h"
 #include "tests/support/TestModels.h"
@@ -13,6 +16,10 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
 
 using namespace kv;
 
@@ -90,6 +97,77 @@ private:
     }
 
 private slots:
+    void theFolderFormatIsFoundByItsFiles()
+    {
+        const CheckpointFormat& format = CheckpointFormats::find(kvtest::shippedModelDir("tiny-gqa").toStdString());
+        QCOMPARE(format.name(), std::string("KV Cache Lab model folder"));
+        QVERIFY(format.supports(kvtest::shippedModelDir("tiny-mha").toStdString()));
+        QVERIFY(!format.supports(kVocabulary));
+    }
+
+    // Nothing supports the path: the error says what each format expected and
+    // why the path is not it.
+    void unknownPathsListWhatWasExpected_data()
+    {
+        QTest::addColumn<QString>("layout");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("a file") << "file" << "but it is not a folder";
+        QTest::newRow("an empty folder") << "empty" << "but it has no config.json, model.safetensors, vocab.txt";
+        QTest::newRow("no vocabulary") << "novocab" << "but it has no vocab.txt";
+        QTest::newRow("missing") << "missing" << "model folder not found";
+    }
+
+    void unknownPathsListWhatWasExpected()
+    {
+        QFETCH(QString, layout);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        const QString target = dir.path() + "/target";
+        if (layout == "file")
+            QVERIFY(QFile::copy(QString::fromStdString(kVocabulary), target));
+        else if (layout != "missing")
+            QVERIFY(QDir().mkpath(target));
+        if (layout == "novocab")
+            for (const char* file : {"config.json", "model.safetensors"})
+                QVERIFY(QFile::copy(kvtest::shippedModelDir("tiny-mha") + "/" + file, target + "/" + file));
+        try {
+            ModelBundle::load(target.toStdString());
+            QFAIL("no error");
+        } catch (const LoadError& error) {
+            QCOMPARE(QString::fromStdString(error.file()), target);
+            QVERIFY2(QString(error.what()).contains(expected), error.what());
+            if (layout != "missing")
+                QVERIFY2(QString(error.what()).contains("expected a folder holding config.json"), error.what());
+        }
+    }
+
+    // The folder with its weights split over two shards and an index loads the
+    // same model as the single file.
+    void shardedFolderLoadsTheSameWeights()
+    {
+        QTemporaryDir dir;
+        const std::string folder = (dir.path() + "/sharded").toStdString();
+        ModelFolderWriter::writeRandom(folder, shape(2, 16, 4, 2, 8), kVocabulary, 4, 0.2f);
+        const ModelBundle single = ModelBundle::load(folder);
+        const auto tensors = single.model->weights().toTensors(single.config());
+        std::map<std::string, SafetensorsFile::FloatTensor> first, second;
+        nlohmann::json weightMap = nlohmann::json::object();
+        for (const auto& [name, tensor] : tensors) {
+            const bool inFirst = name.starts_with("h.0.") || name.starts_with("w");
+            (inFirst ? first : second).emplace(name, tensor);
+            weightMap[name] = inFirst ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors";
+        }
+        SafetensorsFile::write(folder + "/model-00001-of-00002.safetensors", first);
+        SafetensorsFile::write(folder + "/model-00002-of-00002.safetensors", second);
+        std::ofstream(folder + "/model.safetensors.index.json") << nlohmann::json{{"weight_map", weightMap}}.dump(1);
+        QVERIFY(QFile::remove(QString::fromStdString(folder + "/model.safetensors")));
+        QVERIFY(!first.empty() && !second.empty());
+
+        QCOMPARE(ModelFolderFormat::weightsPath(folder), folder + "/model.safetensors.index.json");
+        const ModelBundle sharded = ModelBundle::load(folder);
+        QVERIFY(sharded.model->weights().toTensors(sharded.config()) == tensors);
+    }
+
     void writtenFolderLoadsBackEqual()
     {
         QTemporaryDir dir;

@@ -6,7 +6,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <bit>
+#include <cmath>
 #include <fstream>
+#include <limits>
 
 using namespace kv;
 
@@ -82,7 +85,11 @@ private slots:
         QTest::addColumn<QString>("expected");
         QTest::newRow("missing file") << "absent.safetensors" << "cannot open";
         QTest::newRow("truncated below length field") << "short.safetensors" << "truncated";
-        QTest::newRow("huge header length") << "huge.safetensors" << "header length 1099511627776 exceeds";
+        QTest::newRow("huge header length") << "huge.safetensors" << "header length 1099511627776 exceeds the 100000000 bytes safetensors allows";
+        QTest::newRow("header just over 100 MB") << "limit.safetensors" << "header length 100000001 exceeds the 100000000 bytes safetensors allows";
+        QTest::newRow("shape past size_t") << "elements.safetensors" << "tensor \"w\": the shape holds more elements than any file can";
+        QTest::newRow("dimension past int64") << "dimension.safetensors" << "tensor \"w\": shape dimension 18446744073709551615 is too large";
+        QTest::newRow("offsets past size_t") << "offsets.safetensors" << "tensor \"w\": data_offsets must be two non-negative integers";
         QTest::newRow("bad JSON") << "badjson.safetensors" << "the header is not valid JSON: it ends too early, at line 1, column 17";
         QTest::newRow("header not an object") << "array.safetensors" << "must be a JSON object";
         QTest::newRow("unknown dtype") << "dtype.safetensors" << "tensor \"w\": unknown dtype \"F12\"";
@@ -101,6 +108,13 @@ private slots:
         writeRaw(path("short.safetensors"), "", {}, 0);
         std::ofstream(path("short.safetensors"), std::ios::binary) << "abc";
         writeRaw(path("huge.safetensors"), "{}", {}, 1ULL << 40);
+        writeRaw(path("limit.safetensors"), "{}", {}, SafetensorsFile::kMaxHeaderBytes + 1);
+        writeRaw(path("elements.safetensors"),
+                 R"({"w":{"dtype":"F32","shape":[4294967296,4294967296,4294967296],"data_offsets":[0,16]}})", zeros(16));
+        writeRaw(path("dimension.safetensors"),
+                 R"({"w":{"dtype":"U8","shape":[18446744073709551615],"data_offsets":[0,16]}})", zeros(16));
+        writeRaw(path("offsets.safetensors"),
+                 R"({"w":{"dtype":"U8","shape":[1],"data_offsets":[18446744073709551616,1]}})", zeros(16));
         writeRaw(path("badjson.safetensors"), "{\"w\": {\"dtype\": ", zeros(16));
         writeRaw(path("array.safetensors"), "[1, 2]", {});
         writeRaw(path("dtype.safetensors"), R"({"w":{"dtype":"F12","shape":[4],"data_offsets":[0,16]}})", zeros(16));
@@ -145,10 +159,103 @@ private slots:
 
     void wrongDtypeIsNamed()
     {
-        writeRaw(path("half.safetensors"), R"({"wte.weight":{"dtype":"F16","shape":[4],"data_offsets":[0,8]}})", zeros(8));
-        const SafetensorsFile file = SafetensorsFile::read(path("half.safetensors"));
+        writeRaw(path("ints.safetensors"), R"({"wte.weight":{"dtype":"I32","shape":[2],"data_offsets":[0,8]}})", zeros(8));
+        const SafetensorsFile file = SafetensorsFile::read(path("ints.safetensors"));
         const QString message = errorOf([&] { file.floats("wte.weight"); });
-        QVERIFY2(message.contains("tensor \"wte.weight\" has dtype F16; only F32 is supported"), qPrintable(message));
+        QVERIFY2(message.contains("tensor \"wte.weight\" has dtype I32; supported: F32, F16 and BF16"), qPrintable(message));
+    }
+
+    // F16 and BF16 bit patterns and the float32 each stands for exactly.
+    void halfFloatsWidenExactly_data()
+    {
+        QTest::addColumn<QString>("dtype");
+        QTest::addColumn<int>("bits");
+        QTest::addColumn<float>("expected");
+        const float infinity = std::numeric_limits<float>::infinity();
+        QTest::newRow("F16 one") << "F16" << 0x3c00 << 1.0f;
+        QTest::newRow("F16 minus two") << "F16" << 0xc000 << -2.0f;
+        QTest::newRow("F16 one third") << "F16" << 0x3555 << 0.333251953125f;
+        QTest::newRow("F16 largest") << "F16" << 0x7bff << 65504.0f;
+        QTest::newRow("F16 smallest normal") << "F16" << 0x0400 << 6.103515625e-05f;
+        QTest::newRow("F16 smallest subnormal") << "F16" << 0x0001 << 5.9604644775390625e-08f;
+        QTest::newRow("F16 largest subnormal") << "F16" << 0x03ff << 6.0975551605224609375e-05f;
+        QTest::newRow("F16 negative subnormal") << "F16" << 0x8200 << -3.0517578125e-05f;
+        QTest::newRow("F16 minus zero") << "F16" << 0x8000 << -0.0f;
+        QTest::newRow("F16 infinity") << "F16" << 0x7c00 << infinity;
+        QTest::newRow("F16 minus infinity") << "F16" << 0xfc00 << -infinity;
+        QTest::newRow("BF16 one") << "BF16" << 0x3f80 << 1.0f;
+        QTest::newRow("BF16 minus five") << "BF16" << 0xc0a0 << -5.0f;
+        QTest::newRow("BF16 pi") << "BF16" << 0x4049 << 3.140625f;
+        QTest::newRow("BF16 largest") << "BF16" << 0x7f7f << 3.3895313892515355e38f;
+        QTest::newRow("BF16 subnormal") << "BF16" << 0x0001 << 9.18354961579912115600575419705e-41f;
+        QTest::newRow("BF16 minus infinity") << "BF16" << 0xff80 << -infinity;
+    }
+
+    void halfFloatsWidenExactly()
+    {
+        QFETCH(QString, dtype);
+        QFETCH(int, bits);
+        QFETCH(float, expected);
+        // One element at an odd offset, after a one-byte U8: reads need no alignment.
+        const std::string header = QStringLiteral("{\"pad\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]},"
+                                                  "\"x\":{\"dtype\":\"%1\",\"shape\":[1,1],\"data_offsets\":[1,3]}}")
+                                       .arg(dtype).toStdString();
+        writeRaw(path("half.safetensors"), header, {char(7), char(bits & 0xff), char(bits >> 8)});
+        const std::vector<float> values = SafetensorsFile::read(path("half.safetensors")).floats("x");
+        QCOMPARE(values.size(), std::size_t(1));
+        QCOMPARE(std::bit_cast<std::uint32_t>(values[0]), std::bit_cast<std::uint32_t>(expected));
+    }
+
+    void halfFloatNanStaysNan()
+    {
+        writeRaw(path("nan.safetensors"), R"({"x":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}})",
+                 {char(0x00), char(0x7e), char(0x01), char(0xfc)});
+        const std::vector<float> values = SafetensorsFile::read(path("nan.safetensors")).floats("x");
+        QVERIFY(std::isnan(values[0]));
+        QVERIFY(std::isnan(values[1])); // 0xfc01: a negative NaN with a payload
+    }
+
+    // A sharded checkpoint: the index's weight_map sends each tensor to its shard.
+    void shardedIndexFindsEachTensorInItsShard()
+    {
+        SafetensorsFile::write(path("model-00001-of-00002.safetensors"), {{"a", {{2}, {1, 2}}}, {"b", {{1}, {3}}}});
+        SafetensorsFile::write(path("model-00002-of-00002.safetensors"), {{"c", {{3}, {4, 5, 6}}}});
+        std::ofstream(path("model.safetensors.index.json"))
+            << R"({"metadata":{"total_size":24},"weight_map":{"a":"model-00001-of-00002.safetensors",
+                  "b":"model-00001-of-00002.safetensors","c":"model-00002-of-00002.safetensors"}})";
+        const SafetensorsFile checkpoint = SafetensorsFile::read(path("model.safetensors.index.json"));
+        QCOMPARE(checkpoint.shardCount(), std::size_t(2));
+        QCOMPARE(checkpoint.names(), (std::vector<std::string>{"a", "b", "c"}));
+        QCOMPARE(checkpoint.floats("a"), (std::vector<float>{1, 2}));
+        QCOMPARE(checkpoint.floats("b"), (std::vector<float>{3}));
+        QCOMPARE(checkpoint.floats("c"), (std::vector<float>{4, 5, 6}));
+        QCOMPARE(checkpoint.sourceOf("c"), path("model-00002-of-00002.safetensors"));
+        QCOMPARE(checkpoint.source(), path("model.safetensors.index.json"));
+    }
+
+    void shardedIndexErrorsNameTheCulprit_data()
+    {
+        QTest::addColumn<QString>("index");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("not JSON") << R"({"weight_map": )" << "index.json: the index is not valid JSON: it ends too early";
+        QTest::newRow("no weight_map") << R"({"metadata": {}})" << "index.json: the index must be a JSON object with a \"weight_map\" object";
+        QTest::newRow("shard not a string") << R"({"weight_map": {"a": 3}})" << "weight_map entry of tensor \"a\": must be a file name, not the integer 3";
+        QTest::newRow("shard outside the folder") << R"({"weight_map": {"a": "../one.safetensors"}})" << "weight_map entry of tensor \"a\": \"../one.safetensors\" must name a file beside the index";
+        QTest::newRow("shard missing") << R"({"weight_map": {"a": "absent.safetensors"}})" << "absent.safetensors: cannot open file";
+        QTest::newRow("tensor not in its shard") << R"({"weight_map": {"z": "one.safetensors"}})" << "one.safetensors: missing tensor \"z\", which";
+    }
+
+    void shardedIndexErrorsNameTheCulprit()
+    {
+        QFETCH(QString, index);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        const std::string folder = dir.path().toStdString();
+        SafetensorsFile::write(folder + "/one.safetensors", {{"a", {{1}, {1}}}});
+        std::ofstream(folder + "/index.json") << index.toStdString();
+        const QString message = errorOf([&] { SafetensorsFile::readSharded(folder + "/index.json"); });
+        QVERIFY2(message.contains(expected), qPrintable(message));
+        QVERIFY2(!message.contains("json.exception"), qPrintable(message));
     }
 
     void truncatedModelFileIsRejected()

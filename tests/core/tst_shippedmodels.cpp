@@ -90,7 +90,7 @@ private slots:
         QTest::addColumn<QString>("breakage");
         QTest::addColumn<QString>("expected");
         QTest::newRow("no folder") << "nofolder" << "model folder not found";
-        QTest::newRow("no config") << "noconfig" << "config.json: cannot open file";
+        QTest::newRow("no config") << "noconfig" << "(KV Cache Lab model folder), but it has no config.json";
         QTest::newRow("config cut short") << "badconfig" << "config.json: the file is not valid JSON: it ends too early, at line 1, column 14";
         QTest::newRow("config with a typo") << "typoconfig" << "config.json: the file is not valid JSON: unexpected 'o' at line 3, column 13";
         QTest::newRow("family not a string") << "familytype" << "config.json: field \"family\" must be a string";
