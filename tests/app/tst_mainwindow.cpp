@@ -213,17 +213,17 @@ private slots:
         const auto layout = diagram.layout(QRectF(pane->rect()), pane->frame());
         const QImage image = pane->render();
         const Theme& theme = pane->frame().theme;
-        const MatrixSpec& keys = layout.matrices[1];
+        const MatrixSpec& keys = layout.matrix(MatrixSpec::Role::KeysT);
         QCOMPARE(keys.cols(), 4);
         QCOMPARE(keys.rows(), 8);
-        QVERIFY(near(borderColour(image, layout.places[1], 0, 3), theme.stateColor(CellState::New)));
-        QVERIFY(near(borderColour(image, layout.places[1], 5, 0), theme.stateColor(CellState::FromCache)));
-        const MatrixSpec& values = layout.matrices[4];
+        QVERIFY(near(borderColour(image, layout.place(MatrixSpec::Role::KeysT), 0, 3), theme.stateColor(CellState::New)));
+        QVERIFY(near(borderColour(image, layout.place(MatrixSpec::Role::KeysT), 5, 0), theme.stateColor(CellState::FromCache)));
+        const MatrixSpec& values = layout.matrix(MatrixSpec::Role::Values);
         QCOMPARE(values.rows(), 4);
-        QVERIFY(near(borderColour(image, layout.places[4], 3, 2), theme.stateColor(CellState::New)));
-        QVERIFY(near(borderColour(image, layout.places[4], 1, 2), theme.stateColor(CellState::FromCache)));
-        QCOMPARE(layout.matrices[0].rows(), 1); // one query row
-        QCOMPARE(layout.matrices[2].rows(), 1); // one score row
+        QVERIFY(near(borderColour(image, layout.place(MatrixSpec::Role::Values), 3, 2), theme.stateColor(CellState::New)));
+        QVERIFY(near(borderColour(image, layout.place(MatrixSpec::Role::Values), 1, 2), theme.stateColor(CellState::FromCache)));
+        QCOMPARE(layout.matrix(MatrixSpec::Role::Queries).rows(), 1); // one query row
+        QCOMPARE(layout.matrix(MatrixSpec::Role::Scores).rows(), 1); // one score row
     }
 
     void uncachedPaneShowsTheRecomputation()
@@ -234,15 +234,15 @@ private slots:
         const auto layout = diagram.layout(QRectF(pane->rect()), pane->frame());
         const QImage image = pane->render();
         const Theme& theme = pane->frame().theme;
-        QCOMPARE(layout.matrices[0].rows(), 4); // all of Q
-        QCOMPARE(layout.matrices[2].rows(), 4); // the full score triangle
-        QVERIFY(near(borderColour(image, layout.places[0], 0, 0), theme.stateColor(CellState::Recomputed)));
-        QVERIFY(near(borderColour(image, layout.places[0], 2, 5), theme.stateColor(CellState::Recomputed)));
-        QVERIFY(near(borderColour(image, layout.places[0], 3, 5), theme.stateColor(CellState::New)));
-        QCOMPARE(layout.matrices[2].state(0, 0), CellState::Recomputed); // layer 0: the next layer needs it
-        QCOMPARE(layout.matrices[2].state(0, 1), CellState::Masked);
-        QCOMPARE(layout.matrices[2].state(3, 3), CellState::New);
-        const QRectF masked = layout.places[2].cellRect(0, 3);
+        QCOMPARE(layout.matrix(MatrixSpec::Role::Queries).rows(), 4); // all of Q
+        QCOMPARE(layout.matrix(MatrixSpec::Role::Scores).rows(), 4); // the full score triangle
+        QVERIFY(near(borderColour(image, layout.place(MatrixSpec::Role::Queries), 0, 0), theme.stateColor(CellState::Recomputed)));
+        QVERIFY(near(borderColour(image, layout.place(MatrixSpec::Role::Queries), 2, 5), theme.stateColor(CellState::Recomputed)));
+        QVERIFY(near(borderColour(image, layout.place(MatrixSpec::Role::Queries), 3, 5), theme.stateColor(CellState::New)));
+        QCOMPARE(layout.matrix(MatrixSpec::Role::Scores).state(0, 0), CellState::Recomputed); // layer 0: the next layer needs it
+        QCOMPARE(layout.matrix(MatrixSpec::Role::Scores).state(0, 1), CellState::Masked);
+        QCOMPARE(layout.matrix(MatrixSpec::Role::Scores).state(3, 3), CellState::New);
+        const QRectF masked = layout.place(MatrixSpec::Role::Scores).cellRect(0, 3);
         QVERIFY(near(image.pixelColor(masked.center().toPoint()), theme.stateColor(CellState::Masked), 4));
     }
 
@@ -315,9 +315,9 @@ private slots:
         DiagramWidget* pane = m_window->pane(DecodeMode::Cached);
         const auto& diagram = static_cast<const AttentionDiagram&>(pane->diagram());
         const auto layout = diagram.layout(QRectF(pane->rect()), pane->frame());
-        const QString tip = diagram.tooltipAt(QRectF(pane->rect()), pane->frame(), layout.places[2].cellRect(0, 1).center());
+        const QString tip = diagram.tooltipAt(QRectF(pane->rect()), pane->frame(), layout.place(MatrixSpec::Role::Scores).cellRect(0, 1).center());
         QVERIFY2(tip.startsWith(QStringLiteral("score[3,1] = q₃·k₁ / √8 = ")), qPrintable(tip));
-        const QString key = diagram.tooltipAt(QRectF(pane->rect()), pane->frame(), layout.places[1].cellRect(0, 1).center());
+        const QString key = diagram.tooltipAt(QRectF(pane->rect()), pane->frame(), layout.place(MatrixSpec::Role::KeysT).cellRect(0, 1).center());
         QVERIFY2(key.contains(QStringLiteral("read from cache")) && key.contains(QStringLiteral("first computed at step 1")),
                  qPrintable(key));
     }
@@ -393,8 +393,8 @@ private slots:
         QCOMPARE(controller().frame().selectedToken, 1);
         const auto& pane = static_cast<const AttentionDiagram&>(m_window->pane(DecodeMode::Cached)->diagram());
         const auto layout = pane.layout(QRectF(m_window->pane(DecodeMode::Cached)->rect()), controller().frame());
-        QCOMPARE(layout.matrices[1].highlightCol, 1);
-        QCOMPARE(layout.matrices[4].highlightRow, 1);
+        QCOMPARE(layout.matrix(MatrixSpec::Role::KeysT).highlightCol, 1);
+        QCOMPARE(layout.matrix(MatrixSpec::Role::Values).highlightRow, 1);
     }
 
     void settingsSurviveARestart()

@@ -23,14 +23,6 @@ QString plain(const QString& richText)
     return QTextDocumentFragment::fromHtml(richText).toPlainText();
 }
 
-const MatrixSpec& specOf(const std::vector<MatrixSpec>& specs, Role role)
-{
-    for (const MatrixSpec& spec : specs)
-        if (spec.role == role)
-            return spec;
-    qFatal("no matrix of that role");
-}
-
 // The states of the unmasked cells of one row of a matrix.
 std::set<CellState> rowStates(const MatrixSpec& spec, int row)
 {
@@ -87,7 +79,7 @@ private slots:
         for (int layer = 0; layer <= lastLayer(); ++layer) {
             const Frame frame = frameAt(step, Phase::NextToken, layer);
             const auto specs = attentionMatrices(frame, DecodeMode::Uncached);
-            const MatrixSpec& spec = specOf(specs, Role(role));
+            const MatrixSpec& spec = specs[Role(role)];
             const CellState expected = layer == lastLayer() ? CellState::Wasted : CellState::Recomputed;
             QCOMPARE(spec.rows(), step + 1);
             for (int row = 0; row < step; ++row)
@@ -157,21 +149,21 @@ private slots:
             const auto cached = attentionMatrices(frame, DecodeMode::Cached);
             const auto uncached = attentionMatrices(frame, DecodeMode::Uncached);
             const QString text = plain(Narrator::narration(frame));
-            const MatrixSpec& q = specOf(cached, Role::Queries);
+            const MatrixSpec& q = cached[Role::Queries];
             QCOMPARE(q.rows(), 2); // two query heads share the K/V head
             const QString expected = QStringLiteral("q (%1) (one block of rows for each of the 2 query heads that share "
                                                     "this K/V head) · Kᵀ (%2) → %3 scores")
-                                         .arg(q.shape(), specOf(cached, Role::KeysT).shape())
-                                         .arg(specOf(cached, Role::Scores).rows() * specOf(cached, Role::Scores).cols());
+                                         .arg(q.shape(), cached[Role::KeysT].shape())
+                                         .arg(cached[Role::Scores].rows() * cached[Role::Scores].cols());
             QVERIFY2(text.contains(expected), qPrintable(text + QStringLiteral("\nwanted: ") + expected));
-            const MatrixSpec& scores = specOf(uncached, Role::Scores);
+            const MatrixSpec& scores = uncached[Role::Scores];
             QVERIFY2(text.contains(QStringLiteral("Q (%1) · Kᵀ (%2) → %3 scores")
-                                       .arg(specOf(uncached, Role::Queries).shape(), specOf(uncached, Role::KeysT).shape())
+                                       .arg(uncached[Role::Queries].shape(), uncached[Role::KeysT].shape())
                                        .arg(scores.rows() * scores.cols())),
                      qPrintable(text));
             for (DecodeMode mode : {DecodeMode::Cached, DecodeMode::Uncached}) {
                 const auto specs = attentionMatrices(frame, mode);
-                const MatrixSpec& drawn = specOf(specs, Role::Scores);
+                const MatrixSpec& drawn = specs[Role::Scores];
                 const QString stats = Narrator::paneWork(frame, mode);
                 QVERIFY2(stats.contains(QStringLiteral("· %1 scores").arg(drawn.rows() * drawn.cols())), qPrintable(stats));
             }
@@ -185,7 +177,7 @@ private slots:
         frame.selectedToken = 2; // "a": an old row in the uncached pane
         const auto uncached = attentionMatrices(frame, DecodeMode::Uncached);
         for (Role role : {Role::Queries, Role::Scores, Role::Weights, Role::Output}) {
-            const MatrixSpec& spec = specOf(uncached, role);
+            const MatrixSpec& spec = uncached[role];
             QCOMPARE(spec.rows(), 8); // 2 heads × 4 tokens
             QList<int> rows;
             for (int r = 0; r < spec.rows(); ++r)
@@ -197,7 +189,7 @@ private slots:
         }
         frame.selectedToken = 3; // the newest token: the one row per head of the cached pane
         const auto cached = attentionMatrices(frame, DecodeMode::Cached);
-        const MatrixSpec& q = specOf(cached, Role::Queries);
+        const MatrixSpec& q = cached[Role::Queries];
         QVERIFY(q.highlightsRow(0));
         QVERIFY(q.highlightsRow(1));
     }
@@ -319,7 +311,7 @@ private slots:
         const Frame frame = frameAt(3, Phase::Project, 0);
         const auto cached = attentionMatrices(frame, DecodeMode::Cached);
         for (Role role : {Role::KeysT, Role::Values}) {
-            const MatrixSpec& spec = specOf(cached, role);
+            const MatrixSpec& spec = cached[role];
             QCOMPARE(spec.state(spec.rows() - 1, spec.cols() - 1), CellState::Pending); // the new k, v not drawn yet
         }
         const QString text = plain(Narrator::narration(frame));

@@ -159,6 +159,29 @@ private slots:
         QCOMPARE(layout.hiddenTokens, 0);
     }
 
+    // Matrices are addressed by role, whatever the order they were filled in.
+    void matricesAreAddressedByRole()
+    {
+        ByRole<int> filled;
+        int order = 0;
+        for (auto role = ByRole<int>::kRoles.rbegin(); role != ByRole<int>::kRoles.rend(); ++role)
+            filled[*role] = ++order;
+        QCOMPARE(filled[MatrixSpec::Role::Output], 1);
+        QCOMPARE(filled[MatrixSpec::Role::Queries], 6);
+        QCOMPARE(filled[MatrixSpec::Role::Values], 2);
+
+        Frame frame;
+        frame.lesson = shippedLesson(QStringLiteral("tiny-mha"));
+        frame.step = 2;
+        frame.phase = Phase::NextToken;
+        const auto layout = AttentionDiagram(kv::DecodeMode::Cached).layout(QRectF(0, 0, 780, 600), frame);
+        for (MatrixSpec::Role role : ByRole<MatrixSpec>::kRoles)
+            QCOMPARE(layout.matrix(role).role, role);
+        QCOMPARE(layout.matrix(MatrixSpec::Role::KeysT).rows(), frame.lesson->config().headDim());
+        QCOMPARE(layout.matrix(MatrixSpec::Role::Values).cols(), frame.lesson->config().headDim());
+        QCOMPARE(layout.matrix(MatrixSpec::Role::Queries).rows(), 1);
+    }
+
     void windowKeepsFirstAndNewest()
     {
         const SequenceWindow window = SequenceWindow::around(40, 10, 2);

@@ -62,11 +62,6 @@ constexpr double kHeatmapDimShare = 0.3;
 // Column labels are turned by 50° and cut to the height of their band.
 constexpr double kColumnLabelShare = 1.3;
 
-std::size_t indexOf(Role role)
-{
-    return static_cast<std::size_t>(role);
-}
-
 // The sizes one candidate layout uses.
 struct Sizes {
     Detail detail = Detail::Cells;
@@ -108,35 +103,43 @@ double slotWidth(const MatrixSpec& spec, const Sizes& sizes)
     return std::max({grid + columnLabelReach(spec, sizes.label), title, note, caption});
 }
 
-double rowWidth(const std::vector<MatrixSpec>& matrices, const std::vector<RowItem>& row, const Sizes& sizes)
+double rowWidth(const ByRole<MatrixSpec>& matrices, const std::vector<RowItem>& row, const Sizes& sizes)
 {
     double width = sizes.op * static_cast<double>(row.size() - 1);
     for (const RowItem& item : row)
-        width += (item.labels ? sizes.labelWidth : 0.0) + slotWidth(matrices[indexOf(item.role)], sizes);
+        width += (item.labels ? sizes.labelWidth : 0.0) + slotWidth(matrices[item.role], sizes);
     return width;
 }
 
-double rowHeight(const std::vector<MatrixSpec>& matrices, const std::vector<RowItem>& row, const Sizes& sizes)
+double rowHeight(const ByRole<MatrixSpec>& matrices, const std::vector<RowItem>& row, const Sizes& sizes)
 {
     double grid = 0;
     for (const RowItem& item : row) {
-        const MatrixSpec& spec = matrices[indexOf(item.role)];
+        const MatrixSpec& spec = matrices[item.role];
         grid = std::max(grid, spec.rows() * sizes.cellH(spec));
     }
     return sizes.titleSpace + sizes.columnLabels + grid + sizes.below;
 }
 
-double widestLabel(const std::vector<MatrixSpec>& matrices, double fontPx)
+// The widest row label of `spec` plus its gap.
+double rowLabelWidth(const MatrixSpec& spec, double fontPx)
 {
     const QFontMetricsF metrics(pixelFont(fontPx));
     double widest = 0;
-    for (const MatrixSpec& spec : matrices)
-        for (const QString& label : spec.rowLabels)
-            widest = std::max(widest, metrics.horizontalAdvance(label));
+    for (const QString& label : spec.rowLabels)
+        widest = std::max(widest, metrics.horizontalAdvance(label));
     return widest + fontPx * 0.8;
 }
 
-Sizes sizesFor(const std::vector<MatrixSpec>& matrices, Detail detail, double token, double scale, bool presenting)
+double widestLabel(const ByRole<MatrixSpec>& matrices, double fontPx)
+{
+    double widest = 0;
+    for (const MatrixSpec& spec : matrices)
+        widest = std::max(widest, rowLabelWidth(spec, fontPx));
+    return widest;
+}
+
+Sizes sizesFor(const ByRole<MatrixSpec>& matrices, Detail detail, double token, double scale, bool presenting)
 {
     Sizes sizes;
     sizes.detail = detail;
@@ -156,7 +159,7 @@ Sizes sizesFor(const std::vector<MatrixSpec>& matrices, Detail detail, double to
     return sizes;
 }
 
-bool fits(const std::vector<MatrixSpec>& matrices, const Sizes& sizes, const QSizeF& body)
+bool fits(const ByRole<MatrixSpec>& matrices, const Sizes& sizes, const QSizeF& body)
 {
     return rowWidth(matrices, kRowA, sizes) <= body.width() && rowWidth(matrices, kRowB, sizes) <= body.width()
         && rowHeight(matrices, kRowA, sizes) + rowHeight(matrices, kRowB, sizes) <= body.height();
@@ -164,7 +167,7 @@ bool fits(const std::vector<MatrixSpec>& matrices, const Sizes& sizes, const QSi
 
 // The largest token cell in [low, high] at which everything fits (bisection:
 // every size grows with the cell); `low` when even that does not fit.
-double largestFittingCell(const std::vector<MatrixSpec>& matrices, Detail detail, double low, double high,
+double largestFittingCell(const ByRole<MatrixSpec>& matrices, Detail detail, double low, double high,
                           double scale, bool presenting, const QSizeF& body)
 {
     if (fits(matrices, sizesFor(matrices, detail, high, scale, presenting), body))
@@ -184,16 +187,16 @@ std::vector<QPointF> placeRow(AttentionDiagram::Layout& layout, const std::vecto
     const double titleTop = top - sizes.columnLabels - sizes.titleSpace;
     std::vector<QPointF> operators;
     for (std::size_t i = 0; i < row.size(); ++i) {
-        const MatrixSpec& spec = layout.matrices[indexOf(row[i].role)];
+        const MatrixSpec& spec = layout.matrices[row[i].role];
         const double grid = spec.cols() * sizes.cellW(spec);
         const double widened = slotWidth(spec, sizes);
         if (i > 0) {
-            const MatrixSpec& previous = layout.matrices[indexOf(row[i - 1].role)];
+            const MatrixSpec& previous = layout.matrices[row[i - 1].role];
             const double rows = std::min(previous.rows() * sizes.cellH(previous), 4.0 * sizes.token);
             operators.emplace_back(x - sizes.op / 2, top + rows / 2);
         }
         x += row[i].labels ? sizes.labelWidth : 0.0;
-        layout.places[indexOf(row[i].role)] = {QPointF(x + (widened - grid) / 2, top), sizes.cellW(spec), sizes.cellH(spec),
+        layout.places[row[i].role] = {QPointF(x + (widened - grid) / 2, top), sizes.cellW(spec), sizes.cellH(spec),
                                                titleTop, sizes.detail};
         x += widened + sizes.op;
     }
@@ -207,11 +210,11 @@ struct QueryShape {
     int appendedFrom;
 };
 
-std::vector<MatrixSpec> windowed(const std::vector<MatrixSpec>& full, const SequenceWindow& window, const QueryShape& q)
+ByRole<MatrixSpec> windowed(const ByRole<MatrixSpec>& full, const SequenceWindow& window, const QueryShape& q)
 {
-    std::vector<MatrixSpec> shown;
-    for (const MatrixSpec& spec : full)
-        shown.push_back(window.apply(spec, q.perBlock, q.blocks, q.appendedFrom));
+    ByRole<MatrixSpec> shown;
+    for (Role role : ByRole<MatrixSpec>::kRoles)
+        shown[role] = window.apply(full[role], q.perBlock, q.blocks, q.appendedFrom);
     return shown;
 }
 
@@ -219,21 +222,21 @@ std::vector<MatrixSpec> windowed(const std::vector<MatrixSpec>& full, const Sequ
 
 const MatrixSpec& AttentionDiagram::Layout::matrix(MatrixSpec::Role role) const
 {
-    return matrices.at(indexOf(role));
+    return matrices[role];
 }
 
 const MatrixPlacement& AttentionDiagram::Layout::place(MatrixSpec::Role role) const
 {
-    return places.at(indexOf(role));
+    return places[role];
 }
 
 std::vector<std::pair<QString, QRectF>> AttentionDiagram::Layout::boxes() const
 {
     std::vector<std::pair<QString, QRectF>> all{{QStringLiteral("pane title"), title}, {QStringLiteral("stats lines"), footer}};
     const double lf = labelFontPx;
-    for (std::size_t i = 0; i < matrices.size(); ++i) {
-        const MatrixSpec& spec = matrices[i];
-        const MatrixPlacement& at = places[i];
+    for (Role role : ByRole<MatrixSpec>::kRoles) {
+        const MatrixSpec& spec = matrices[role];
+        const MatrixPlacement& at = places[role];
         const QRectF grid = at.gridRect(spec);
         const QString name = spec.title;
         all.emplace_back(name + QStringLiteral(" grid"), grid);
@@ -249,7 +252,7 @@ std::vector<std::pair<QString, QRectF>> AttentionDiagram::Layout::boxes() const
                              QRectF(grid.center().x() - noteW / 2, grid.bottom() + 2 + lf * 1.3, noteW, lf * 1.2));
         }
         if (!spec.rowLabels.isEmpty()) {
-            const double w = widestLabel({spec}, lf) - lf * 0.4;
+            const double w = rowLabelWidth(spec, lf) - lf * 0.4;
             all.emplace_back(name + QStringLiteral(" row labels"),
                              QRectF(grid.left() - lf * 0.4 - w, grid.top(), w, grid.height()));
         }
@@ -266,9 +269,9 @@ std::vector<std::pair<QString, QRectF>> AttentionDiagram::Layout::boxes() const
 AttentionDiagram::Layout AttentionDiagram::layout(const QRectF& rect, const Frame& frame) const
 {
     Layout result;
-    std::vector<MatrixSpec> full = attentionMatrices(frame, m_mode);
+    ByRole<MatrixSpec> full = attentionMatrices(frame, m_mode);
     // The output's rows are the weights' rows: one set of labels is enough.
-    full[indexOf(Role::Output)].rowLabels.clear();
+    full[Role::Output].rowLabels.clear();
     const double s = std::clamp(std::min(rect.width() / 900.0, rect.height() / 640.0), 0.75, 2.2) * frame.theme.typeScale;
     result.scale = s;
     const double pad = 12.0 * s;
@@ -288,7 +291,7 @@ AttentionDiagram::Layout AttentionDiagram::layout(const QRectF& rect, const Fram
     //    narrowed; 3. a heatmap of a window around the current token.
     Detail detail = Detail::Cells;
     SequenceWindow window = SequenceWindow::all(length);
-    std::vector<MatrixSpec> shown = full;
+    ByRole<MatrixSpec> shown = full;
     double cell = largestFittingCell(shown, Detail::Cells, kMinCellsPx, kMaxCellPx, s, presenting, body.size());
     if (!fits(shown, sizesFor(shown, Detail::Cells, cell, s, presenting), body.size())) {
         detail = Detail::Heatmap;
@@ -334,7 +337,6 @@ AttentionDiagram::Layout AttentionDiagram::layout(const QRectF& rect, const Fram
     const double spare = std::max(0.0, body.height() - heightA - heightB);
     const double topA = body.top() + spare * 0.2 + sizes.titleSpace + sizes.columnLabels;
     const double topB = body.top() + spare * 0.5 + heightA + sizes.titleSpace + sizes.columnLabels;
-    result.places.assign(result.matrices.size(), MatrixPlacement{});
     result.operators = placeRow(result, kRowA, sizes, body, topA);
     const auto second = placeRow(result, kRowB, sizes, body, topB);
     result.operators.insert(result.operators.end(), second.begin(), second.end());
@@ -356,8 +358,8 @@ void AttentionDiagram::paint(QPainter& painter, const QRectF& rect, const Frame&
     const Layout place = layout(rect, frame);
     paintHeader(painter, place, frame);
     painter.setRenderHint(QPainter::Antialiasing, false);
-    for (std::size_t i = 0; i < place.matrices.size(); ++i)
-        paintMatrix(painter, place.matrices[i], place.places[i], frame.theme, place.labelFontPx);
+    for (Role role : ByRole<MatrixSpec>::kRoles)
+        paintMatrix(painter, place.matrices[role], place.places[role], frame.theme, place.labelFontPx);
     painter.setRenderHint(QPainter::Antialiasing, true);
     paintOperators(painter, place, frame);
     paintFooter(painter, place, frame);
@@ -416,9 +418,9 @@ QString AttentionDiagram::tooltipAt(const QRectF& rect, const Frame& frame, QPoi
     if (!frame.valid())
         return {};
     const Layout place = layout(rect, frame);
-    for (std::size_t i = 0; i < place.matrices.size(); ++i) {
-        if (const auto cell = place.places[i].cellAt(place.matrices[i], point))
-            return describeCell(frame, place.matrices[i], cell->first, cell->second);
+    for (Role role : ByRole<MatrixSpec>::kRoles) {
+        if (const auto cell = place.places[role].cellAt(place.matrices[role], point))
+            return describeCell(frame, place.matrices[role], cell->first, cell->second);
     }
     return {};
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/decode/DecodeMode.h"
+#include "views/diagrams/ByRole.h"
 #include "views/diagrams/Diagram.h"
 #include "views/diagrams/MatrixPainter.h"
 #include "views/diagrams/MatrixSpec.h"
@@ -27,8 +28,8 @@ public:
     kv::DecodeMode mode() const { return m_mode; }
 
     struct Layout {
-        std::vector<MatrixSpec> matrices; // by MatrixSpec::Role order; elided when the sequence does not fit
-        std::vector<MatrixPlacement> places;
+        ByRole<MatrixSpec> matrices; // elided when the sequence does not fit
+        ByRole<MatrixPlacement> places;
         double labelFontPx = 13;
         double operatorPx = 20;
         double scale = 1;

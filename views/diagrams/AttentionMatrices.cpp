@@ -174,7 +174,7 @@ MatrixSpec keyValueMatrix(const PaneFacts& facts, Role role)
     return spec;
 }
 
-void highlightSelection(const PaneFacts& facts, std::vector<MatrixSpec>& specs)
+void highlightSelection(const PaneFacts& facts, ByRole<MatrixSpec>& specs)
 {
     const int selected = facts.frame.selectedToken;
     if (selected < 0 || selected >= facts.keys())
@@ -236,7 +236,7 @@ int staleRowCount(const Frame& frame, kv::DecodeMode mode)
     return mode == DecodeMode::Cached ? frame.lesson->run.staleCacheRows : 0;
 }
 
-std::vector<MatrixSpec> attentionMatrices(const Frame& frame, kv::DecodeMode mode)
+ByRole<MatrixSpec> attentionMatrices(const Frame& frame, kv::DecodeMode mode)
 {
     std::vector<const kv::HeadRecord*> group;
     for (int h : sharingHeads(frame))
@@ -244,19 +244,16 @@ std::vector<MatrixSpec> attentionMatrices(const Frame& frame, kv::DecodeMode mod
     const PaneFacts facts{frame, mode, frame.record(mode), group, *group.front(), staleRowCount(frame, mode)};
     const int headDim = static_cast<int>(facts.head.queries.cols());
 
-    std::vector<MatrixSpec> specs;
-    specs.push_back(queriesMatrix(facts));
-    specs.push_back(keyValueMatrix(facts, Role::KeysT));
-    MatrixSpec scores = resultMatrix(facts, Role::Scores, Phase::Scores, facts.stacked(&kv::HeadRecord::scores), true);
-    scores.title = (facts.cached() ? QStringLiteral("q·Kᵀ/√%1") : QStringLiteral("Q·Kᵀ/√%1 (masked)")).arg(headDim);
-    specs.push_back(std::move(scores));
-    MatrixSpec weights = resultMatrix(facts, Role::Weights, Phase::Softmax, facts.stacked(&kv::HeadRecord::weights), true);
-    weights.title = QStringLiteral("softmax");
-    specs.push_back(std::move(weights));
-    specs.push_back(keyValueMatrix(facts, Role::Values));
-    MatrixSpec output = resultMatrix(facts, Role::Output, Phase::Mix, facts.stacked(&kv::HeadRecord::output), false);
-    output.title = QStringLiteral("output");
-    specs.push_back(std::move(output));
+    ByRole<MatrixSpec> specs;
+    specs[Role::Queries] = queriesMatrix(facts);
+    specs[Role::KeysT] = keyValueMatrix(facts, Role::KeysT);
+    specs[Role::Scores] = resultMatrix(facts, Role::Scores, Phase::Scores, facts.stacked(&kv::HeadRecord::scores), true);
+    specs[Role::Scores].title = (facts.cached() ? QStringLiteral("q·Kᵀ/√%1") : QStringLiteral("Q·Kᵀ/√%1 (masked)")).arg(headDim);
+    specs[Role::Weights] = resultMatrix(facts, Role::Weights, Phase::Softmax, facts.stacked(&kv::HeadRecord::weights), true);
+    specs[Role::Weights].title = QStringLiteral("softmax");
+    specs[Role::Values] = keyValueMatrix(facts, Role::Values);
+    specs[Role::Output] = resultMatrix(facts, Role::Output, Phase::Mix, facts.stacked(&kv::HeadRecord::output), false);
+    specs[Role::Output].title = QStringLiteral("output");
 
     for (MatrixSpec& spec : specs) {
         spec.caption = spec.shape();

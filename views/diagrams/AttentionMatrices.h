@@ -2,15 +2,17 @@
 
 #include "core/decode/DecodeMode.h"
 #include "views/playback/Frame.h"
+#include "views/diagrams/ByRole.h"
 #include "views/diagrams/MatrixSpec.h"
 
 #include <vector>
 
 namespace kvlab {
 
-// Builds the six matrices one pane shows for a frame: Q, Kᵀ, scores (row A)
-// and weights, V, output (row B), with each cell's state at this phase.
-std::vector<MatrixSpec> attentionMatrices(const Frame& frame, kv::DecodeMode mode);
+// Builds the six matrices one pane shows for a frame, by role: Q, Kᵀ,
+// scores (row A) and weights, V, output (row B), with each cell's state at
+// this phase.
+ByRole<MatrixSpec> attentionMatrices(const Frame& frame, kv::DecodeMode mode);
 
 // Is the frame's layer the model's last (the one whose newest row feeds the LM head)?
 bool atLastLayer(const Frame& frame);

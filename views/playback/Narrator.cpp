@@ -88,29 +88,14 @@ struct Shapes {
 
 Shapes shapesOf(const Frame& frame, DecodeMode mode)
 {
+    ByRole<MatrixSpec> specs = attentionMatrices(frame, mode);
     Shapes shapes;
-    for (MatrixSpec& spec : attentionMatrices(frame, mode)) {
-        switch (spec.role) {
-        case Role::Queries:
-            shapes.queries = std::move(spec);
-            break;
-        case Role::KeysT:
-            shapes.keysT = std::move(spec);
-            break;
-        case Role::Scores:
-            shapes.scores = std::move(spec);
-            break;
-        case Role::Weights:
-            shapes.weights = std::move(spec);
-            break;
-        case Role::Values:
-            shapes.values = std::move(spec);
-            break;
-        case Role::Output:
-            shapes.output = std::move(spec);
-            break;
-        }
-    }
+    shapes.queries = std::move(specs[Role::Queries]);
+    shapes.keysT = std::move(specs[Role::KeysT]);
+    shapes.scores = std::move(specs[Role::Scores]);
+    shapes.weights = std::move(specs[Role::Weights]);
+    shapes.values = std::move(specs[Role::Values]);
+    shapes.output = std::move(specs[Role::Output]);
     shapes.heads = static_cast<int>(sharingHeads(frame).size());
     return shapes;
 }
