@@ -1,5 +1,6 @@
 #include "app/cli/BenchCommand.h"
 
+#include "core/lab/BandwidthProbe.h"
 #include "core/lab/BenchmarkRunner.h"
 #include "app/cli/CommandLine.h"
 #include "core/util/NameMatching.h"
@@ -89,9 +90,12 @@ void printHeader(const kv::BenchmarkRunner& runner, const kv::MachineRates& rate
         << " MiB; machine_gflops_by_rows is sgemm with few rows (rows=GFLOP/s, weights in cache)\n"
         << "# step 0 is the prompt's pass (cached: the prefill); roofline = the sum over the pass's operations\n"
         << "# (each weight product, each layer's attention, the LM head, ...) of max(flops / machine_gflops,\n"
-        << "# bytes / machine_gbps); uncached_gflops is the rate the uncached pass attained\n"
+        << "# bytes / the bandwidth around it); uncached_gflops is the rate the uncached pass attained;\n"
+        << "# between two passes, a read of " << kv::BandwidthProbe::kProbeBytes / (1 << 20)
+        << " MiB on all threads: each pass is priced at the mean of the reads just before and after it\n"
+        << "# (cached_gbps, uncached_gbps), the bandwidth the machine had while it ran\n"
         << "# step  seq_len  cached_ms  uncached_ms  cached_roofline_ms  uncached_roofline_ms  cached_bound  "
-           "uncached_bound  cached_macs  uncached_macs  uncached_gflops\n"
+           "uncached_bound  cached_macs  uncached_macs  uncached_gflops  cached_gbps  uncached_gbps\n"
         << std::flush;
 }
 
@@ -107,7 +111,8 @@ void printStep(const kv::BenchmarkStep& cached, const kv::BenchmarkStep& uncache
         << std::setw(13) << uncached.wallMs << std::setw(20) << cached.rooflineMs() << std::setw(22)
         << uncached.rooflineMs() << std::setw(14) << bound(cached) << std::setw(16) << bound(uncached)
         << std::setw(13) << cached.macs << std::setw(15) << uncached.macs << std::setw(17)
-        << 2.0 * static_cast<double>(uncached.macs) / (uncached.wallMs * 1e6) << "\n"
+        << 2.0 * static_cast<double>(uncached.macs) / (uncached.wallMs * 1e6) << std::setw(13) << cached.gbps
+        << std::setw(15) << uncached.gbps << "\n"
         << std::flush;
 }
 
@@ -133,27 +138,49 @@ void printSummary(const kv::BenchmarkSummary& summary, std::ostream& out)
         << "measured_speedup: " << summary.measuredSpeedup() << "\n";
 }
 
+// The bandwidth the run's reads between passes saw, and what the ceilings
+// alone would have predicted.
+void printBandwidthDuring(const kv::BenchmarkSummary& summary, const kv::BenchmarkSummary& atCeilings,
+                          std::ostream& out)
+{
+    using kv::DecodeMode;
+    const kv::BenchmarkSummary::Spread spread = summary.bandwidthSpread();
+    out << "# the reads between passes (GB/s): lowest, median, highest; the mean each path was priced at;\n"
+        << "# the roofline speedup at the best ceilings alone, as if the bandwidth had held still\n"
+        << "machine_gbps_during_min: " << spread.min << "\n"
+        << "machine_gbps_during_median: " << spread.median << "\n"
+        << "machine_gbps_during_max: " << spread.max << "\n"
+        << "cached_priced_gbps: " << summary.pricedGbps(DecodeMode::Cached) << "\n"
+        << "uncached_priced_gbps: " << summary.pricedGbps(DecodeMode::Uncached) << "\n"
+        << "roofline_speedup_at_best_ceilings: " << atCeilings.rooflineSpeedup() << "\n";
+}
+
 void runBenchmark(const kv::BenchmarkRunner& runner, int threads, std::ostream& out)
 {
     out << std::fixed << std::setprecision(3);
     const kv::MachineRates rates = runner.measureRates(threads);
     printHeader(runner, rates, out);
+    const kv::BandwidthProbe probe;
     kv::BenchmarkStep lastCached;
-    const kv::BenchmarkSummary run = runner.run(rates, [&](const kv::BenchmarkStep& step) {
-        if (step.path == kv::DecodeMode::Cached)
-            lastCached = step;
-        else
-            printStep(lastCached, step, out);
-        return true;
-    });
+    const kv::BenchmarkSummary run = runner.run(
+        rates,
+        [&](const kv::BenchmarkStep& step) {
+            if (step.path == kv::DecodeMode::Cached)
+                lastCached = step;
+            else
+                printStep(lastCached, step, out);
+            return true;
+        },
+        [&probe] { return probe.readGbps(); });
     const kv::MachineRates after = runner.measureRates(threads);
     const kv::MachineRates best = kv::MachineRates::best(rates, after);
-    out << "# the ceilings measured again after the run; the figures below price every pass at the better of the\n"
-        << "# two (a shared machine's bandwidth moves between minutes)\n"
+    out << "# the ceilings measured again after the run; the figures below price every pass at the better\n"
+        << "# compute ceiling of the two and at the bandwidth read around it\n"
         << "machine_gflops_after: " << after.peakGflops() << "\n"
         << "machine_gbps_after: " << after.gbps << "\n"
         << "machine_gflops_best: " << best.peakGflops() << "\n"
         << "machine_gbps_best: " << best.gbps << "\n";
+    printBandwidthDuring(run, runner.pricedAtCeilings(run, best), out);
     printSummary(runner.repriced(run, best), out);
 }
 

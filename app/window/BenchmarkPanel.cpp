@@ -31,7 +31,7 @@ QString milliseconds(double ms)
 }
 
 // Which ceiling binds a step, in words, from its own figures.
-QString boundBy(const kv::BenchmarkStep& step, double gbps)
+QString boundBy(const kv::BenchmarkStep& step)
 {
     return BenchmarkPanel::tr("%1 multiply-adds take %2 at the machine's peak %3 GFLOP/s; "
                               "its %4 MB take %5 to read at %6 GB/s: <b>%7-bound</b>; its operations one "
@@ -41,7 +41,7 @@ QString boundBy(const kv::BenchmarkStep& step, double gbps)
         .arg(step.gflops, 0, 'f', 1)
         .arg(step.bytesRead / 1e6, 0, 'f', 1)
         .arg(milliseconds(step.memoryMs))
-        .arg(gbps, 0, 'f', 1)
+        .arg(step.gbps, 0, 'f', 1)
         .arg(step.memoryBound() ? BenchmarkPanel::tr("memory") : BenchmarkPanel::tr("compute"))
         .arg(milliseconds(step.rooflineMs()));
 }
@@ -61,6 +61,19 @@ QString limits(const kv::BenchmarkSummary& summary)
         .arg(threads)
         .arg(path(kv::DecodeMode::Cached))
         .arg(path(kv::DecodeMode::Uncached));
+}
+
+// How far the memory's bandwidth moved during the run, read between the steps.
+QString bandwidthDuring(const kv::BenchmarkSummary& summary)
+{
+    if (summary.bandwidthReads.empty())
+        return {};
+    const kv::BenchmarkSummary::Spread spread = summary.bandwidthSpread();
+    return BenchmarkPanel::tr("<br>Between the steps the memory read at %1–%2 GB/s (median %3); each step is "
+                              "priced at the bandwidth read just before and after it.")
+        .arg(spread.min, 0, 'f', 1)
+        .arg(spread.max, 0, 'f', 1)
+        .arg(spread.median, 0, 'f', 1);
 }
 
 // The multiply curve at its octaves (1, 2, 4, ... rows) and its last point.
@@ -275,7 +288,7 @@ void BenchmarkPanel::showSummary(const kv::BenchmarkSummary& summary)
     QString text = tr("<b>%1 tokens on %2:</b> without the cache %3, with it %4 → <b>measured %5× faster</b>; "
                       "multiply-adds predict %6×, the roofline %7×.<br>"
                       "Time to first token %8; then %9 per token with the cache, %10 without.<br>"
-                      "One cached decode step: %11. The last uncached step: %12.<br>%13")
+                      "One cached decode step: %11. The last uncached step: %12.<br>%13%14")
                        .arg(summary.comparedSteps())
                        .arg(QString::fromStdString(summary.shape))
                        .arg(milliseconds(m_totalUncached))
@@ -286,9 +299,10 @@ void BenchmarkPanel::showSummary(const kv::BenchmarkSummary& summary)
                        .arg(milliseconds(summary.prefillMs()))
                        .arg(milliseconds(summary.decodeMsPerTokenCached()))
                        .arg(milliseconds(summary.decodeMsPerTokenUncached()))
-                       .arg(boundBy(decode, summary.rates.gbps))
-                       .arg(boundBy(recompute, summary.rates.gbps))
-                       .arg(limits(summary));
+                       .arg(boundBy(decode))
+                       .arg(boundBy(recompute))
+                       .arg(limits(summary))
+                       .arg(bandwidthDuring(summary));
     if (summary.cancelled)
         text.prepend(tr("<i>Cancelled: figures over the steps both paths finished.</i><br>"));
     m_verdict->setText(text);

@@ -1,5 +1,6 @@
 #include "app/window/BenchmarkWorker.h"
 
+#include "core/lab/BandwidthProbe.h"
 #include "core/lab/BenchmarkRunner.h"
 #include "core/util/KvError.h"
 
@@ -27,15 +28,20 @@ void BenchmarkWorker::run(const QString& shape, int tokens, int promptTokens, in
         const kv::BenchmarkRunner runner(kv::BenchmarkShape::get(shape.toStdString()), promptTokens, tokens);
         const kv::MachineRates rates = runner.measureRates(threads);
         emit ratesMeasured(rates);
-        const kv::BenchmarkSummary summary = runner.run(rates, [this](const kv::BenchmarkStep& step) {
-            emit stepDone(step);
-            return !m_cancelled;
-        });
+        const kv::BandwidthProbe probe;
+        const kv::BenchmarkSummary summary = runner.run(
+            rates,
+            [this](const kv::BenchmarkStep& step) {
+                emit stepDone(step);
+                return !m_cancelled;
+            },
+            [&probe] { return probe.readGbps(); });
         if (summary.cancelled) {
             emit finished(summary);
             return;
         }
-        // The ceilings again: the summary prices every pass at the better of the two.
+        // The ceilings again: the summary prices every pass at the better
+        // compute ceiling of the two, and at the bandwidth read around it.
         emit finished(runner.repriced(summary, kv::MachineRates::best(rates, runner.measureRates(threads))));
     } catch (const kv::KvError& error) {
         emit failed(QString::fromStdString(error.what()));

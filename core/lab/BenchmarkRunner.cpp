@@ -62,7 +62,8 @@ std::vector<int> BenchmarkRunner::prompt() const
     return tokens;
 }
 
-BenchmarkSummary BenchmarkRunner::run(const MachineRates& rates, const StepCallback& onStep) const
+BenchmarkSummary BenchmarkRunner::run(const MachineRates& rates, const StepCallback& onStep,
+                                     const BandwidthReader& readBandwidth) const
 {
     if (!rates.valid())
         throw BenchmarkError("the machine rates must be positive with the rows ascending, got "
@@ -76,12 +77,26 @@ BenchmarkSummary BenchmarkRunner::run(const MachineRates& rates, const StepCallb
     DecodeSession cached(model, DecodeMode::Cached);
     DecodeSession uncached(model, DecodeMode::Uncached);
 
-    BenchmarkSummary summary{m_shape.name, m_promptTokens, m_newTokens, rates, false, {}, {}};
+    BenchmarkSummary summary{m_shape.name, m_promptTokens, m_newTokens, rates, false, {}, {}, {}};
+    // The bandwidth now: a read of the memory, recorded, or the ceiling.
+    const auto bandwidth = [&] {
+        if (!readBandwidth)
+            return rates.gbps;
+        const double gbps = readBandwidth();
+        if (!(gbps > 0.0))
+            throw BenchmarkError("a read of the memory between two steps gave " + std::to_string(gbps) + " GB/s");
+        summary.bandwidthReads.push_back(gbps);
+        return gbps;
+    };
+    double before = bandwidth();
     for (int step = 0; step < m_newTokens && !summary.cancelled; ++step) {
         for (DecodeSession* session : {&cached, &uncached}) {
             auto& steps = session == &cached ? summary.cachedSteps : summary.uncachedSteps;
             BenchmarkStep timed = timedStep(*session, tokens, steps);
-            price(timed, rates);
+            const double after = bandwidth();
+            timed.gbps = (before + after) / 2.0;
+            before = after;
+            price(timed, rates.peakGflops());
             if (!deliver(timed, steps, onStep)) {
                 summary.cancelled = true;
                 break;
@@ -95,9 +110,18 @@ BenchmarkSummary BenchmarkRunner::repriced(BenchmarkSummary summary, const Machi
 {
     summary.rates = rates;
     for (auto* steps : {&summary.cachedSteps, &summary.uncachedSteps})
-        for (BenchmarkStep& step : *steps)
-            price(step, rates);
+        for (BenchmarkStep& step : *steps) {
+            if (summary.bandwidthReads.empty())
+                step.gbps = rates.gbps;
+            price(step, rates.peakGflops());
+        }
     return summary;
+}
+
+BenchmarkSummary BenchmarkRunner::pricedAtCeilings(BenchmarkSummary summary, const MachineRates& rates) const
+{
+    summary.bandwidthReads.clear();
+    return repriced(std::move(summary), rates);
 }
 
 BenchmarkStep BenchmarkRunner::timedStep(DecodeSession& session, const std::vector<int>& prompt,
@@ -120,18 +144,18 @@ BenchmarkStep BenchmarkRunner::timedStep(DecodeSession& session, const std::vect
     return step;
 }
 
-void BenchmarkRunner::price(BenchmarkStep& step, const MachineRates& rates) const
+void BenchmarkRunner::price(BenchmarkStep& step, double gflops) const
 {
     step.bytesRead = bytesRead(step.path, step.tokensIn, step.sequenceLength);
     // The machine's ceilings, whatever the pass: how far below them a pass
     // of few rows stays is what the roofline shows.
-    step.gflops = rates.peakGflops();
+    step.gflops = gflops;
     // GFLOP/s = 10^6 FLOP per ms; GB/s = 10^6 bytes per ms.
     step.computeMs = 2.0 * static_cast<double>(step.macs) / (step.gflops * 1e6);
-    step.memoryMs = static_cast<double>(step.bytesRead) / (rates.gbps * 1e6);
+    step.memoryMs = static_cast<double>(step.bytesRead) / (step.gbps * 1e6);
     step.operationsMs = 0.0;
     for (const BenchmarkOperation& operation : operations(step.path, step.tokensIn, step.sequenceLength))
-        step.operationsMs += operation.rooflineMs(step.gflops, rates.gbps);
+        step.operationsMs += operation.rooflineMs(step.gflops, step.gbps);
 }
 
 std::vector<BenchmarkOperation> BenchmarkRunner::operations(DecodeMode path, int tokensIn, int sequenceLength) const

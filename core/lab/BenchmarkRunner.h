@@ -37,15 +37,30 @@ public:
     // step's P + N - 1).
     MachineRates measureRates(int threads) const;
 
+    // Reads the memory's bandwidth at this moment, in GB/s (BandwidthProbe::readGbps()).
+    using BandwidthReader = std::function<double()>;
+
     // Generates the weights, then runs step 0, 1, ... of the cached and the
     // uncached path in turn, so both curves grow together, on rates.threads
-    // threads (it sets computeThreads()). `rates` price the roofline; measure
-    // them at the start of the run (measureRates()).
-    BenchmarkSummary run(const MachineRates& rates, const StepCallback& onStep = {}) const;
+    // threads (it sets computeThreads()). `rates` give the compute ceiling;
+    // measure them at the start of the run (measureRates()). With a
+    // `readBandwidth`, the memory is read before the first step and after
+    // every step, and each step is priced at the mean of the reads just
+    // before and after it: the bandwidth the machine had while it ran (a
+    // shared machine's moves by a third within a run). Without one, every
+    // step is priced at rates.gbps. Throws BenchmarkError if a read is not positive.
+    BenchmarkSummary run(const MachineRates& rates, const StepCallback& onStep = {},
+                         const BandwidthReader& readBandwidth = {}) const;
 
-    // The same run priced at other ceilings (the better of those measured
-    // before and after it): every step's roofline, and the summary's rates.
+    // The same run priced at another compute ceiling (the better of those
+    // measured before and after it): every step's roofline, and the summary's
+    // rates. Each step keeps the bandwidth read around it; a run without
+    // reads takes rates.gbps.
     BenchmarkSummary repriced(BenchmarkSummary summary, const MachineRates& rates) const;
+    // Every step priced at both of `rates`' ceilings, the reads around it
+    // ignored: what a roofline of ceilings measured only before and after
+    // the run predicts.
+    BenchmarkSummary pricedAtCeilings(BenchmarkSummary summary, const MachineRates& rates) const;
 
     // Bytes a pass over `tokensIn` tokens reads: every weight once as the pass
     // streams them (the position table only at the rows it uses), plus, with
@@ -68,7 +83,8 @@ private:
     void validate() const;
     BenchmarkStep timedStep(DecodeSession& session, const std::vector<int>& prompt,
                             const std::vector<BenchmarkStep>& done) const;
-    void price(BenchmarkStep& step, const MachineRates& rates) const;
+    // Prices the step at `gflops` and step.gbps.
+    void price(BenchmarkStep& step, double gflops) const;
 
     BenchmarkShape m_shape;
     int m_promptTokens;

@@ -22,8 +22,12 @@ struct BenchmarkStep {
     std::int64_t macs = 0;      // multiply-adds the pass performed (equal to CostModel's)
     std::int64_t bytesRead = 0; // weights the pass streams, plus the K/V cache it reads
     double gflops = 0.0;        // the machine's compute ceiling (peak sgemm)
-    double computeMs = 0.0;     // 2 x macs at that rate
-    double memoryMs = 0.0;      // bytesRead at the machine's measured GB/s
+    // The bandwidth the pass is priced at: the mean of the reads just before
+    // and just after it when the run read the memory between steps
+    // (BandwidthProbe), else the ceiling measured before the run.
+    double gbps = 0.0;
+    double computeMs = 0.0;     // 2 x macs at gflops
+    double memoryMs = 0.0;      // bytesRead at gbps
     // The sum over the pass's operations of max(their flops at the peak,
     // their bytes at the bandwidth) (BenchmarkRunner::operations()): never
     // below the larger of the two totals, above it when some operations are

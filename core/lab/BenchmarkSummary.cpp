@@ -74,6 +74,24 @@ double BenchmarkSummary::fractionOfRoofline(DecodeMode path) const
     return ratio(sum(steps, 0, comparedSteps(), roofline), sum(steps, 0, comparedSteps(), wallMs));
 }
 
+BenchmarkSummary::Spread BenchmarkSummary::bandwidthSpread() const
+{
+    if (bandwidthReads.empty())
+        return {};
+    std::vector<double> sorted = bandwidthReads;
+    std::sort(sorted.begin(), sorted.end());
+    const std::size_t middle = sorted.size() / 2;
+    const double median = sorted.size() % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2.0;
+    return {sorted.front(), median, sorted.back()};
+}
+
+double BenchmarkSummary::pricedGbps(DecodeMode path) const
+{
+    const auto& steps = path == DecodeMode::Cached ? cachedSteps : uncachedSteps;
+    const auto gbps = [](const BenchmarkStep& step) { return step.gbps; };
+    return ratio(sum(steps, 0, comparedSteps(), gbps), comparedSteps());
+}
+
 double BenchmarkSummary::memoryBoundShare(DecodeMode path) const
 {
     const auto& steps = path == DecodeMode::Cached ? cachedSteps : uncachedSteps;

@@ -19,6 +19,20 @@ struct BenchmarkSummary {
     bool cancelled = false;
     std::vector<BenchmarkStep> cachedSteps;   // in step order
     std::vector<BenchmarkStep> uncachedSteps; // in step order
+    // GB/s of each read of the memory between two steps, in order: one
+    // before the first step, then one after every step (empty when the run
+    // priced every step at rates.gbps).
+    std::vector<double> bandwidthReads;
+
+    // The lowest, middle and highest of bandwidthReads (all 0 when empty).
+    struct Spread {
+        double min = 0.0;
+        double median = 0.0;
+        double max = 0.0;
+    };
+    Spread bandwidthSpread() const;
+    // The mean bandwidth the path's passes were priced at, over the compared steps.
+    double pricedGbps(DecodeMode path) const;
 
     int comparedSteps() const;
 

@@ -1,16 +1,15 @@
 #include "core/lab/MachineRates.h"
 
+#include "core/lab/BandwidthProbe.h"
+
 #include "core/tensor/TensorOps.h"
 
 #include <cblas.h>
-#include <omp.h>
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <cmath>
 #include <limits>
-#include <cstdint>
 
 #include <unistd.h>
 
@@ -28,7 +27,6 @@ constexpr double kMinTimedSeconds = 0.01;
 constexpr std::size_t kMinStreamBytes = std::size_t(256) << 20;
 constexpr std::size_t kMaxStreamBytes = std::size_t(1) << 30;
 constexpr int kStreamRepeats = 5;
-constexpr int kStreamsPerThread = 4;
 
 // Seconds of the fastest of `repeats` calls of `work`.
 template <typename Work>
@@ -146,48 +144,11 @@ std::size_t MachineRates::streamBytes()
 
 double MachineRates::measureBandwidthGbps()
 {
-    const std::size_t bytes = streamBytes();
-    // Every float different: a hypervisor may back identical pages (a buffer
-    // of 1.0f) with one physical page, and reads of it come from the cache
-    // (this machine then "streams" 60 GB/s instead of 35). Writing them also
-    // keeps page faults out of the timed reads.
-    std::vector<float> buffer(bytes / sizeof(float));
-    std::uint32_t state = 1;
-    for (float& value : buffer) {
-        state = state * 1664525u + 1013904223u; // a linear congruential sequence
-        value = static_cast<float>(state >> 8);
-    }
-    // 64 independent running sums, four vectors' worth: one sum would wait on
-    // its own additions and time the adder's latency, not the memory.
-    using Lanes = Eigen::Array<float, 64, 1>;
-    const auto blocks = static_cast<std::ptrdiff_t>(buffer.size() / Lanes::RowsAtCompileTime);
-    const int threads = computeThreads();
-    volatile float sink = 0.0f; // so the compiler cannot drop the reads
-    const double seconds = bestSeconds(kStreamRepeats, [&] {
-        float total = 0.0f;
-#pragma omp parallel num_threads(threads) reduction(+ : total)
-        {
-            // Each thread reads its own contiguous share.
-            const std::ptrdiff_t begin = blocks * omp_get_thread_num() / omp_get_num_threads();
-            const std::ptrdiff_t end = blocks * (omp_get_thread_num() + 1) / omp_get_num_threads();
-            // In kStreamsPerThread parts read side by side: one stream per
-            // core leaves the memory idle between its requests (one stream
-            // read ~28 GB/s here, where four kept ~31).
-            const std::ptrdiff_t part = (end - begin) / kStreamsPerThread;
-            std::array<Lanes, kStreamsPerThread> sums;
-            for (Lanes& lanes : sums)
-                lanes = Lanes::Zero();
-            for (std::ptrdiff_t i = begin; i < begin + part; ++i)
-                for (int s = 0; s < kStreamsPerThread; ++s)
-                    sums[s] += Eigen::Map<const Lanes>(buffer.data() + (i + s * part) * Lanes::RowsAtCompileTime);
-            for (std::ptrdiff_t i = begin + kStreamsPerThread * part; i < end; ++i)
-                sums[0] += Eigen::Map<const Lanes>(buffer.data() + i * Lanes::RowsAtCompileTime);
-            for (const Lanes& lanes : sums)
-                total += lanes.sum();
-        }
-        sink = sink + total;
-    });
-    return static_cast<double>(blocks) * sizeof(Lanes) / seconds / 1e9;
+    const BandwidthProbe probe(streamBytes());
+    double best = 0.0;
+    for (int i = 0; i < kStreamRepeats; ++i)
+        best = std::max(best, probe.readGbps());
+    return best;
 }
 
 } // namespace kv

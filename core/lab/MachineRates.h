@@ -49,7 +49,7 @@ struct MachineRates {
     static std::vector<int> measuredRowCounts(int maxRows);
     // Best of a few timings of OpenBLAS sgemm at that shape, one weight matrix reused.
     static double measureMatmulGflops(int rows, int inner, int cols);
-    // Best of three reads of streamBytes() split between computeThreads() threads.
+    // Best of five reads of streamBytes() split between computeThreads() threads (BandwidthProbe).
     static double measureBandwidthGbps();
     static std::size_t streamBytes();
 };

@@ -208,7 +208,10 @@ void multiplyTransposed(const Eigen::Ref<const Matrix>& a, const Eigen::Ref<cons
 
 int availableCores()
 {
-    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    // Read once: hardware_concurrency() reads sysfs at every call, and the
+    // kernels ask for the thread count per product and per head.
+    static const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    return cores;
 }
 
 void setComputeThreads(int threads)

@@ -73,6 +73,40 @@ private slots:
         }
     }
 
+    // The bandwidth read between the passes: its spread, the mean each path
+    // was priced at (within the spread), and the ceilings-only prediction.
+    void printsTheBandwidthReadDuringTheRun()
+    {
+        const Run result = run({"--shape", "tiny", "--tokens", "4", "--threads", "1"});
+        QCOMPARE(result.exitCode, 0);
+        QMap<QString, double> values;
+        for (const QString key : {"machine_gbps_during_min", "machine_gbps_during_median", "machine_gbps_during_max",
+                                  "cached_priced_gbps", "uncached_priced_gbps", "roofline_speedup_at_best_ceilings"}) {
+            const QRegularExpressionMatch match =
+                QRegularExpression(QStringLiteral("\n%1: ([^\n]*)\n").arg(key)).match(result.out);
+            QVERIFY2(match.hasMatch(), qPrintable(key));
+            bool ok = false;
+            values[key] = match.captured(1).toDouble(&ok);
+            QVERIFY2(ok && values[key] > 0.0, qPrintable(match.captured(0)));
+        }
+        const double min = values["machine_gbps_during_min"];
+        const double max = values["machine_gbps_during_max"];
+        QVERIFY(min <= values["machine_gbps_during_median"] && values["machine_gbps_during_median"] <= max);
+        for (const QString key : {"cached_priced_gbps", "uncached_priced_gbps"})
+            QVERIFY2(min <= values[key] && values[key] <= max, qPrintable(key));
+        // Each step line ends with the bandwidth its two passes were priced at.
+        for (const QString& line : result.out.split('\n')) {
+            if (line.startsWith('#') || line.contains(':') || line.isEmpty())
+                continue;
+            const QStringList columns = line.simplified().split(' ');
+            QCOMPARE(columns.size(), 13);
+            for (const QString& column : columns.mid(11)) {
+                const double gbps = column.toDouble();
+                QVERIFY2(min <= gbps && gbps <= max, qPrintable(line));
+            }
+        }
+    }
+
     void threadsDefaultToEveryCore()
     {
         const Run result = run({"--shape", "tiny", "--tokens", "2"});

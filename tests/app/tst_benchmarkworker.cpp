@@ -86,7 +86,7 @@ private slots:
         const kv::BenchmarkSummary& summary = m_received.summaries.first();
         QVERIFY(!summary.cancelled);
         QCOMPARE(summary.comparedSteps(), 6);
-        // Priced at the better of the ceilings measured before and after the run.
+        // Priced at the better compute ceiling of those measured before and after the run.
         QVERIFY(summary.rates.gbps >= rates.gbps);
         QVERIFY(summary.rates.peakGflops() >= rates.peakGflops());
         QCOMPARE(summary.rates.matmulCurve.size(), rates.matmulCurve.size());
@@ -94,6 +94,11 @@ private slots:
         QVERIFY(rates.peakGemmGflops > 0.0);
         for (const kv::BenchmarkStep& step : summary.uncachedSteps)
             QCOMPARE(step.gflops, summary.rates.peakGflops());
+        // The memory read before the first pass and after each of the 12,
+        // every pass priced at the reads around it.
+        QCOMPARE(summary.bandwidthReads.size(), std::size_t(13));
+        for (std::size_t i = 0; i < summary.cachedSteps.size(); ++i)
+            QCOMPARE(summary.cachedSteps[i].gbps, (summary.bandwidthReads[2 * i] + summary.bandwidthReads[2 * i + 1]) / 2.0);
         QVERIFY(m_received.failures.isEmpty());
     }
 

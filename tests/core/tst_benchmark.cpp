@@ -1,3 +1,4 @@
+#include "core/lab/BandwidthProbe.h"
 #include "core/lab/BenchmarkError.h"
 #include "core/lab/BenchmarkRunner.h"
 #include "core/model/CostModel.h"
@@ -390,6 +391,106 @@ private slots:
             QCOMPARE(step.computeMs, run.cachedSteps[i].computeMs / 2.0);
             QCOMPARE(step.memoryMs, run.cachedSteps[i].memoryMs / 2.0);
         }
+    }
+
+    // With a reader, the memory is read before the first step and after
+    // every step; each step is priced at the mean of the reads around it.
+    void eachStepIsPricedAtTheBandwidthReadAroundIt()
+    {
+        const BenchmarkRunner runner(BenchmarkShape::get("tiny"), 2, 5);
+        double next = 0.0;
+        const BenchmarkSummary summary = runner.run(kRates, {}, [&next] { return next += 2.0; });
+        QCOMPARE(summary.bandwidthReads.size(), std::size_t(2 * 5 + 1));
+        for (std::size_t i = 0; i < summary.bandwidthReads.size(); ++i)
+            QCOMPARE(summary.bandwidthReads[i], 2.0 * double(i + 1));
+        for (std::size_t i = 0; i < 5; ++i) {
+            const BenchmarkStep& cached = summary.cachedSteps[i];
+            const BenchmarkStep& uncached = summary.uncachedSteps[i];
+            QCOMPARE(cached.gbps, (summary.bandwidthReads[2 * i] + summary.bandwidthReads[2 * i + 1]) / 2.0);
+            QCOMPARE(uncached.gbps, (summary.bandwidthReads[2 * i + 1] + summary.bandwidthReads[2 * i + 2]) / 2.0);
+            QCOMPARE(cached.memoryMs, double(cached.bytesRead) / (cached.gbps * 1e6));
+            QCOMPARE(uncached.memoryMs, double(uncached.bytesRead) / (uncached.gbps * 1e6));
+            // The compute ceiling stays the measured one.
+            QCOMPARE(cached.gflops, kRates.peakGflops());
+        }
+        // Step i's cached read bracket is (4i+2, 4i+4), its mean 4i+3.
+        QCOMPARE(summary.pricedGbps(DecodeMode::Cached), (3.0 + 7.0 + 11.0 + 15.0 + 19.0) / 5.0);
+        QCOMPARE(summary.pricedGbps(DecodeMode::Uncached), (5.0 + 9.0 + 13.0 + 17.0 + 21.0) / 5.0);
+    }
+
+    void withoutAReaderEveryStepTakesTheCeiling()
+    {
+        const BenchmarkSummary summary = BenchmarkRunner(BenchmarkShape::get("tiny"), 1, 3).run(kRates);
+        QVERIFY(summary.bandwidthReads.empty());
+        for (const auto* steps : {&summary.cachedSteps, &summary.uncachedSteps})
+            for (const BenchmarkStep& step : *steps)
+                QCOMPARE(step.gbps, kRates.gbps);
+        QCOMPARE(summary.bandwidthSpread().max, 0.0);
+    }
+
+    void aReadThatIsNotPositiveThrows()
+    {
+        const BenchmarkRunner runner(BenchmarkShape::get("tiny"), 1, 3);
+        int reads = 0;
+        const auto failing = [&reads] { return ++reads < 3 ? 4.0 : 0.0; };
+        QVERIFY_THROWS_EXCEPTION(BenchmarkError, runner.run(kRates, {}, failing));
+        QCOMPARE(reads, 3);
+    }
+
+    // Repricing moves the compute ceiling and keeps each step's bandwidth;
+    // priced at the ceilings, every step takes the rates' bandwidth instead.
+    void repricingKeepsTheBandwidthReadAroundEachStep()
+    {
+        const BenchmarkRunner runner(BenchmarkShape::get("tiny"), 1, 4);
+        double next = 1.0;
+        const BenchmarkSummary run = runner.run(kRates, {}, [&next] { return next *= 2.0; });
+        const MachineRates faster = MachineRates::uniform(20.0, 10.0);
+        const BenchmarkSummary repriced = runner.repriced(run, faster);
+        const BenchmarkSummary atCeilings = runner.pricedAtCeilings(run, faster);
+        QCOMPARE(repriced.bandwidthReads, run.bandwidthReads);
+        QVERIFY(atCeilings.bandwidthReads.empty());
+        for (std::size_t i = 0; i < run.uncachedSteps.size(); ++i) {
+            QCOMPARE(repriced.uncachedSteps[i].gbps, run.uncachedSteps[i].gbps);
+            QCOMPARE(repriced.uncachedSteps[i].memoryMs, run.uncachedSteps[i].memoryMs);
+            QCOMPARE(repriced.uncachedSteps[i].computeMs, run.uncachedSteps[i].computeMs / 2.0);
+            QCOMPARE(atCeilings.uncachedSteps[i].gbps, 10.0);
+            QCOMPARE(atCeilings.uncachedSteps[i].memoryMs,
+                     double(atCeilings.uncachedSteps[i].bytesRead) / (10.0 * 1e6));
+        }
+    }
+
+    void theSpreadIsTheLowestMedianAndHighestRead_data()
+    {
+        QTest::addColumn<std::vector<double>>("reads");
+        QTest::addColumn<double>("min");
+        QTest::addColumn<double>("median");
+        QTest::addColumn<double>("max");
+        QTest::newRow("odd") << std::vector<double>{40.0, 35.0, 52.0} << 35.0 << 40.0 << 52.0;
+        QTest::newRow("even") << std::vector<double>{50.0, 36.0, 44.0, 38.0} << 36.0 << 41.0 << 50.0;
+        QTest::newRow("one") << std::vector<double>{42.0} << 42.0 << 42.0 << 42.0;
+        QTest::newRow("none") << std::vector<double>{} << 0.0 << 0.0 << 0.0;
+    }
+
+    void theSpreadIsTheLowestMedianAndHighestRead()
+    {
+        QFETCH(std::vector<double>, reads);
+        QFETCH(double, min);
+        QFETCH(double, median);
+        QFETCH(double, max);
+        BenchmarkSummary summary;
+        summary.bandwidthReads = reads;
+        const BenchmarkSummary::Spread spread = summary.bandwidthSpread();
+        QCOMPARE(spread.min, min);
+        QCOMPARE(spread.median, median);
+        QCOMPARE(spread.max, max);
+    }
+
+    void aProbeReadsItsWholeBuffer()
+    {
+        const BandwidthProbe probe(std::size_t(8) << 20);
+        QCOMPARE(probe.bytes(), std::size_t(8) << 20);
+        const double gbps = probe.readGbps();
+        QVERIFY2(gbps > 0.0 && std::isfinite(gbps), qPrintable(QString::number(gbps)));
     }
 
     void fractionOfRooflineIsRooflineOverWallTime()
