@@ -26,6 +26,8 @@ const std::map<std::string, JsonKind>& configKeyKinds()
         {"rope_theta", JsonKind::Number},
         {"rope_layout", JsonKind::String},
         {"tie_word_embeddings", JsonKind::Boolean},
+        {"attention_bias", JsonKind::Boolean},
+        {"mlp_bias", JsonKind::Boolean},
     };
     return kinds;
 }

@@ -57,7 +57,7 @@ std::string jsonKindName(JsonKind kind)
         return "an integer from " + std::to_string(std::numeric_limits<int>::min()) + " to "
             + std::to_string(std::numeric_limits<int>::max());
     case JsonKind::Number:
-        return "a number that fits a float (magnitude at most 3.4e38)";
+        return "a finite number that fits a float (magnitude at most 3.4e38)";
     case JsonKind::String:
         return "a string";
     case JsonKind::Boolean:

@@ -135,7 +135,7 @@ private slots:
         QTest::newRow("n_layer past int") << "n_layer" << "4294967297" << "field \"n_layer\" must be an integer from";
         QTest::newRow("n_head below int") << "n_head" << "-4294967297" << "field \"n_head\" must be an integer from";
         QTest::newRow("n_embd past uint64") << "n_embd" << "18446744073709551616" << "field \"n_embd\" must be an integer";
-        QTest::newRow("eps past float") << "layer_norm_epsilon" << "1e39" << "field \"layer_norm_epsilon\" must be a number that fits a float (magnitude at most 3.4e38), not the number 1e+39";
+        QTest::newRow("eps past float") << "layer_norm_epsilon" << "1e39" << "field \"layer_norm_epsilon\" must be a finite number that fits a float (magnitude at most 3.4e38), not the number 1e+39";
         QTest::newRow("eps past double") << "layer_norm_epsilon" << "1e999" << "holds a number too large to read";
     }
 
