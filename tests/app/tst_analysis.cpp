@@ -120,6 +120,14 @@ private slots:
         QCOMPARE(summary.comparedSteps(), 6);
         QVERIFY(panel.verdict()->text().contains(QStringLiteral("measured")));
         QVERIFY(panel.verdict()->text().contains(QStringLiteral("-bound")));
+        // The bandwidth read between the passes: 13 reads, their spread named.
+        QCOMPARE(summary.bandwidthReads.size(), std::size_t(13));
+        const kv::BenchmarkSummary::Spread spread = summary.bandwidthSpread();
+        const QString named = QStringLiteral("the memory read at %1–%2 GB/s (median %3)")
+                                  .arg(spread.min, 0, 'f', 1)
+                                  .arg(spread.max, 0, 'f', 1)
+                                  .arg(spread.median, 0, 'f', 1);
+        QVERIFY2(panel.verdict()->text().contains(named), qPrintable(panel.verdict()->text()));
     }
 
     void claimsMenuShowsItsVerdictInTheWindow()
