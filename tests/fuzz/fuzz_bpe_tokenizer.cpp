@@ -4,6 +4,9 @@
 // and decodes and shows every id: that either works or is a
 // kv::TokenizeError. Anything else (a crash, another exception type, a
 // sanitizer report, a hang in a hostile pattern) is a bug.
+// fuzz-sources: core/io/LoadError.cpp core/tokenizer/Tokenizer.cpp core/tokenizer/AddedTokens.cpp core/tokenizer/BpeModel.cpp core/tokenizer/BpeTokenizer.cpp core/tokenizer/ByteLevelAlphabet.cpp core/tokenizer/ByteLevelBpeTokenizer.cpp core/tokenizer/Normalizer.cpp core/tokenizer/Pcre2Regex.cpp core/tokenizer/PreTokenizer.cpp core/tokenizer/SentencePieceBpeTokenizer.cpp core/tokenizer/TokenDisplay.cpp core/tokenizer/TokenizerJson.cpp core/tokenizer/Utf8.cpp
+// fuzz-libs: libpcre2-8
+// fuzz-seeds: tests/fuzz/seeds/bpe-tokenizer/*.json
 #include "core/io/LoadError.h"
 #include "core/tokenizer/TokenizeError.h"
 #include "core/tokenizer/TokenizerJson.h"
