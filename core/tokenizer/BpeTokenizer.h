@@ -6,6 +6,7 @@
 #include "core/tokenizer/PreTokenizer.h"
 #include "core/tokenizer/Tokenizer.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>

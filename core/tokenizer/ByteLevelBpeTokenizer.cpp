@@ -29,6 +29,8 @@ std::vector<std::pair<std::string, long long>> readVocabJson(const std::string& 
         json = nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error& error) {
         throw LoadError::invalidJson(path, "the vocabulary", text, error.byte);
+    } catch (const nlohmann::json::out_of_range&) {
+        throw LoadError(path, "the vocabulary holds a number too large to read (beyond 64 bits)");
     }
     if (!json.is_object())
         throw LoadError(path, "the vocabulary must be a JSON object of piece -> id");

@@ -329,6 +329,8 @@ Json parseJson(std::string_view text, const std::string& file)
         return Json::parse(text.begin(), text.end());
     } catch (const Json::parse_error& error) {
         throw LoadError::invalidJson(file, "the tokenizer", text, error.byte);
+    } catch (const Json::out_of_range&) {
+        throw LoadError(file, "the tokenizer holds a number too large to read (beyond 64 bits)");
     }
 }
 

@@ -361,6 +361,7 @@ private slots:
         };
         QTest::newRow("not JSON") << QByteArray("{\"model\": ") << "is not valid JSON: it ends too early";
         QTest::newRow("no model") << QByteArray("{}") << "model is missing";
+        QTest::newRow("number beyond 64 bits") << QByteArray("{\"model\": 3333286e0934}") << "a number too large to read";
         QTest::newRow("no vocab") << mutated([](Json& j) { j["model"].erase("vocab"); }) << "model.vocab is missing";
         QTest::newRow("vocab not an object") << mutated([](Json& j) { j["model"]["vocab"] = 3; })
                                              << "model.vocab: expected an object";

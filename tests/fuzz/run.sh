@@ -9,6 +9,7 @@
 #   // fuzz-sources: core/io/LoadError.cpp ...   the core files it links (root-relative)
 #   // fuzz-seeds: assets/models/*/config.json   files copied into its corpus; `GLOB + "TEXT"`
 #                                                appends TEXT (C escapes) to each seed
+#   // fuzz-libs: libpcre2-8                    pkg-config modules it links (optional)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 seconds="${1:-60}"
@@ -42,9 +43,12 @@ for target in "${targets[@]}"; do
     source="$root/tests/fuzz/$target.cpp"
     [[ -f "$source" ]] || { echo "no such fuzz target: $source" >&2; exit 2; }
     read -r -a sources <<< "$(field "$source" fuzz-sources)"
+    read -r -a libs <<< "$(field "$source" fuzz-libs)"
+    flags=()
+    [[ ${#libs[@]} -gt 0 ]] && read -r -a flags <<< "$(pkg-config --cflags --libs "${libs[@]}")"
     echo "== $target: building"
     "$cxx" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-        -I"$root" -I/usr/include/eigen3 "$source" "${sources[@]/#/$root/}" -o "$out/$target"
+        -I"$root" -I/usr/include/eigen3 "$source" "${sources[@]/#/$root/}" "${flags[@]}" -o "$out/$target"
     corpus="$out/corpus-$target"
     mkdir -p "$corpus"
     seed "$corpus" "$(field "$source" fuzz-seeds)"
