@@ -3,8 +3,39 @@
 #include "app/cli/CommandLine.h"
 
 #include <QCommandLineParser>
+#include <QRegularExpression>
 
 namespace kvlab {
+
+namespace {
+
+// "1920x1080" as a size within what a screen can hold; nothing otherwise.
+std::optional<QSize> windowSizeFrom(const QString& text)
+{
+    static const QRegularExpression pattern(QStringLiteral("^(\\d{3,5})[xX×](\\d{3,5})$"));
+    const QRegularExpressionMatch match = pattern.match(text.trimmed());
+    if (!match.hasMatch())
+        return std::nullopt;
+    const QSize size(match.captured(1).toInt(), match.captured(2).toInt());
+    const bool plausible = size.width() >= 640 && size.height() >= 480 && size.width() <= 7680 && size.height() <= 4320;
+    return plausible ? std::optional<QSize>(size) : std::nullopt;
+}
+
+std::optional<CliOptions::PaneLayout> paneLayoutFrom(const QString& name)
+{
+    using PaneLayout = CliOptions::PaneLayout;
+    if (name == QLatin1String("side"))
+        return PaneLayout::Side;
+    if (name == QLatin1String("stacked"))
+        return PaneLayout::Stacked;
+    if (name == QLatin1String("uncached"))
+        return PaneLayout::UncachedOnly;
+    if (name == QLatin1String("cached"))
+        return PaneLayout::CachedOnly;
+    return std::nullopt;
+}
+
+} // namespace
 
 CliOptions::Result CliOptions::parse(const QStringList& arguments)
 {
@@ -27,8 +58,10 @@ CliOptions::Result CliOptions::parse(const QStringList& arguments)
     const QCommandLineOption present(QStringLiteral("present"), QStringLiteral("Window: start in presentation mode (full screen, large type)."));
     const QCommandLineOption midAnimation(QStringLiteral("mid-animation"), QStringLiteral("With --screenshot: grab while the phase animates in."));
     const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("Window: light or dark."), QStringLiteral("NAME"));
+    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window: open at this size, e.g. 1920x1080, instead of the saved one (also in presentation)."), QStringLiteral("WxH"));
+    const QCommandLineOption layout(QStringLiteral("layout"), QStringLiteral("Window: arrange the panes side (by side), stacked, uncached (alone) or cached (alone)."), QStringLiteral("NAME"));
     parser.addOptions({help, version, text, prompt, model, maxNew, temperature, topK, topP, seed, step, phase, screenshot,
-                       present, theme, midAnimation});
+                       present, theme, midAnimation, size, layout});
 
     Result result;
     if (!parser.parse(arguments)) {
@@ -57,6 +90,24 @@ CliOptions::Result CliOptions::parse(const QStringList& arguments)
     if (!options.theme.isEmpty() && options.theme != QLatin1String("light") && options.theme != QLatin1String("dark")) {
         result.error = QStringLiteral("--theme must be light or dark, got \"%1\"").arg(options.theme);
         return result;
+    }
+
+    if (parser.isSet(size)) {
+        const std::optional<QSize> parsed = windowSizeFrom(parser.value(size));
+        if (!parsed) {
+            result.error = QStringLiteral("--size must be WIDTHxHEIGHT from 640x480 to 7680x4320, e.g. 1920x1080, got \"%1\"")
+                               .arg(parser.value(size));
+            return result;
+        }
+        options.windowSize = *parsed;
+    }
+    if (parser.isSet(layout)) {
+        options.paneLayout = paneLayoutFrom(parser.value(layout));
+        if (!options.paneLayout) {
+            result.error = QStringLiteral("--layout must be side, stacked, uncached or cached, got \"%1\"")
+                               .arg(parser.value(layout));
+            return result;
+        }
     }
 
     try {

@@ -2,6 +2,7 @@
 
 #include "core/decode/SamplingSettings.h"
 
+#include <QSize>
 #include <QString>
 #include <QStringList>
 
@@ -13,6 +14,8 @@ namespace kvlab {
 // come back as text so the caller can print them and return exit code 2.
 struct CliOptions {
     enum class Mode { Window, Text };
+    // The View menu's arrangements of the two panes.
+    enum class PaneLayout { Side, Stacked, UncachedOnly, CachedOnly };
 
     Mode mode = Mode::Window;
     QString prompt = QStringLiteral("I");
@@ -25,6 +28,8 @@ struct CliOptions {
     bool presentation = false; // window: start in presentation mode
     bool midAnimation = false; // --screenshot: grab while the phase's animation runs
     QString theme;             // window: "light" or "dark"; empty keeps the saved one
+    QSize windowSize;          // window: this size, not the saved geometry (also in presentation); invalid: none
+    std::optional<PaneLayout> paneLayout; // window: this arrangement; none keeps the default
     bool helpRequested = false;
     bool versionRequested = false;
     QString helpText;

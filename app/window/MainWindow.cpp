@@ -61,6 +61,7 @@ MainWindow::MainWindow(const CliOptions& options, QWidget* parent)
     : QMainWindow(parent)
     , m_controller(new PlaybackController(this))
     , m_maxNewTokens(options.maxNewTokens)
+    , m_requestedSize(options.windowSize)
 {
     setWindowTitle(tr("KV Cache Lab"));
     buildCentral();
@@ -82,6 +83,8 @@ MainWindow::MainWindow(const CliOptions& options, QWidget* parent)
     qApp->installEventFilter(this);
 
     restoreSettings();
+    if (options.paneLayout)
+        setPaneLayout(*options.paneLayout);
     if (!options.modelDir.isEmpty()) {
         // A model asked for by name is that model or an error, never silently another.
         m_startupError = loadModel(options.modelDir);
@@ -538,11 +541,25 @@ void MainWindow::showPanes(bool uncached, bool cached)
 {
     m_uncachedPane->setVisible(uncached);
     m_cachedPane->setVisible(cached);
+    emit panesArranged(uncached, cached, panesStacked());
 }
 
 void MainWindow::setPanesStacked(bool stacked)
 {
     m_panes->setOrientation(stacked ? Qt::Vertical : Qt::Horizontal);
+    emit panesArranged(!m_uncachedPane->isHidden(), !m_cachedPane->isHidden(), stacked);
+}
+
+bool MainWindow::panesStacked() const
+{
+    return m_panes->orientation() == Qt::Vertical;
+}
+
+void MainWindow::setPaneLayout(CliOptions::PaneLayout layout)
+{
+    using PaneLayout = CliOptions::PaneLayout;
+    setPanesStacked(layout == PaneLayout::Stacked);
+    showPanes(layout != PaneLayout::CachedOnly, layout != PaneLayout::UncachedOnly);
 }
 
 QAction* MainWindow::samplingToggle() const
@@ -588,8 +605,13 @@ void MainWindow::setPresentation(bool on)
     if (on) {
         m_samplingDock->hide();
         m_docks->hideAll();
-        setGeometry(screen()->geometry()); // also where no window manager honours full screen
-        showFullScreen();
+        if (m_requestedSize.isValid()) {
+            // --size: present at that size (a screenshot of a smaller projector), not full screen.
+            setGeometry(QRect(screen()->geometry().topLeft(), m_requestedSize));
+        } else {
+            setGeometry(screen()->geometry()); // also where no window manager honours full screen
+            showFullScreen();
+        }
     } else {
         m_hideControls.stop();
         m_blackScreen->setShown(false);
@@ -681,7 +703,9 @@ bool MainWindow::eventFilter(QObject* watched, QEvent* event)
 void MainWindow::restoreSettings()
 {
     QSettings settings;
-    if (!restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray()))
+    if (m_requestedSize.isValid())
+        resize(m_requestedSize);
+    else if (!restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray()))
         resize(1600, 960);
     restoreState(settings.value(QStringLiteral("windowState")).toByteArray());
     m_themeName = settings.value(QStringLiteral("theme"), QStringLiteral("light")).toString();

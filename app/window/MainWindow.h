@@ -67,6 +67,9 @@ public:
     const QString& themeName() const { return m_themeName; }
     void showPanes(bool uncached, bool cached);
     void setPanesStacked(bool stacked);
+    bool panesStacked() const;
+    // One of the View menu's arrangements at once (--layout).
+    void setPaneLayout(CliOptions::PaneLayout layout);
     QAction* samplingToggle() const;
     void setPresentation(bool on);
     bool presenting() const { return m_presenting; }
@@ -78,6 +81,10 @@ public:
     QLabel* wordListOffer() const { return m_wordListOffer; }
     // Help ▸ Words the Models Know, saying which word was refused (empty: none).
     void showWordList(const QString& refusedWord);
+
+signals:
+    // The panes shown and their orientation changed (the View menu follows).
+    void panesArranged(bool uncached, bool cached, bool stacked);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -135,6 +142,7 @@ private:
     QString m_lastPrompt;
     bool m_presenting = false;
     bool m_controlsShown = true;
+    QSize m_requestedSize; // --size: this size instead of the saved geometry, and in presentation
     QRect m_geometryBeforePresentation;
     QByteArray m_savedGeometryBeforePresentation; // for the settings, should the window close while presenting
     bool m_maximizedBeforePresentation = false;

@@ -19,12 +19,20 @@ ViewMenu::ViewMenu(MainWindow* window)
         panes->addAction(action);
         return action;
     };
-    addPaneChoice(tr("&Both Panes"), true, true)->setChecked(true);
-    addPaneChoice(tr("&Without KV Cache Only"), true, false);
-    addPaneChoice(tr("With KV &Cache Only"), false, true);
+    QAction* both = addPaneChoice(tr("&Both Panes"), true, true);
+    both->setChecked(true);
+    QAction* uncachedOnly = addPaneChoice(tr("&Without KV Cache Only"), true, false);
+    QAction* cachedOnly = addPaneChoice(tr("With KV &Cache Only"), false, true);
     QAction* stacked = addAction(tr("&Stack Panes Vertically"), window, &MainWindow::setPanesStacked);
     stacked->setCheckable(true);
     stacked->setToolTip(tr("One pane above the other, for narrow screens"));
+    // Arranged from elsewhere (--layout): the checks say what is shown
+    // (setChecked does not trigger the actions, so this does not loop).
+    connect(window, &MainWindow::panesArranged, this, [=](bool uncached, bool cached, bool vertical) {
+        QAction* shown = uncached && cached ? both : uncached ? uncachedOnly : cachedOnly;
+        shown->setChecked(true);
+        stacked->setChecked(vertical);
+    });
     addSeparator();
     QAction* zoomIn = addAction(tr("Zoom &In"), window, [window] { window->zoomPanes(1.25); });
     zoomIn->setShortcuts({QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal), QKeySequence::ZoomIn});

@@ -1,5 +1,6 @@
 #include <QFile>
 #include <QFileInfo>
+#include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -87,6 +88,9 @@ private slots:
         QTest::newRow("bad number") << QStringList{"--text", "--top-p", "2"} << "--top-p must be a number in (0, 1]";
         QTest::newRow("unknown option") << QStringList{"--text", "--frobnicate"} << "frobnicate";
         QTest::newRow("stray argument") << QStringList{"--text", "hello"} << "unexpected argument";
+        QTest::newRow("size without x") << QStringList{"--size", "1920"} << "--size must be WIDTHxHEIGHT from 640x480 to 7680x4320, e.g. 1920x1080, got \"1920\"";
+        QTest::newRow("size too small") << QStringList{"--size", "320x200"} << "got \"320x200\"";
+        QTest::newRow("unknown layout") << QStringList{"--layout", "diagonal"} << "--layout must be side, stacked, uncached or cached, got \"diagonal\"";
     }
 
     void badInputExitsTwoWithOneMessage()
@@ -233,6 +237,19 @@ private slots:
     }
 
     // One number reader for every mode: the same words for the same mistake.
+    // --size and --layout with --screenshot: the picture is the size asked for.
+    void screenshotAtTheSizeAsked()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("shot.png"));
+        const Run result = run({"--size", "1100x700", "--layout", "stacked", "--step", "2", "--screenshot", path}, true);
+        QCOMPARE(result.exitCode, 0);
+        QCOMPARE(QImage(path).size(), QSize(1100, 700));
+        const QString presented = dir.filePath(QStringLiteral("present.png"));
+        QCOMPARE(run({"--size", "1280x720", "--present", "--screenshot", presented}, true).exitCode, 0);
+        QCOMPARE(QImage(presented).size(), QSize(1280, 720));
+    }
+
     void numbersAreReadAlikeInEveryMode_data()
     {
         QTest::addColumn<QStringList>("arguments");

@@ -409,6 +409,56 @@ private slots:
         m_window->setThemeName(QStringLiteral("light"));
     }
 
+    // --size and --layout: the window takes that size whatever was saved,
+    // and the View menu's arrangement, its menu checks following.
+    void sizeAndLayoutFromTheCommandLine_data()
+    {
+        QTest::addColumn<QString>("layout");
+        QTest::addColumn<bool>("uncachedShown");
+        QTest::addColumn<bool>("cachedShown");
+        QTest::addColumn<bool>("stacked");
+        QTest::addColumn<QString>("checked");
+        QTest::newRow("side") << "side" << true << true << false << "&Both Panes";
+        QTest::newRow("stacked") << "stacked" << true << true << true << "&Both Panes";
+        QTest::newRow("uncached") << "uncached" << true << false << false << "&Without KV Cache Only";
+        QTest::newRow("cached") << "cached" << false << true << false << "With KV &Cache Only";
+    }
+
+    void sizeAndLayoutFromTheCommandLine()
+    {
+        QFETCH(QString, layout);
+        QFETCH(bool, uncachedShown);
+        QFETCH(bool, cachedShown);
+        QFETCH(bool, stacked);
+        QFETCH(QString, checked);
+        m_window->resize(1300, 900);
+        m_window->close(); // saves 1300x900 as the geometry
+        const auto parsed = CliOptions::parse({QStringLiteral("kvcache-lab"), QStringLiteral("--size"), QStringLiteral("1100x700"),
+                                               QStringLiteral("--layout"), layout});
+        QVERIFY2(parsed.options, qPrintable(parsed.error));
+        m_window = std::make_unique<MainWindow>(*parsed.options);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QCOMPARE(m_window->size(), QSize(1100, 700));
+        QCOMPARE(m_window->pane(DecodeMode::Uncached)->isVisible(), uncachedShown);
+        QCOMPARE(m_window->pane(DecodeMode::Cached)->isVisible(), cachedShown);
+        QCOMPARE(m_window->panesStacked(), stacked);
+        const QStringList arrangements{QStringLiteral("&Both Panes"), QStringLiteral("&Without KV Cache Only"),
+                                       QStringLiteral("With KV &Cache Only"), QStringLiteral("&Stack Panes Vertically")};
+        QStringList checks;
+        for (QAction* action : m_window->menuBar()->actions().at(2)->menu()->actions())
+            if (arrangements.contains(action->text()) && action->isChecked())
+                checks << action->text();
+        QStringList expected{checked};
+        if (stacked)
+            expected << QStringLiteral("&Stack Panes Vertically");
+        QCOMPARE(checks, expected);
+        // Presenting keeps the asked size: a screenshot of that projector.
+        m_window->setPresentation(true);
+        QCOMPARE(m_window->size(), QSize(1100, 700));
+        m_window->setPresentation(false);
+    }
+
     void presentationModeUsesLargeType()
     {
         QTest::keyClick(m_window.get(), Qt::Key_F5);
