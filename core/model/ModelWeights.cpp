@@ -97,13 +97,20 @@ ModelWeights emptyWeights(const ModelConfig& config)
 
 ModelWeights ModelWeights::fromSafetensors(const SafetensorsFile& file, const ModelConfig& config)
 {
+    return fromSafetensors(file, config, [](const WeightEntry& entry) { return entry.name; });
+}
+
+ModelWeights ModelWeights::fromSafetensors(const SafetensorsFile& file, const ModelConfig& config,
+                                           const std::function<std::string(const WeightEntry&)>& nameOf)
+{
     ModelWeights weights = emptyWeights(config);
     for (const WeightEntry& entry : weightTable(config)) {
-        const auto& info = file.info(entry.name);
+        const std::string name = nameOf(entry);
+        const auto& info = file.info(name);
         if (info.shape != entry.shape)
-            throw LoadError(file.source(), "tensor \"" + entry.name + "\" has shape " + shapeText(info.shape)
-                                               + ", expected " + shapeText(entry.shape) + " for this config");
-        place(weights, entry, config, file.floats(entry.name));
+            throw LoadError(file.sourceOf(name), "tensor \"" + name + "\" has shape " + shapeText(info.shape)
+                                                     + ", expected " + shapeText(entry.shape) + " for this config");
+        place(weights, entry, config, file.floats(name));
     }
     return weights;
 }

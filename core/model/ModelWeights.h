@@ -6,6 +6,7 @@
 #include "core/model/WeightTable.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -28,6 +29,10 @@ struct ModelWeights {
     // Reads every tensor the config's table names; a missing tensor, a wrong
     // shape or dtype is a LoadError naming the file, the tensor and both shapes.
     static ModelWeights fromSafetensors(const SafetensorsFile& file, const ModelConfig& config);
+    // The same with each entry read under nameOf(entry): a checkpoint naming
+    // the table's tensors otherwise (Hugging Face's "transformer." prefix).
+    static ModelWeights fromSafetensors(const SafetensorsFile& file, const ModelConfig& config,
+                                        const std::function<std::string(const WeightEntry&)>& nameOf);
 
     // GPT-2-style initialisation (normal with standard deviation `scale`, 0.02
     // in GPT-2; norm gains around 1), reproducible from the seed.
