@@ -15,7 +15,7 @@ DecodeSession::DecodeSession(const Transformer& model, DecodeMode mode)
     m_scratch.reserve(model.config(), context, context, availableCores());
 }
 
-ForwardResult DecodeSession::start(const std::vector<int>& prompt, ForwardObserver* observer, bool resetCache)
+DecodePass DecodeSession::start(const std::vector<int>& prompt, ForwardObserver* observer, bool resetCache)
 {
     if (resetCache) {
         m_cache.reset();
@@ -28,7 +28,7 @@ ForwardResult DecodeSession::start(const std::vector<int>& prompt, ForwardObserv
     return run(prompt, positions, 0, observer);
 }
 
-ForwardResult DecodeSession::next(int token, ForwardObserver* observer)
+DecodePass DecodeSession::next(int token, ForwardObserver* observer)
 {
     m_sequence.push_back(token);
     if (m_mode == DecodeMode::Uncached) {
@@ -40,20 +40,22 @@ ForwardResult DecodeSession::next(int token, ForwardObserver* observer)
     return run({token}, {m_currentPos}, 0, observer);
 }
 
-ForwardResult DecodeSession::run(std::vector<int> inputs, std::vector<int> positions, int firstNewInput,
-                                 ForwardObserver* observer)
+DecodePass DecodeSession::run(std::vector<int> inputs, std::vector<int> positions, int firstNewInput,
+                              ForwardObserver* observer)
 {
     const bool cached = m_mode == DecodeMode::Cached;
-    ForwardResult result = m_model.forward(inputs, positions, cached ? &m_cache : nullptr, observer, m_scratch);
+    DecodePass pass;
+    static_cast<ForwardResult&>(pass) = m_model.forward(inputs, positions, cached ? &m_cache : nullptr, observer, m_scratch);
     if (cached) {
         m_cachedTokens.insert(m_cachedTokens.end(), inputs.begin(), inputs.end());
         if (m_advancePosition)
             m_currentPos += static_cast<int>(inputs.size());
     }
-    m_lastInputs = std::move(inputs);
-    m_lastPositions = std::move(positions);
-    m_lastFirstNewInput = firstNewInput;
-    return result;
+    pass.inputs = std::move(inputs);
+    pass.positions = std::move(positions);
+    pass.firstNewInput = firstNewInput;
+    pass.keyTokens = keyTokens();
+    return pass;
 }
 
 } // namespace kv

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/decode/DecodeMode.h"
+#include "core/decode/DecodePass.h"
 #include "core/model/ForwardObserver.h"
 #include "core/model/ForwardResult.h"
 #include "core/model/ForwardScratch.h"
@@ -23,9 +24,9 @@ public:
     void setAdvancePosition(bool advance) { m_advancePosition = advance; }
 
     // Runs the prompt (the prefill). Positions restart at 0.
-    ForwardResult start(const std::vector<int>& prompt, ForwardObserver* observer = nullptr, bool resetCache = true);
+    DecodePass start(const std::vector<int>& prompt, ForwardObserver* observer = nullptr, bool resetCache = true);
     // Runs one decode step for `token`, the one chosen last.
-    ForwardResult next(int token, ForwardObserver* observer = nullptr);
+    DecodePass next(int token, ForwardObserver* observer = nullptr);
 
     DecodeMode mode() const { return m_mode; }
     const Transformer& model() const { return m_model; }
@@ -33,16 +34,11 @@ public:
     const KVCache& cache() const { return m_cache; }
     const ForwardScratch& scratch() const { return m_scratch; }
     const std::vector<int>& sequence() const { return m_sequence; }
-    // Whose keys/values the last pass's attention read, in row order.
+    // Whose keys/values the last pass read, in row order: the cache rows (cached) or the sequence.
     const std::vector<int>& keyTokens() const { return m_mode == DecodeMode::Cached ? m_cachedTokens : m_sequence; }
 
-    // What the last pass fed through the model.
-    const std::vector<int>& lastInputs() const { return m_lastInputs; }
-    const std::vector<int>& lastPositions() const { return m_lastPositions; }
-    int lastFirstNewInput() const { return m_lastFirstNewInput; }
-
 private:
-    ForwardResult run(std::vector<int> inputs, std::vector<int> positions, int firstNewInput, ForwardObserver* observer);
+    DecodePass run(std::vector<int> inputs, std::vector<int> positions, int firstNewInput, ForwardObserver* observer);
 
     const Transformer& m_model;
     DecodeMode m_mode;
@@ -52,9 +48,6 @@ private:
     int m_currentPos = 0;
     std::vector<int> m_sequence;     // prompt + tokens fed since start()
     std::vector<int> m_cachedTokens; // one per cache row
-    std::vector<int> m_lastInputs;
-    std::vector<int> m_lastPositions;
-    int m_lastFirstNewInput = 0;
 };
 
 } // namespace kv

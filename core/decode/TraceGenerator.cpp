@@ -14,17 +14,17 @@ namespace kv {
 
 namespace {
 
-StepRecord recordStep(const DecodeSession& session, const ForwardResult& result, TraceRecorder& recorder, int index,
+StepRecord recordStep(const DecodeSession& session, DecodePass&& result, TraceRecorder& recorder, int index,
                       double wallMs)
 {
     StepRecord step;
     step.mode = session.mode();
     step.index = index;
     step.prefill = index == 0;
-    step.inputTokens = session.lastInputs();
-    step.positions = session.lastPositions();
-    step.firstNewInput = session.lastFirstNewInput();
-    step.keyTokens = session.keyTokens();
+    step.inputTokens = std::move(result.inputs);
+    step.positions = std::move(result.positions);
+    step.firstNewInput = result.firstNewInput;
+    step.keyTokens = std::move(result.keyTokens);
     step.heads = recorder.take();
     step.logits = result.logits;
     step.probabilities = softmax(result.logits);
@@ -87,12 +87,12 @@ Trace generateTrace(DecodeSession& session, const std::vector<int>& prompt, cons
     for (int index = 0; index < maxNew; ++index) {
         const auto begin = Clock::now();
         ForwardObserver* observer = keepHeads ? &recorder : nullptr;
-        const ForwardResult result = index == 0 ? session.start(prompt, observer, resetCache)
-                                                : session.next(trace.steps.back().chosenToken, observer);
+        DecodePass result = index == 0 ? session.start(prompt, observer, resetCache)
+                                       : session.next(trace.steps.back().chosenToken, observer);
         const double wallMs = std::chrono::duration<double, std::milli>(Clock::now() - begin).count();
-        StepRecord step = recordStep(session, result, recorder, index, wallMs);
-        step.chosenToken = sampler.pick(result.logits, &step.draw);
-        step.sampled = sampler.describe(result.logits, step.chosenToken);
+        StepRecord step = recordStep(session, std::move(result), recorder, index, wallMs);
+        step.chosenToken = sampler.pick(step.logits, &step.draw);
+        step.sampled = sampler.describe(step.logits, step.chosenToken);
         trace.steps.push_back(std::move(step));
         if (settings.stopAtEos && trace.steps.back().chosenToken == eosId)
             break;

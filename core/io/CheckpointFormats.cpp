@@ -1,5 +1,6 @@
 #include "core/io/CheckpointFormats.h"
 
+#include "core/io/HuggingFaceFolderFormat.h"
 #include "core/io/LoadError.h"
 #include "core/io/ModelFolderFormat.h"
 
@@ -15,6 +16,7 @@ const std::vector<std::unique_ptr<const CheckpointFormat>>& CheckpointFormats::a
 {
     static const std::vector<std::unique_ptr<const CheckpointFormat>> formats = [] {
         std::vector<std::unique_ptr<const CheckpointFormat>> list;
+        list.push_back(std::make_unique<HuggingFaceFolderFormat>()); // config.json names a model_type
         list.push_back(std::make_unique<ModelFolderFormat>());
         return list;
     }();

@@ -50,8 +50,9 @@ void checkWeightsMatch(const ModelConfig& config, const ModelWeights& weights, c
     };
     require(weights.tokenEmbedding.rows() == config.vocabSize && weights.tokenEmbedding.cols() == config.nEmbd,
             "wte.weight", weights.tokenEmbedding.rows(), weights.tokenEmbedding.cols());
-    require(weights.positionEmbedding.rows() == config.nPositions && weights.positionEmbedding.cols() == config.nEmbd,
-            "wpe.weight", weights.positionEmbedding.rows(), weights.positionEmbedding.cols());
+    if (config.position == PositionKind::Learned)
+        require(weights.positionEmbedding.rows() == config.nPositions && weights.positionEmbedding.cols() == config.nEmbd,
+                "wpe.weight", weights.positionEmbedding.rows(), weights.positionEmbedding.cols());
     if (weights.layers.size() != static_cast<std::size_t>(config.nLayer))
         throw LoadError(source, "the weights hold " + std::to_string(weights.layers.size()) + " layers but n_layer is "
                                     + std::to_string(config.nLayer));

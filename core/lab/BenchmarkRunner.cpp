@@ -128,15 +128,15 @@ BenchmarkStep BenchmarkRunner::timedStep(DecodeSession& session, const std::vect
                                          const std::vector<BenchmarkStep>& done) const
 {
     const auto start = std::chrono::steady_clock::now();
-    const ForwardResult result = done.empty() ? session.start(prompt) : session.next(done.back().token);
+    const DecodePass result = done.empty() ? session.start(prompt) : session.next(done.back().token);
     const std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
 
     BenchmarkStep step;
     step.path = session.mode();
     step.step = static_cast<int>(done.size());
     step.totalSteps = m_newTokens;
-    step.tokensIn = static_cast<int>(session.lastInputs().size());
-    step.sequenceLength = static_cast<int>(session.keyTokens().size());
+    step.tokensIn = static_cast<int>(result.inputs.size());
+    step.sequenceLength = static_cast<int>(result.keyTokens.size());
     step.token = greedy(result.logits);
     step.wallMs = elapsed.count();
     step.macs = result.macs.total();

@@ -1,6 +1,7 @@
 #include "core/lab/BenchmarkShape.h"
 
 #include "core/lab/BenchmarkError.h"
+#include "core/model/WeightTable.h"
 #include "core/util/NameMatching.h"
 
 namespace kv {
@@ -16,17 +17,7 @@ BenchmarkShape shape(const std::string& name, int layers, int embd, int heads, i
 
 std::int64_t BenchmarkShape::parameters() const
 {
-    const std::int64_t d = config.nEmbd;
-    const std::int64_t qkv = config.qkvWidth();
-    const std::int64_t mlp = config.mlpWidth();
-    const std::int64_t perLayer = 2 * d          // ln_1
-        + d * qkv + qkv                          // attn.c_attn
-        + d * d + d                              // attn.c_proj
-        + 2 * d                                  // ln_2
-        + d * mlp + mlp                          // mlp.c_fc
-        + mlp * d + d;                           // mlp.c_proj
-    const std::int64_t embeddings = (static_cast<std::int64_t>(config.vocabSize) + config.nPositions) * d;
-    return embeddings + config.nLayer * perLayer + 2 * d; // + ln_f
+    return parameterCount(config);
 }
 
 const std::vector<BenchmarkShape>& BenchmarkShape::all()

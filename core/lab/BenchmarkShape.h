@@ -14,8 +14,7 @@ struct BenchmarkShape {
     std::string name;
     ModelConfig config;
 
-    // Every parameter of a GPT-2 model of this shape, the LM head tied to the
-    // token embedding.
+    // Every parameter of a model of this shape (its family's weight table).
     std::int64_t parameters() const;
 
     static const std::vector<BenchmarkShape>& all();

@@ -1,34 +1,11 @@
 #include "core/lab/ModelPreset.h"
 
 #include "core/model/CostModel.h"
+#include "core/model/WeightTable.h"
 
 #include <cstdio>
 
 namespace kv {
-
-namespace {
-
-// Weights and biases of one GPT-2 block, in the layout of LayerWeights.
-std::int64_t gpt2BlockParameters(const ModelConfig& config)
-{
-    const std::int64_t d = config.nEmbd;
-    const std::int64_t qkv = config.qkvWidth();
-    const std::int64_t mlp = config.mlpWidth();
-    const std::int64_t layerNorms = 2 * 2 * d;
-    const std::int64_t attention = d * qkv + qkv + d * d + d;
-    const std::int64_t feedForward = d * mlp + mlp + mlp * d + d;
-    return layerNorms + attention + feedForward;
-}
-
-std::int64_t gpt2Parameters(const ModelConfig& config)
-{
-    const std::int64_t d = config.nEmbd;
-    const std::int64_t embeddings = (std::int64_t(config.vocabSize) + config.nPositions) * d;
-    const std::int64_t finalLayerNorm = 2 * d;
-    return embeddings + config.nLayer * gpt2BlockParameters(config) + finalLayerNorm;
-}
-
-} // namespace
 
 std::string ModelPreset::attentionName() const
 {
@@ -63,7 +40,7 @@ ModelPreset ModelPreset::fromConfig(const ModelConfig& config)
     preset.kvHeads = config.nKvHead;
     preset.headDim = config.headDim();
     preset.hiddenSize = config.nEmbd;
-    preset.parameters = gpt2Parameters(config);
+    preset.parameters = parameterCount(config);
     preset.maxContext = config.nPositions;
     preset.source = "config.json of the model the app runs (" + familyName(config.family) + ", float32)";
     return preset;

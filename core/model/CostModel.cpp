@@ -14,10 +14,14 @@ MacCounts CostModel::forward(std::int64_t newTokens, std::int64_t keysRead) cons
     const std::int64_t headDim = m_config.headDim();
     const std::int64_t heads = m_config.nHead;
     MacCounts macs;
-    macs.projections = layers * newTokens * d * (m_config.qkvWidth() + d);
+    const std::int64_t qDim = m_config.qDim();
+    const std::int64_t rotated = m_config.position == PositionKind::Rotary ? qDim + m_config.kvDim() : 0;
+    const std::int64_t mlpMatrices = m_config.mlp == MlpKind::SwiGlu ? 3 : 2;
+    macs.projections = layers * newTokens * (d * m_config.qkvWidth() + qDim * d);
+    macs.rotary = layers * newTokens * 2 * rotated;
     macs.attentionScores = layers * heads * newTokens * keysRead * headDim;
     macs.attentionMix = layers * heads * newTokens * keysRead * headDim;
-    macs.mlp = layers * 2 * newTokens * d * m_config.mlpWidth();
+    macs.mlp = layers * mlpMatrices * newTokens * d * m_config.mlpWidth();
     macs.lmHead = d * m_config.vocabSize;
     return macs;
 }

@@ -8,9 +8,10 @@ void ForwardScratch::reserve(const ModelConfig& config, int rows, int keys, int 
     view(Hidden, rows, d);
     view(Normed, rows, d);
     view(Qkv, rows, config.qkvWidth());
-    view(Heads, rows, d);
+    view(Heads, rows, config.qDim());
     view(Projected, rows, d);
     view(Expanded, rows, config.mlpWidth());
+    view(Gate, config.mlp == MlpKind::SwiGlu ? rows : 0, config.mlpWidth());
     view(Scores, rows, keys, threads - 1);
     view(Weights, rows, keys, threads - 1);
     view(LastNormed, 1, d);

@@ -16,14 +16,15 @@ class ForwardScratch {
 public:
     enum Buffer {
         Hidden,      // (n, d): the residual stream
-        Normed,      // (n, d): LayerNorm of it
-        Qkv,         // (n, d + 2*kv_dim)
-        Heads,       // (n, d): the heads' outputs side by side
+        Normed,      // (n, d): its norm
+        Qkv,         // (n, q_dim + 2*kv_dim)
+        Heads,       // (n, q_dim): the heads' outputs side by side
         Projected,   // (n, d): attention or MLP output before the residual add
-        Expanded,    // (n, 4d): the MLP's hidden layer
+        Expanded,    // (n, hidden): the MLP's hidden layer (SwiGLU: its up projection)
+        Gate,        // (n, hidden): SwiGLU's gate; empty for a GELU MLP
         Scores,      // (n, keys) per thread: one head's scores
         Weights,     // (n, keys) per thread: their softmax
-        LastNormed,  // (1, d): the final LayerNorm of the last token
+        LastNormed,  // (1, d): the final norm of the last token
         BufferCount
     };
 

@@ -4,20 +4,25 @@
 
 namespace kv {
 
-// One GPT-2 block. Matrices follow GPT-2's Conv1D layout: (in, out), y = x W + b.
+// One transformer block, in the layout the forward pass reads whatever the
+// checkpoint held (WeightTable.h converts): every projection is (in, out),
+// y = x W + b. A tensor the family does not have is empty (0 x 0): the
+// LayerNorm biases under RMSNorm, the gate under a GELU MLP, absent biases.
 struct LayerWeights {
-    RowVector ln1Gain;       // (d)
-    RowVector ln1Bias;       // (d)
-    Matrix attnWeight;       // (d, d + 2*kv_dim): columns q | k | v, head h at h*head_dim
-    RowVector attnBias;      // (d + 2*kv_dim)
-    Matrix attnProjWeight;   // (d, d)
-    RowVector attnProjBias;  // (d)
-    RowVector ln2Gain;       // (d)
-    RowVector ln2Bias;       // (d)
-    Matrix fcWeight;         // (d, 4d)
-    RowVector fcBias;        // (4d)
-    Matrix fcProjWeight;     // (4d, d)
-    RowVector fcProjBias;    // (d)
+    RowVector attnNormGain;  // (d): ln_1 / input_layernorm
+    RowVector attnNormBias;  // (d): LayerNorm only
+    Matrix qkvWeight;        // (d, q_dim + 2*kv_dim): columns q | k | v, head h at h*head_dim
+    RowVector qkvBias;       // (q_dim + 2*kv_dim)
+    Matrix outWeight;        // (q_dim, d): the attention output projection
+    RowVector outBias;       // (d)
+    RowVector mlpNormGain;   // (d): ln_2 / post_attention_layernorm
+    RowVector mlpNormBias;   // (d): LayerNorm only
+    Matrix upWeight;         // (d, hidden): c_fc / up_proj
+    RowVector upBias;        // (hidden)
+    Matrix gateWeight;       // (d, hidden): SwiGLU's gate_proj
+    RowVector gateBias;      // (hidden)
+    Matrix downWeight;       // (hidden, d): mlp.c_proj / down_proj
+    RowVector downBias;      // (d)
 };
 
 } // namespace kv

@@ -5,6 +5,7 @@ namespace kv {
 MacCounts& MacCounts::operator+=(const MacCounts& other)
 {
     projections += other.projections;
+    rotary += other.rotary;
     attentionScores += other.attentionScores;
     attentionMix += other.attentionMix;
     mlp += other.mlp;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/tensor/RopeLayout.h"
+
 #include <string>
 
 namespace kv {
@@ -11,7 +13,7 @@ enum class ModelFamily { Gpt2, Llama };          // config.json "family": "gpt2"
 enum class NormKind { LayerNorm, RmsNorm };      // LayerNorm: gain and bias; RMSNorm: gain only
 enum class PositionKind { Learned, Rotary };     // a learned row added to the embedding, or RoPE on q and k
 enum class MlpKind { GeluTanh, SwiGlu };         // fc -> GELU -> proj, or down(silu(gate) * up)
-enum class RopeLayout { Interleaved, HalfSplit }; // pairs (2i,2i+1) as Meta/llama2.c; (i, i+hd/2) as HF rotate_half
+// RopeLayout (core/tensor/RopeLayout.h): pairs (2i,2i+1) as Meta/llama2.c; (i, i+hd/2) as HF rotate_half
 
 // The shape of a model and its block choices, as read from config.json. Plain
 // data; validate() checks the relations between the fields.

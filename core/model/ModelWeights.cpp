@@ -1,6 +1,7 @@
 #include "core/model/ModelWeights.h"
 
 #include "core/io/LoadError.h"
+#include "core/util/KvError.h"
 
 #include <random>
 #include <sstream>
@@ -19,60 +20,98 @@ std::string shapeText(const std::vector<std::int64_t>& shape)
     return out.str();
 }
 
-// Visits every parameter with its checkpoint name and expected shape, so that
-// loading, random initialisation and saving cannot disagree on the list.
+// Calls visit(tensor) with the in-memory tensor of `entry`'s role.
 template <typename Weights, typename Visitor>
-void forEachTensor(Weights& weights, const ModelConfig& config, Visitor&& visit)
+void withTensor(Weights& w, const WeightEntry& entry, Visitor&& visit)
 {
-    const std::int64_t d = config.nEmbd;
-    visit("wte.weight", weights.tokenEmbedding, std::vector<std::int64_t>{config.vocabSize, d});
-    visit("wpe.weight", weights.positionEmbedding, std::vector<std::int64_t>{config.nPositions, d});
-    for (int i = 0; i < config.nLayer; ++i) {
-        auto& layer = weights.layers[static_cast<std::size_t>(i)];
-        const std::string prefix = "h." + std::to_string(i) + ".";
-        visit(prefix + "ln_1.weight", layer.ln1Gain, std::vector<std::int64_t>{d});
-        visit(prefix + "ln_1.bias", layer.ln1Bias, std::vector<std::int64_t>{d});
-        visit(prefix + "attn.c_attn.weight", layer.attnWeight, std::vector<std::int64_t>{d, config.qkvWidth()});
-        visit(prefix + "attn.c_attn.bias", layer.attnBias, std::vector<std::int64_t>{config.qkvWidth()});
-        visit(prefix + "attn.c_proj.weight", layer.attnProjWeight, std::vector<std::int64_t>{d, d});
-        visit(prefix + "attn.c_proj.bias", layer.attnProjBias, std::vector<std::int64_t>{d});
-        visit(prefix + "ln_2.weight", layer.ln2Gain, std::vector<std::int64_t>{d});
-        visit(prefix + "ln_2.bias", layer.ln2Bias, std::vector<std::int64_t>{d});
-        visit(prefix + "mlp.c_fc.weight", layer.fcWeight, std::vector<std::int64_t>{d, config.mlpWidth()});
-        visit(prefix + "mlp.c_fc.bias", layer.fcBias, std::vector<std::int64_t>{config.mlpWidth()});
-        visit(prefix + "mlp.c_proj.weight", layer.fcProjWeight, std::vector<std::int64_t>{config.mlpWidth(), d});
-        visit(prefix + "mlp.c_proj.bias", layer.fcProjBias, std::vector<std::int64_t>{d});
+    if (entry.layer < 0) {
+        switch (entry.role) {
+        case WeightRole::TokenEmbedding: return visit(w.tokenEmbedding);
+        case WeightRole::PositionEmbedding: return visit(w.positionEmbedding);
+        case WeightRole::FinalNormGain: return visit(w.finalNormGain);
+        case WeightRole::FinalNormBias: return visit(w.finalNormBias);
+        case WeightRole::Classifier: return visit(w.classifier);
+        default: break;
+        }
+        throw KvError("weight " + entry.name + " is not a tensor outside the blocks");
     }
-    visit("ln_f.weight", weights.lnfGain, std::vector<std::int64_t>{d});
-    visit("ln_f.bias", weights.lnfBias, std::vector<std::int64_t>{d});
+    auto& l = w.layers.at(static_cast<std::size_t>(entry.layer));
+    switch (entry.role) {
+    case WeightRole::AttnNormGain: return visit(l.attnNormGain);
+    case WeightRole::AttnNormBias: return visit(l.attnNormBias);
+    case WeightRole::Qkv: return visit(l.qkvWeight);
+    case WeightRole::QkvBias: return visit(l.qkvBias);
+    case WeightRole::AttnOut: return visit(l.outWeight);
+    case WeightRole::AttnOutBias: return visit(l.outBias);
+    case WeightRole::MlpNormGain: return visit(l.mlpNormGain);
+    case WeightRole::MlpNormBias: return visit(l.mlpNormBias);
+    case WeightRole::Up: return visit(l.upWeight);
+    case WeightRole::UpBias: return visit(l.upBias);
+    case WeightRole::Gate: return visit(l.gateWeight);
+    case WeightRole::GateBias: return visit(l.gateBias);
+    case WeightRole::Down: return visit(l.downWeight);
+    case WeightRole::DownBias: return visit(l.downBias);
+    default: break;
+    }
+    throw KvError("weight " + entry.name + " is not a tensor of a block");
 }
 
-template <typename Tensor>
-void assign(Tensor& tensor, const std::vector<std::int64_t>& shape, const std::vector<float>& values)
+// Writes `values` (the entry's stored shape, row-major) into its in-memory
+// tensor, allocating it on first use; OutIn matrices are transposed to (in, out).
+void place(ModelWeights& weights, const WeightEntry& entry, const ModelConfig& config, const std::vector<float>& values)
 {
-    const Eigen::Index rows = shape.size() == 2 ? shape[0] : 1;
-    const Eigen::Index cols = shape.size() == 2 ? shape[1] : shape[0];
-    tensor = Eigen::Map<const Matrix>(values.data(), rows, cols);
+    const Eigen::Index rows = entry.shape.size() == 2 ? entry.shape[0] : 1;
+    const Eigen::Index cols = entry.shape.size() == 2 ? entry.shape[1] : entry.shape[0];
+    const Eigen::Map<const Matrix> stored(values.data(), rows, cols);
+    withTensor(weights, entry, [&](auto& tensor) {
+        if (tensor.size() == 0) {
+            const auto [memoryRows, memoryCols] = memoryShape(entry.role, config);
+            tensor.setZero(memoryRows, memoryCols);
+        }
+        if (entry.storage == WeightStorage::OutIn)
+            tensor.middleCols(entry.column, rows) = stored.transpose();
+        else
+            tensor.middleCols(entry.column, cols) = stored;
+    });
 }
 
-bool isGain(const std::string& name)
+// The entry's values in its stored shape, row-major.
+std::vector<float> extract(const ModelWeights& weights, const WeightEntry& entry)
 {
-    return name.find("ln_") != std::string::npos && name.ends_with(".weight");
+    Matrix stored;
+    withTensor(weights, entry, [&](const auto& tensor) {
+        const Matrix block = tensor.middleCols(entry.column, entry.outputs());
+        stored = entry.storage == WeightStorage::OutIn ? Matrix(block.transpose()) : block;
+    });
+    return std::vector<float>(stored.data(), stored.data() + stored.size());
+}
+
+ModelWeights emptyWeights(const ModelConfig& config)
+{
+    ModelWeights weights;
+    weights.layers.resize(static_cast<std::size_t>(config.nLayer));
+    return weights;
 }
 
 } // namespace
 
 ModelWeights ModelWeights::fromSafetensors(const SafetensorsFile& file, const ModelConfig& config)
 {
-    ModelWeights weights;
-    weights.layers.resize(static_cast<std::size_t>(config.nLayer));
-    forEachTensor(weights, config, [&](const std::string& name, auto& tensor, const std::vector<std::int64_t>& shape) {
+    return fromSafetensors(file, config, [](const WeightEntry& entry) { return entry.name; });
+}
+
+ModelWeights ModelWeights::fromSafetensors(const SafetensorsFile& file, const ModelConfig& config,
+                                           const std::function<std::string(const WeightEntry&)>& nameOf)
+{
+    ModelWeights weights = emptyWeights(config);
+    for (const WeightEntry& entry : weightTable(config)) {
+        const std::string name = nameOf(entry);
         const auto& info = file.info(name);
-        if (info.shape != shape)
-            throw LoadError(file.source(), "tensor \"" + name + "\" has shape " + shapeText(info.shape)
-                                               + ", expected " + shapeText(shape) + " for this config");
-        assign(tensor, shape, file.floats(name));
-    });
+        if (info.shape != entry.shape)
+            throw LoadError(file.sourceOf(name), "tensor \"" + name + "\" has shape " + shapeText(info.shape)
+                                                     + ", expected " + shapeText(entry.shape) + " for this config");
+        place(weights, entry, config, file.floats(name));
+    }
     return weights;
 }
 
@@ -80,24 +119,21 @@ ModelWeights ModelWeights::random(const ModelConfig& config, std::uint64_t seed,
 {
     std::mt19937_64 generator(seed);
     std::normal_distribution<float> normal(0.0f, scale);
-    ModelWeights weights;
-    weights.layers.resize(static_cast<std::size_t>(config.nLayer));
-    forEachTensor(weights, config, [&](const std::string& name, auto& tensor, const std::vector<std::int64_t>& shape) {
-        std::vector<float> values(static_cast<std::size_t>(shape.size() == 2 ? shape[0] * shape[1] : shape[0]));
+    ModelWeights weights = emptyWeights(config);
+    for (const WeightEntry& entry : weightTable(config)) {
+        std::vector<float> values(static_cast<std::size_t>(entry.elements()));
         for (float& value : values)
-            value = isGain(name) ? 1.0f + 0.1f * normal(generator) : normal(generator);
-        assign(tensor, shape, values);
-    });
+            value = isNormGain(entry.role) ? 1.0f + 0.1f * normal(generator) : normal(generator);
+        place(weights, entry, config, values);
+    }
     return weights;
 }
 
 std::map<std::string, SafetensorsFile::FloatTensor> ModelWeights::toTensors(const ModelConfig& config) const
 {
     std::map<std::string, SafetensorsFile::FloatTensor> tensors;
-    forEachTensor(*this, config, [&](const std::string& name, const auto& tensor, const std::vector<std::int64_t>& shape) {
-        std::vector<float> values(tensor.data(), tensor.data() + tensor.size());
-        tensors.emplace(name, SafetensorsFile::FloatTensor{shape, std::move(values)});
-    });
+    for (const WeightEntry& entry : weightTable(config))
+        tensors.emplace(entry.name, SafetensorsFile::FloatTensor{entry.shape, extract(*this, entry)});
     return tensors;
 }
 

@@ -10,12 +10,30 @@
 
 namespace kv {
 
+namespace {
+
+// x += bias on every row; a model without this bias has an empty one.
+void addBias(Eigen::Ref<Matrix> x, const RowVector& bias)
+{
+    if (bias.size() > 0)
+        x.rowwise() += bias;
+}
+
+PackedMatrix packIfPresent(const Matrix& weights)
+{
+    return weights.size() > 0 ? PackedMatrix(weights) : PackedMatrix();
+}
+
+} // namespace
+
 Transformer::Transformer(ModelConfig config, ModelWeights weights)
     : m_config(std::move(config))
     , m_weights(std::move(weights))
     , m_kernel(kernelFor(static_cast<Eigen::Index>(m_config.nEmbd) * m_config.mlpWidth()))
     , m_packed(pack(m_weights, m_kernel))
 {
+    if (m_config.position == PositionKind::Rotary)
+        m_rotary = RotaryTable(m_config.nPositions, m_config.headDim(), m_config.ropeTheta, m_config.ropeLayout);
 }
 
 std::vector<Transformer::PackedLayer> Transformer::pack(const ModelWeights& weights, ProductKernel kernel)
@@ -24,8 +42,8 @@ std::vector<Transformer::PackedLayer> Transformer::pack(const ModelWeights& weig
     if (kernel != ProductKernel::Blas || !PackedMatrix::available())
         return packed;
     for (const LayerWeights& layer : weights.layers)
-        packed.push_back({PackedMatrix(layer.attnWeight), PackedMatrix(layer.attnProjWeight),
-                          PackedMatrix(layer.fcWeight), PackedMatrix(layer.fcProjWeight)});
+        packed.push_back({PackedMatrix(layer.qkvWeight), PackedMatrix(layer.outWeight), PackedMatrix(layer.upWeight),
+                          packIfPresent(layer.gateWeight), PackedMatrix(layer.downWeight)});
     return packed;
 }
 
@@ -62,9 +80,26 @@ void Transformer::checkInputs(std::span<const int> tokens, std::span<const int> 
 
 void Transformer::embed(std::span<const int> tokens, std::span<const int> positions, View x) const
 {
-    for (std::size_t i = 0; i < tokens.size(); ++i)
-        x.row(static_cast<Eigen::Index>(i)) =
-            m_weights.tokenEmbedding.row(tokens[i]) + m_weights.positionEmbedding.row(positions[i]);
+    const bool learned = m_config.position == PositionKind::Learned;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        const auto row = static_cast<Eigen::Index>(i);
+        x.row(row) = m_weights.tokenEmbedding.row(tokens[i]);
+        if (learned)
+            x.row(row) += m_weights.positionEmbedding.row(positions[i]);
+    }
+}
+
+void Transformer::norm(const Eigen::Ref<const Matrix>& x, const RowVector& gain, const RowVector& bias,
+                       Eigen::Ref<Matrix> y) const
+{
+    switch (m_config.norm) {
+    case NormKind::LayerNorm:
+        layerNorm(x, gain, bias, m_config.normEps, y);
+        return;
+    case NormKind::RmsNorm:
+        rmsNorm(x, gain, m_config.normEps, y);
+        return;
+    }
 }
 
 ForwardResult Transformer::forward(std::span<const int> tokens, std::span<const int> positions, KVCache* cache,
@@ -90,55 +125,84 @@ ForwardResult Transformer::forward(std::span<const int> tokens, std::span<const 
     View normed = scratch.view(ForwardScratch::Normed, n, d);
     View projected = scratch.view(ForwardScratch::Projected, n, d);
 
-    // 1. Token + position embeddings: (n, d)
+    // 1. Token embeddings, plus the learned position rows (GPT-2): (n, d).
+    //    Rotary models add no position here; attention rotates q and k.
     embed(tokens, positions, x);
 
     for (int i = 0; i < m_config.nLayer; ++i) {
         const LayerWeights& layer = m_weights.layers[static_cast<std::size_t>(i)];
-        // 2. Pre-LayerNorm causal self-attention with a residual connection.
-        layerNorm(x, layer.ln1Gain, layer.ln1Bias, m_config.normEps, normed);
-        attention(i, normed, cache, observer, scratch, projected, result.macs);
+        // 2. Pre-norm causal self-attention with a residual connection.
+        norm(x, layer.attnNormGain, layer.attnNormBias, normed);
+        if (observer)
+            observer->onStage(i, ForwardStage::AttnNorm, normed);
+        attention(i, normed, positions, cache, observer, scratch, projected, result.macs);
+        if (observer)
+            observer->onStage(i, ForwardStage::AttnOutput, projected);
         x += projected;
-        // 3. Pre-LayerNorm MLP with a residual connection.
-        layerNorm(x, layer.ln2Gain, layer.ln2Bias, m_config.normEps, normed);
+        // 3. Pre-norm MLP (GELU or SwiGLU) with a residual connection.
+        norm(x, layer.mlpNormGain, layer.mlpNormBias, normed);
+        if (observer)
+            observer->onStage(i, ForwardStage::MlpNorm, normed);
         mlp(layer, packedLayer(i), normed, scratch, projected, result.macs);
+        if (observer)
+            observer->onStage(i, ForwardStage::MlpOutput, projected);
         x += projected;
     }
 
-    // 4. Final LayerNorm and the tied LM head, for the last token only: it is
-    //    the only one whose next token anyone asks for.
+    // 4. Final norm and the classifier (the token embedding when tied), for
+    //    the last token only: it is the only one whose next token anyone asks for.
     View last = scratch.view(ForwardScratch::LastNormed, 1, d);
-    layerNorm(x.bottomRows(1), m_weights.lnfGain, m_weights.lnfBias, m_config.normEps, last);
+    norm(x.bottomRows(1), m_weights.finalNormGain, m_weights.finalNormBias, last);
     result.logits.resize(m_config.vocabSize);
-    multiplyTransposed(last, m_weights.tokenEmbedding, View(result.logits.data(), 1, m_config.vocabSize), m_kernel);
+    View logits(result.logits.data(), 1, m_config.vocabSize);
+    multiplyTransposed(last, m_weights.lmHead(), logits, m_kernel);
     result.macs.lmHead += static_cast<std::int64_t>(d) * m_config.vocabSize;
+    if (observer)
+        observer->onStage(-1, ForwardStage::Logits, logits);
     return result;
 }
 
-void Transformer::attention(int layerIndex, const View& normed, KVCache* cache, ForwardObserver* observer,
-                            ForwardScratch& scratch, View out, MacCounts& macs) const
+void Transformer::attention(int layerIndex, const View& normed, std::span<const int> positions, KVCache* cache,
+                            ForwardObserver* observer, ForwardScratch& scratch, View out, MacCounts& macs) const
 {
     const LayerWeights& layer = m_weights.layers[static_cast<std::size_t>(layerIndex)];
     const int d = m_config.nEmbd;
+    const int qDim = m_config.qDim();
     const int kvDim = m_config.kvDim();
     const auto n = normed.rows();
 
-    // q | k | v for the new tokens: (n, d + 2*kv_dim)
+    // q | k | v for the new tokens: (n, q_dim + 2*kv_dim)
     View qkv = scratch.view(ForwardScratch::Qkv, n, m_config.qkvWidth());
-    project(normed, layer.attnWeight, packedLayer(layerIndex).attn, qkv);
-    qkv.rowwise() += layer.attnBias;
+    project(normed, layer.qkvWeight, packedLayer(layerIndex).qkv, qkv);
+    addBias(qkv, layer.qkvBias);
     macs.projections += static_cast<std::int64_t>(n) * d * m_config.qkvWidth();
+
+    // Rotary positions: q and k turn by their token's position, before the
+    // cache append, so a cached key already carries its position.
+    if (m_config.position == PositionKind::Rotary) {
+        if (observer) {
+            observer->onStage(layerIndex, ForwardStage::QBeforeRope, qkv.leftCols(qDim));
+            observer->onStage(layerIndex, ForwardStage::KBeforeRope, qkv.middleCols(qDim, kvDim));
+        }
+        m_rotary.rotate(qkv.leftCols(qDim + kvDim), positions);
+        macs.rotary += 2LL * n * (qDim + kvDim);
+    }
+    if (observer) {
+        observer->onStage(layerIndex, ForwardStage::Q, qkv.leftCols(qDim));
+        observer->onStage(layerIndex, ForwardStage::K, qkv.middleCols(qDim, kvDim));
+        observer->onStage(layerIndex, ForwardStage::V, qkv.middleCols(qDim + kvDim, kvDim));
+    }
 
     // Keys and values the attention reads, as views (never copies): this
     // pass's own rows, or the cache after appending them. (keys read, kv_dim)
     int appendedFrom = 0;
-    const float* keyData = qkv.data() + d;
-    const float* valueData = qkv.data() + d + kvDim;
+    const float* keyData = qkv.data() + qDim;
+    const float* valueData = qkv.data() + qDim + kvDim;
     Eigen::Index keyCount = n;
     Eigen::Index stride = qkv.outerStride();
     if (cache) {
         appendedFrom = cache->length(layerIndex);
-        cache->append(layerIndex, qkv.middleCols(d, kvDim), qkv.middleCols(d + kvDim, kvDim));
+        cache->append(layerIndex, qkv.middleCols(qDim, kvDim), qkv.middleCols(qDim + kvDim, kvDim));
         keyData = cache->keys(layerIndex).data();
         valueData = cache->values(layerIndex).data();
         keyCount = cache->length(layerIndex);
@@ -149,9 +213,9 @@ void Transformer::attention(int layerIndex, const View& normed, KVCache* cache, 
 
     // The heads are independent: split them between threads, unless an
     // observer wants them in order.
-    View heads = scratch.view(ForwardScratch::Heads, n, d);
+    View heads = scratch.view(ForwardScratch::Heads, n, qDim);
     const int threads = observer ? 1 : computeThreads();
-    const bool worthThreads = threads > 1 && n * keyCount * d >= (1 << 16);
+    const bool worthThreads = threads > 1 && n * keyCount * qDim >= (1 << 16);
 #pragma omp parallel for num_threads(threads) if (worthThreads) schedule(static)
     for (int h = 0; h < m_config.nHead; ++h)
         attendHead(layerIndex, h, qkv, keys, values, appendedFrom, observer, scratch, omp_get_thread_num(), heads);
@@ -159,9 +223,9 @@ void Transformer::attention(int layerIndex, const View& normed, KVCache* cache, 
     macs.attentionMix += static_cast<std::int64_t>(m_config.nHead) * n * keyCount * m_config.headDim();
 
     // Output projection: (n, d)
-    project(heads, layer.attnProjWeight, packedLayer(layerIndex).attnProj, out);
-    out.rowwise() += layer.attnProjBias;
-    macs.projections += static_cast<std::int64_t>(n) * d * d;
+    project(heads, layer.outWeight, packedLayer(layerIndex).out, out);
+    addBias(out, layer.outBias);
+    macs.projections += static_cast<std::int64_t>(n) * qDim * d;
 }
 
 void Transformer::attendHead(int layerIndex, int head, const View& qkv, const ConstMatrixView& keys,
@@ -172,7 +236,7 @@ void Transformer::attendHead(int layerIndex, int head, const View& qkv, const Co
     const int kvHead = head / m_config.queriesPerKvHead();
     const auto n = qkv.rows();
     const auto keyCount = keys.rows();
-    const auto q = qkv.middleCols(head * headDim, headDim);
+    const auto q = qkv.middleCols(head * headDim, headDim); // rotated, for rotary models
     const auto k = keys.middleCols(kvHead * headDim, headDim);
     const auto v = values.middleCols(kvHead * headDim, headDim);
 
@@ -194,17 +258,31 @@ void Transformer::attendHead(int layerIndex, int head, const View& qkv, const Co
         observer->onHead(HeadRecord{layerIndex, head, kvHead, appendedFrom, q, k, v, scores, weights, output});
 }
 
-void Transformer::mlp(const LayerWeights& layer, const PackedLayer& packed, const View& normed, ForwardScratch& scratch, View out,
-                      MacCounts& macs) const
+void Transformer::mlp(const LayerWeights& layer, const PackedLayer& packed, const View& normed, ForwardScratch& scratch,
+                      View out, MacCounts& macs) const
 {
     const auto n = normed.rows();
-    View expanded = scratch.view(ForwardScratch::Expanded, n, m_config.mlpWidth()); // (n, 4d)
-    project(normed, layer.fcWeight, packed.fc, expanded);
-    expanded.rowwise() += layer.fcBias;
-    geluTanhInPlace(expanded);
-    project(expanded, layer.fcProjWeight, packed.fcProj, out);
-    out.rowwise() += layer.fcProjBias;
-    macs.mlp += 2LL * n * m_config.nEmbd * m_config.mlpWidth();
+    const std::int64_t d = m_config.nEmbd, width = m_config.mlpWidth();
+    View up = scratch.view(ForwardScratch::Expanded, n, width); // (n, hidden)
+    project(normed, layer.upWeight, packed.up, up);
+    addBias(up, layer.upBias);
+    View* hidden = &up;
+    View gate = scratch.view(ForwardScratch::Gate, m_config.mlp == MlpKind::SwiGlu ? n : 0, width);
+    switch (m_config.mlp) {
+    case MlpKind::GeluTanh: // GELU(x W_fc + b) W_proj + b
+        geluTanhInPlace(up);
+        macs.mlp += 2 * n * d * width;
+        break;
+    case MlpKind::SwiGlu: // (silu(x W_gate) * (x W_up)) W_down
+        project(normed, layer.gateWeight, packed.gate, gate);
+        addBias(gate, layer.gateBias);
+        siluMultiplyInPlace(gate, up);
+        hidden = &gate;
+        macs.mlp += 3 * n * d * width;
+        break;
+    }
+    project(*hidden, layer.downWeight, packed.down, out);
+    addBias(out, layer.downBias);
 }
 
 } // namespace kv

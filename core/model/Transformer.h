@@ -7,14 +7,18 @@
 #include "core/model/ModelConfig.h"
 #include "core/model/ModelWeights.h"
 #include "core/tensor/PackedMatrix.h"
+#include "core/tensor/RotaryTable.h"
 #include "core/tensor/TensorOps.h"
 
 #include <span>
 
 namespace kv {
 
-// A GPT-2 decoder over fixed weights. forward() is the only entry point and
-// serves both decode paths:
+// A decoder-only transformer over fixed weights, its blocks chosen by the
+// config (ModelConfig.h): LayerNorm or RMSNorm, learned or rotary positions,
+// a GELU or SwiGLU MLP, biases or not, a tied or separate classifier, any
+// number of KV heads. forward() is the only entry point and serves both
+// decode paths:
 //  - without a cache, pass every token of the sequence at positions 0..n-1;
 //    keys and values come from this pass alone;
 //  - with a cache, pass only the new token(s); their keys and values are
@@ -39,12 +43,13 @@ public:
 private:
     using View = Eigen::Map<Matrix>;
 
-    // One layer's four weight matrices packed for the kernel (PackedMatrix.h).
+    // One layer's weight matrices packed for the kernel (PackedMatrix.h).
     struct PackedLayer {
-        PackedMatrix attn;
-        PackedMatrix attnProj;
-        PackedMatrix fc;
-        PackedMatrix fcProj;
+        PackedMatrix qkv;
+        PackedMatrix out;
+        PackedMatrix up;
+        PackedMatrix gate; // SwiGLU only
+        PackedMatrix down;
     };
     static std::vector<PackedLayer> pack(const ModelWeights& weights, ProductKernel kernel);
     // The layer's packed matrices (all empty when nothing is packed).
@@ -54,17 +59,24 @@ private:
 
     void checkInputs(std::span<const int> tokens, std::span<const int> positions) const;
     void embed(std::span<const int> tokens, std::span<const int> positions, View x) const;
-    void attention(int layerIndex, const View& normed, KVCache* cache, ForwardObserver* observer,
-                   ForwardScratch& scratch, View out, MacCounts& macs) const;
+    // y = LayerNorm or RMSNorm of x, as the config says.
+    void norm(const Eigen::Ref<const Matrix>& x, const RowVector& gain, const RowVector& bias,
+              Eigen::Ref<Matrix> y) const;
+    // THE ATTENTION: q, k, v for the new tokens, RoPE, the cache append, each
+    // head's masked softmax(q.kT/sqrt(head_dim)).v, the output projection.
+    void attention(int layerIndex, const View& normed, std::span<const int> positions, KVCache* cache,
+                   ForwardObserver* observer, ForwardScratch& scratch, View out, MacCounts& macs) const;
     void attendHead(int layerIndex, int head, const View& qkv, const ConstMatrixView& keys,
                     const ConstMatrixView& values, int appendedFrom, ForwardObserver* observer,
                     ForwardScratch& scratch, int part, View heads) const;
-    void mlp(const LayerWeights& layer, const PackedLayer& packed, const View& normed, ForwardScratch& scratch, View out, MacCounts& macs) const;
+    void mlp(const LayerWeights& layer, const PackedLayer& packed, const View& normed, ForwardScratch& scratch, View out,
+             MacCounts& macs) const;
 
     ModelConfig m_config;
     ModelWeights m_weights;
     ProductKernel m_kernel;
     std::vector<PackedLayer> m_packed; // empty for the exact kernel and portable builds
+    RotaryTable m_rotary;              // rotary positions only: cos/sin of every position
 };
 
 } // namespace kv

@@ -241,6 +241,26 @@ void layerNorm(const Eigen::Ref<const Matrix>& x, const RowVector& gain, const R
     }
 }
 
+void rmsNorm(const Eigen::Ref<const Matrix>& x, const RowVector& gain, float eps, Eigen::Ref<Matrix> y)
+{
+    const Eigen::Index rows = x.rows();
+#pragma omp parallel for num_threads(computeThreads()) if (worthThreads(x.size()))
+    for (Eigen::Index r = 0; r < rows; ++r) {
+        const float invRms = 1.0f / std::sqrt(x.row(r).squaredNorm() / static_cast<float>(x.cols()) + eps);
+        y.row(r) = (x.row(r).array() * invRms * gain.array()).matrix();
+    }
+}
+
+void siluMultiplyInPlace(Eigen::Ref<Matrix> gate, const Eigen::Ref<const Matrix>& up)
+{
+    const Eigen::Index rows = gate.rows();
+#pragma omp parallel for num_threads(computeThreads()) if (worthThreads(gate.size()))
+    for (Eigen::Index r = 0; r < rows; ++r) {
+        auto g = gate.row(r).array();
+        g = g / (1.0f + (-g).exp()) * up.row(r).array();
+    }
+}
+
 void geluTanhInPlace(Eigen::Ref<Matrix> x)
 {
     // Whole-row array expressions, so Eigen vectorises tanh (a per-element

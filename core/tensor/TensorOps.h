@@ -41,6 +41,12 @@ int availableCores();
 void layerNorm(const Eigen::Ref<const Matrix>& x, const RowVector& gain, const RowVector& bias, float eps,
                Eigen::Ref<Matrix> y);
 
+// y = x / sqrt(mean(x^2) + eps) * gain, per row (RMSNorm: no mean, no bias).
+void rmsNorm(const Eigen::Ref<const Matrix>& x, const RowVector& gain, float eps, Eigen::Ref<Matrix> y);
+
+// SwiGLU's gating, elementwise, in place: gate = silu(gate) * up, silu(g) = g / (1 + e^-g).
+void siluMultiplyInPlace(Eigen::Ref<Matrix> gate, const Eigen::Ref<const Matrix>& up);
+
 // GPT-2's tanh approximation of GELU, elementwise, in place.
 void geluTanhInPlace(Eigen::Ref<Matrix> x);
 

@@ -59,6 +59,51 @@ private slots:
         QVERIFY2(largestLogit > 0.5f, "logits too small for the comparison to mean anything");
     }
 
+    // The Llama family's blocks (RMSNorm, RoPE with keys cached rotated,
+    // SwiGLU, no biases) under every grouping, both RoPE layouts, an untied
+    // classifier and Qwen2-style q/k/v biases, at a random-weights model.
+    void llamaCachedEqualsUncachedAtEveryStep_data()
+    {
+        QTest::addColumn<int>("kvHeads");
+        QTest::addColumn<bool>("halfSplit");
+        QTest::addColumn<bool>("tied");
+        QTest::addColumn<bool>("attentionBias");
+        QTest::newRow("MHA 4/4, interleaved") << 4 << false << true << false;
+        QTest::newRow("GQA 4/2, interleaved") << 2 << false << true << false;
+        QTest::newRow("MQA 4/1, half-split") << 1 << true << true << false;
+        QTest::newRow("GQA 4/2, half-split, untied") << 2 << true << false << false;
+        QTest::newRow("GQA 4/2, q/k/v biases") << 2 << false << true << true;
+    }
+
+    void llamaCachedEqualsUncachedAtEveryStep()
+    {
+        QFETCH(int, kvHeads);
+        QFETCH(bool, halfSplit);
+        QFETCH(bool, tied);
+        QFETCH(bool, attentionBias);
+        ModelConfig config = ModelConfig::llama("test-llama", 2, 16, 4, kvHeads, 12, 23, 40);
+        config.ropeLayout = halfSplit ? RopeLayout::HalfSplit : RopeLayout::Interleaved;
+        config.tiedClassifier = tied;
+        config.attentionBias = attentionBias;
+        const Transformer model = kvtest::randomTransformer(config, 5 + kvHeads);
+        QCOMPARE(model.weights().classifier.size() == 0, tied);
+        QCOMPARE(model.weights().layers[0].qkvBias.size() > 0, attentionBias);
+        const std::vector<int> tokens = kvtest::randomTokens(config.nPositions, config.vocabSize, 9);
+        DecodeSession uncached(model, DecodeMode::Uncached);
+        DecodeSession cached(model, DecodeMode::Cached);
+        float worst = (uncached.start({tokens[0], tokens[1]}).logits - cached.start({tokens[0], tokens[1]}).logits)
+                          .cwiseAbs().maxCoeff();
+        float largestLogit = 0.0f;
+        for (int t = 2; t < config.nPositions; ++t) {
+            const RowVector a = uncached.next(tokens[std::size_t(t)]).logits;
+            worst = std::max(worst, (a - cached.next(tokens[std::size_t(t)]).logits).cwiseAbs().maxCoeff());
+            largestLogit = std::max(largestLogit, a.cwiseAbs().maxCoeff());
+        }
+        QCOMPARE(cached.cache().length(), config.nPositions);
+        QVERIFY2(worst <= 1e-5f, qPrintable(QString("max |dlogit| %1").arg(worst)));
+        QVERIFY2(largestLogit > 0.5f, "logits too small for the comparison to mean anything");
+    }
+
     // Past kExactRowProductLimit a decode step multiplies one row with the
     // matrix-vector kernel (fast), so the paths agree to rounding, not bitwise.
     void largeShapesAgreeToRounding()
@@ -187,17 +232,22 @@ private slots:
         const Transformer model = kvtest::randomTransformer(config);
         DecodeSession uncached(model, DecodeMode::Uncached);
         uncached.start({1, 2});
-        uncached.next(3);
-        QCOMPARE(uncached.lastInputs(), (std::vector<int>{1, 2, 3}));
-        QCOMPARE(uncached.lastPositions(), (std::vector<int>{0, 1, 2}));
-        QCOMPARE(uncached.lastFirstNewInput(), 2);
+        const DecodePass recomputed = uncached.next(3);
+        QCOMPARE(recomputed.inputs, (std::vector<int>{1, 2, 3}));
+        QCOMPARE(recomputed.positions, (std::vector<int>{0, 1, 2}));
+        QCOMPARE(recomputed.firstNewInput, 2);
+        QCOMPARE(recomputed.keyTokens, (std::vector<int>{1, 2, 3}));
         QCOMPARE(uncached.cache().length(), 0);
 
         DecodeSession cached(model, DecodeMode::Cached);
-        cached.start({1, 2});
-        cached.next(3);
-        QCOMPARE(cached.lastInputs(), std::vector<int>{3});
-        QCOMPARE(cached.lastPositions(), std::vector<int>{2});
+        const DecodePass prefill = cached.start({1, 2});
+        QCOMPARE(prefill.inputs, (std::vector<int>{1, 2}));
+        QCOMPARE(prefill.positions, (std::vector<int>{0, 1}));
+        const DecodePass step = cached.next(3);
+        QCOMPARE(step.inputs, std::vector<int>{3});
+        QCOMPARE(step.positions, std::vector<int>{2});
+        QCOMPARE(step.firstNewInput, 0);
+        QCOMPARE(step.keyTokens, (std::vector<int>{1, 2, 3}));
         QCOMPARE(cached.cache().length(), 3);
     }
 

@@ -25,6 +25,7 @@ private slots:
         QTest::addColumn<QString>("model");
         QTest::newRow("tiny-mha") << "tiny-mha";
         QTest::newRow("tiny-gqa") << "tiny-gqa";
+        QTest::newRow("tiny-llama") << "tiny-llama";
     }
 
     // Every position of every reference sequence, through both decode paths.
@@ -37,6 +38,7 @@ private slots:
         const nlohmann::json reference = nlohmann::json::parse(in);
         QVERIFY(reference.at("sequences").size() >= 2);
         float worst = 0.0f;
+        float worstBetweenPaths = 0.0f;
         int positionsChecked = 0;
         for (const auto& sequence : reference.at("sequences")) {
             const auto tokens = sequence.at("tokens").get<std::vector<int>>();
@@ -50,10 +52,13 @@ private slots:
                 const RowVector expected = Eigen::Map<const RowVector>(logits[t].data(), Eigen::Index(logits[t].size()));
                 QCOMPARE(expected.size(), Eigen::Index(bundle.config().vocabSize));
                 worst = std::max({worst, (a - expected).cwiseAbs().maxCoeff(), (b - expected).cwiseAbs().maxCoeff()});
+                worstBetweenPaths = std::max(worstBetweenPaths, (a - b).cwiseAbs().maxCoeff());
                 ++positionsChecked;
             }
         }
+        qInfo("%s: max |logit - torch| %.3g, max |cached - uncached| %.3g", qPrintable(model), worst, worstBetweenPaths);
         QVERIFY2(worst <= 1e-4f, qPrintable(QString("max |logit - torch| = %1").arg(worst)));
+        QVERIFY2(worstBetweenPaths <= 1e-5f, qPrintable(QString("max |cached - uncached| = %1").arg(worstBetweenPaths)));
         QVERIFY(positionsChecked >= 8);
     }
 
@@ -83,6 +88,12 @@ private slots:
         QCOMPARE(gqa.nKvHead, 2);
         QCOMPARE(gqa.headDim(), 8);
         QCOMPARE(mha.name, std::string("tiny-mha"));
+        const ModelConfig& llama = kvtest::shippedModel("tiny-llama").config();
+        QCOMPARE(llama.family, ModelFamily::Llama);
+        QCOMPARE(llama.nKvHead, 2);
+        QCOMPARE(llama.mlpWidth(), 88);
+        QVERIFY(kvtest::shippedModel("tiny-llama").model->weights().positionEmbedding.size() == 0);
+        QVERIFY(kvtest::shippedModel("tiny-llama").model->weights().layers[0].gateWeight.size() == 32 * 88);
     }
 
     void brokenModelFoldersAreNamed_data()

@@ -36,11 +36,11 @@ Matrix expectedFirstLayerQueries(const Transformer& model, const std::vector<int
             variance += (v - mean) * (v - mean) / d;
         for (int c = 0; c < d; ++c)
             x[static_cast<std::size_t>(c)] = (x[static_cast<std::size_t>(c)] - mean) / std::sqrt(variance + config.normEps)
-                    * layer.ln1Gain(c) + layer.ln1Bias(c);
+                    * layer.attnNormGain(c) + layer.attnNormBias(c);
         for (int j = 0; j < hd; ++j) {
-            double sum = layer.attnBias(head * hd + j);
+            double sum = layer.qkvBias(head * hd + j);
             for (int c = 0; c < d; ++c)
-                sum += x[static_cast<std::size_t>(c)] * layer.attnWeight(c, head * hd + j);
+                sum += x[static_cast<std::size_t>(c)] * layer.qkvWeight(c, head * hd + j);
             queries(static_cast<Eigen::Index>(t), j) = static_cast<float>(sum);
         }
     }
