@@ -58,16 +58,21 @@ void KVCache::truncate(int length)
         filled = std::min(filled, length);
 }
 
-Matrix::ConstRowsBlockXpr KVCache::keys(int layer) const
+std::unique_ptr<KeyValueCache> KVCache::clone() const
 {
-    const Matrix& all = m_keys.at(static_cast<std::size_t>(layer));
-    return all.topRows(length(layer));
+    return std::make_unique<KVCache>(copy());
 }
 
-Matrix::ConstRowsBlockXpr KVCache::values(int layer) const
+ConstMatrixView KVCache::keys(int layer) const
+{
+    const Matrix& all = m_keys.at(static_cast<std::size_t>(layer));
+    return ConstMatrixView(all.data(), length(layer), m_kvDim, Eigen::OuterStride<>(all.outerStride()));
+}
+
+ConstMatrixView KVCache::values(int layer) const
 {
     const Matrix& all = m_values.at(static_cast<std::size_t>(layer));
-    return all.topRows(length(layer));
+    return ConstMatrixView(all.data(), length(layer), m_kvDim, Eigen::OuterStride<>(all.outerStride()));
 }
 
 std::int64_t KVCache::bytes() const

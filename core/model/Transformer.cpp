@@ -102,14 +102,14 @@ void Transformer::norm(const Eigen::Ref<const Matrix>& x, const RowVector& gain,
     }
 }
 
-ForwardResult Transformer::forward(std::span<const int> tokens, std::span<const int> positions, KVCache* cache,
+ForwardResult Transformer::forward(std::span<const int> tokens, std::span<const int> positions, KeyValueCache* cache,
                                    ForwardObserver* observer) const
 {
     ForwardScratch scratch;
     return forward(tokens, positions, cache, observer, scratch);
 }
 
-ForwardResult Transformer::forward(std::span<const int> tokens, std::span<const int> positions, KVCache* cache,
+ForwardResult Transformer::forward(std::span<const int> tokens, std::span<const int> positions, KeyValueCache* cache,
                                    ForwardObserver* observer, ForwardScratch& scratch) const
 {
     checkInputs(tokens, positions);
@@ -162,7 +162,7 @@ ForwardResult Transformer::forward(std::span<const int> tokens, std::span<const 
     return result;
 }
 
-void Transformer::attention(int layerIndex, const View& normed, std::span<const int> positions, KVCache* cache,
+void Transformer::attention(int layerIndex, const View& normed, std::span<const int> positions, KeyValueCache* cache,
                             ForwardObserver* observer, ForwardScratch& scratch, View out, MacCounts& macs) const
 {
     const LayerWeights& layer = m_weights.layers[static_cast<std::size_t>(layerIndex)];

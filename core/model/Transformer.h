@@ -3,7 +3,7 @@
 #include "core/model/ForwardObserver.h"
 #include "core/model/ForwardResult.h"
 #include "core/model/ForwardScratch.h"
-#include "core/cache/KVCache.h"
+#include "core/cache/KeyValueCache.h"
 #include "core/model/ModelConfig.h"
 #include "core/model/ModelWeights.h"
 #include "core/tensor/PackedMatrix.h"
@@ -30,11 +30,11 @@ public:
     const ModelConfig& config() const { return m_config; }
     const ModelWeights& weights() const { return m_weights; }
 
-    ForwardResult forward(std::span<const int> tokens, std::span<const int> positions, KVCache* cache,
+    ForwardResult forward(std::span<const int> tokens, std::span<const int> positions, KeyValueCache* cache,
                           ForwardObserver* observer = nullptr) const;
     // The same pass in `scratch`'s buffers: a decode loop that keeps one
     // scratch allocates nothing but the returned logits.
-    ForwardResult forward(std::span<const int> tokens, std::span<const int> positions, KVCache* cache,
+    ForwardResult forward(std::span<const int> tokens, std::span<const int> positions, KeyValueCache* cache,
                           ForwardObserver* observer, ForwardScratch& scratch) const;
 
     // Exact for the tiny teaching models, OpenBLAS for the others (TensorOps.h).
@@ -64,7 +64,7 @@ private:
               Eigen::Ref<Matrix> y) const;
     // THE ATTENTION: q, k, v for the new tokens, RoPE, the cache append, each
     // head's masked softmax(q.kT/sqrt(head_dim)).v, the output projection.
-    void attention(int layerIndex, const View& normed, std::span<const int> positions, KVCache* cache,
+    void attention(int layerIndex, const View& normed, std::span<const int> positions, KeyValueCache* cache,
                    ForwardObserver* observer, ForwardScratch& scratch, View out, MacCounts& macs) const;
     void attendHead(int layerIndex, int head, const View& qkv, const ConstMatrixView& keys,
                     const ConstMatrixView& values, int appendedFrom, ForwardObserver* observer,

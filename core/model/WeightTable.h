@@ -9,7 +9,7 @@
 namespace kv {
 
 // What a tensor is for in the forward pass, whatever the family calls it.
-// Each role is one tensor of ModelWeights (ModelWeights::tensor()).
+// Each role is one tensor of ModelWeights.
 enum class WeightRole {
     TokenEmbedding,    // (vocab, d)
     PositionEmbedding, // (n_positions, d); learned positions only

@@ -107,6 +107,36 @@ private slots:
 
     // The bug the app demonstrates: a second prompt run on a cache that was
     // not reset attends to the first prompt's keys and values.
+    // The contiguous cache behind the interface the forward pass uses:
+    // appends, views without copies, a deep clone, truncate and reset.
+    void contiguousCacheThroughTheInterface()
+    {
+        KVCache contiguous(2, 4, 3);
+        KeyValueCache& cache = contiguous;
+        const Matrix k = Matrix::Random(2, 3);
+        const Matrix v = Matrix::Random(2, 3);
+        cache.append(1, k, v);
+        QCOMPARE(cache.length(1), 2);
+        QCOMPARE(cache.length(0), 0);
+        QCOMPARE(Matrix(cache.keys(1)), k);
+        QCOMPARE(Matrix(cache.values(1)), v);
+        const float* rows = cache.keys(1).data();
+        cache.append(1, k.topRows(1), v.topRows(1));
+        QCOMPARE(cache.keys(1).data(), rows); // a view of the block, which never moves
+        QCOMPARE(cache.bytesInUse(), std::int64_t(2 * 3 * 3 * 4));
+        QCOMPARE(cache.bytes(), std::int64_t(2 * 2 * 4 * 3 * 4));
+
+        const std::unique_ptr<KeyValueCache> clone = cache.clone();
+        cache.truncate(1);
+        QCOMPARE(cache.length(1), 1);
+        QCOMPARE(clone->length(1), 3);
+        QCOMPARE(Matrix(clone->keys(1).topRows(2)), k);
+        QVERIFY(clone->keys(1).data() != cache.keys(1).data());
+        cache.reset();
+        QCOMPARE(cache.length(1), 0);
+        QCOMPARE(clone->length(1), 3);
+    }
+
     void staleCacheChangesTheSecondPrompt()
     {
         const ModelConfig config = kvtest::smallConfig(2, 4, 2, 12);
