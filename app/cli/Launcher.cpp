@@ -8,6 +8,7 @@
 #include "app/cli/ExportCommand.h"
 #include "app/cli/MemoryCommand.h"
 #include "app/cli/TextWalkThrough.h"
+#include "app/cli/TokenizeCommand.h"
 #include "app/window/WindowRunner.h"
 
 #include <QApplication>
@@ -37,6 +38,8 @@ const std::vector<CommandMode>& commandModes()
          QStringLiteral("kvcache-lab --memory llama-3-70b --context 4096"), Needs::Terminal, runMemoryCommand},
         {QStringLiteral("--bench"), {}, QStringLiteral("time both decode paths on a larger model"),
          QStringLiteral("kvcache-lab --bench --shape gpt2-small --tokens 100"), Needs::Terminal, runBenchCommand},
+        {QStringLiteral("--tokenize"), QStringLiteral("TEXT"), QStringLiteral("a model's token ids and pieces of TEXT"),
+         QStringLiteral("kvcache-lab --tokenize \"I saw\" --model DIR"), Needs::Terminal, runTokenizeCommand},
     };
     return modes;
 }

@@ -31,7 +31,6 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
-#include <QFileDialog>
 #include <QGraphicsOpacityEffect>
 #include <QKeyEvent>
 #include <QLabel>
@@ -246,8 +245,8 @@ void MainWindow::buildDocks()
 void MainWindow::buildMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open Model Folder…"), QKeySequence::Open, this, [this] {
-        const QString directory = QFileDialog::getExistingDirectory(this, tr("Open model folder"), AssetLocator::assetsDir());
+    file->addAction(tr("&Open Model…"), QKeySequence::Open, this, [this] {
+        const QString directory = ModelBar::askForModel(this);
         if (!directory.isEmpty())
             openModelFolder(directory);
     });

@@ -190,6 +190,31 @@ SafetensorsFile SafetensorsFile::parse(std::vector<char> bytes, const std::strin
     return file;
 }
 
+std::map<std::string, SafetensorsFile::TensorInfo> SafetensorsFile::readHeader(const std::string& path)
+{
+    std::error_code error;
+    const std::uintmax_t size = std::filesystem::file_size(path, error);
+    std::ifstream in(path, std::ios::binary);
+    if (error || !in)
+        throw LoadError(path, "cannot open file");
+    std::vector<char> head(kLengthFieldBytes);
+    if (size < kLengthFieldBytes || !in.read(head.data(), kLengthFieldBytes))
+        throw LoadError(path, "truncated: " + std::to_string(size) + " bytes, shorter than the 8-byte header length");
+    const std::uint64_t headerLength = readLittleEndian64(head.data());
+    if (headerLength > kMaxHeaderBytes || headerLength > size - kLengthFieldBytes)
+        throw LoadError(path, "header length " + std::to_string(headerLength) + " is beyond the file's "
+                                  + std::to_string(size) + " bytes or the 100 MB safetensors allows");
+    head.resize(kLengthFieldBytes + static_cast<std::size_t>(headerLength));
+    if (!in.read(head.data() + kLengthFieldBytes, static_cast<std::streamsize>(headerLength)))
+        throw LoadError(path, "the header cannot be read");
+    SafetensorsFile file;
+    file.m_source = path;
+    file.m_shards.push_back(Shard{path, std::move(head), 0});
+    file.parseHeader(static_cast<std::size_t>(headerLength));
+    file.checkRanges(static_cast<std::size_t>(size - kLengthFieldBytes - headerLength));
+    return file.m_tensors;
+}
+
 SafetensorsFile SafetensorsFile::readSharded(const std::string& indexPath)
 {
     const std::vector<char> bytes = readBytes(indexPath);

@@ -35,6 +35,9 @@ public:
     // model.safetensors.index.json: its "weight_map" names, per tensor, the
     // shard (a file beside the index) that holds it.
     static SafetensorsFile readSharded(const std::string& indexPath);
+    // The tensors a single .safetensors file lists, reading only its length
+    // field and header (never the tensor data), held to the same promises.
+    static std::map<std::string, TensorInfo> readHeader(const std::string& path);
 
     // Writes F32 tensors in name order. Used by the tests to build files.
     using FloatTensor = std::pair<std::vector<std::int64_t>, std::vector<float>>;

@@ -1,0 +1,158 @@
+#include "app/cli/CliOptions.h"
+#include "app/window/MainWindow.h"
+#include "app/window/ModelBar.h"
+#include "tests/support/FakeHubRepo.h"
+
+#include <QAbstractItemView>
+#include <QComboBox>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardItemModel>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+#include <memory>
+
+using namespace kvlab;
+using kvtest::FakeHubRepo;
+
+// The Model picker, on a fake Hugging Face cache (HF_HUB_CACHE): the shipped
+// models, the cache's models with their figures, the ones the lab cannot open
+// greyed with the reason, and a choice that switches the model.
+class TestModelPicker : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_cache;
+    std::unique_ptr<MainWindow> m_window;
+
+    QComboBox* picker() const { return m_window->findChild<QComboBox*>(QStringLiteral("modelPicker")); }
+
+    int rowStarting(const QString& text) const
+    {
+        for (int row = 0; row < picker()->count(); ++row)
+            if (picker()->itemText(row).startsWith(text))
+                return row;
+        return -1;
+    }
+
+    bool enabled(int row) const
+    {
+        auto* model = qobject_cast<QStandardItemModel*>(picker()->model());
+        return model->item(row)->isEnabled();
+    }
+
+    // Opens the popup and clicks `row`, as a user does.
+    void clickRow(int row)
+    {
+        picker()->showPopup();
+        QAbstractItemView* view = picker()->view();
+        QTRY_VERIFY(view->isVisible());
+        const QModelIndex index = picker()->model()->index(row, 0);
+        view->scrollTo(index);
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(index).center());
+    }
+
+    void buildCache()
+    {
+        const std::filesystem::path root(m_cache.path().toStdString());
+        FakeHubRepo gpt2(root, "models--openai-community--gpt2", "abc");
+        gpt2.addText("config.json", R"({"model_type": "gpt2"})");
+        gpt2.addText("vocab.txt", "a\n");
+        gpt2.addWeights("model.safetensors", {{"wte.weight", {1000, 200}}, {"wpe.weight", {500, 100}}});
+        gpt2.setMain("abc");
+        FakeHubRepo bert(root, "models--google--bert-tiny", "abc");
+        bert.addText("config.json", R"({"model_type": "bert"})");
+        bert.addWeights("model.safetensors", {{"w", {2}}});
+        FakeHubRepo broken(root, "models--org--broken", "abc");
+        broken.addText("config.json", "{oops");
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("KV Cache Lab Tests"));
+        QSettings().clear();
+        QVERIFY(m_cache.isValid());
+        buildCache();
+        qputenv("HF_HUB_CACHE", m_cache.path().toLocal8Bit());
+    }
+
+    void init()
+    {
+        m_window = std::make_unique<MainWindow>(*CliOptions::parse({QStringLiteral("kvcache-lab")}).options);
+        m_window->resize(1600, 960);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QTRY_VERIFY(rowStarting(QStringLiteral("openai-community/gpt2")) >= 0);
+    }
+
+    void cleanup() { m_window.reset(); }
+
+    void listsShippedAndCachedModelsWithTheirFigures()
+    {
+        QVERIFY(rowStarting(QStringLiteral("tiny-mha")) >= 0);
+        QVERIFY(rowStarting(QStringLiteral("tiny-gqa")) >= 0);
+        const int gpt2 = rowStarting(QStringLiteral("openai-community/gpt2"));
+        const QString parameters = QStringLiteral("%1 K parameters").arg(std::round((1000.0 * 200 + 500 * 100) / 1e3));
+        const QString text = picker()->itemText(gpt2);
+        QVERIFY2(text.contains(QStringLiteral(" · GPT-2 · ")) && text.contains(parameters), qPrintable(text));
+        QVERIFY2(text.endsWith(QStringLiteral(" MB")) || text.endsWith(QStringLiteral(" kB")), qPrintable(text));
+        QVERIFY(enabled(gpt2));
+    }
+
+    void unsupportedModelsAreGreyedWithTheReason()
+    {
+        const int bert = rowStarting(QStringLiteral("google/bert-tiny"));
+        QVERIFY(bert >= 0);
+        QVERIFY(!enabled(bert));
+        QCOMPARE(picker()->itemData(bert, Qt::ToolTipRole).toString(),
+                 QStringLiteral("model_type bert is not a decoder the lab knows (gpt2, llama, qwen2)"));
+        const int broken = rowStarting(QStringLiteral("org/broken"));
+        QVERIFY(broken >= 0);
+        QVERIFY(!enabled(broken));
+        QVERIFY(picker()->itemData(broken, Qt::ToolTipRole).toString().contains(QStringLiteral("config.json")));
+
+        clickRow(bert); // a greyed row cannot be chosen
+        QTest::keyClick(picker()->view(), Qt::Key_Escape);
+        QCOMPARE(m_window->lessons().modelName(), QStringLiteral("tiny-mha"));
+    }
+
+    void choosingAShippedModelSwitchesTheModel()
+    {
+        QCOMPARE(m_window->lessons().modelName(), QStringLiteral("tiny-mha"));
+        clickRow(rowStarting(QStringLiteral("tiny-gqa")));
+        QTRY_COMPARE(m_window->lessons().modelName(), QStringLiteral("tiny-gqa"));
+        QCOMPARE(picker()->currentText(), QStringLiteral("tiny-gqa"));
+        clickRow(rowStarting(QStringLiteral("tiny-mha")));
+        QTRY_COMPARE(m_window->lessons().modelName(), QStringLiteral("tiny-mha"));
+    }
+
+    void openedFoldersBecomeRecentMostRecentFirst()
+    {
+        QTemporaryDir first;
+        QTemporaryDir second;
+        for (const QTemporaryDir* dir : {&first, &second})
+            for (const char* file : {"config.json", "model.safetensors", "vocab.txt"})
+                QVERIFY(QFile::copy(QStringLiteral(KVLAB_ASSETS_DIR "/models/tiny-mha/") + file,
+                                    dir->path() + QLatin1Char('/') + file));
+        QVERIFY(m_window->openModelFolder(first.path()));
+        QVERIFY(m_window->openModelFolder(second.path()));
+        const QStringList recent = ModelBar::recentModels();
+        QVERIFY(recent.size() >= 2);
+        QCOMPARE(recent.at(0), second.path());
+        QCOMPARE(recent.at(1), first.path());
+        QVERIFY(picker()->findData(first.path()) >= 0);
+        QCOMPARE(picker()->currentIndex(), picker()->findData(second.path()));
+        QVERIFY(picker()->findData(second.path()) < picker()->findData(first.path()));
+        clickRow(rowStarting(QStringLiteral("tiny-mha")));
+        QTRY_COMPARE(QString::fromStdString(m_window->lessons().bundle().directory),
+                     picker()->itemData(rowStarting(QStringLiteral("tiny-mha"))).toString());
+    }
+};
+
+QTEST_MAIN(TestModelPicker)
+#include "tst_modelpicker.moc"
