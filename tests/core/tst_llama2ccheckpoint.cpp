@@ -5,7 +5,11 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
@@ -138,6 +142,123 @@ std::vector<float> toVector(std::span<const float> values)
     return {values.begin(), values.end()};
 }
 
+// llama2.c run.c's forward() transcribed over the checkpoint's named views:
+// float32 throughout, in run.c's order of operations. The logits at `pos`
+// after feeding `token`; `keys`/`values` are the cache, (layer, pos, kv_dim).
+class RuncForward {
+public:
+    explicit RuncForward(const Llama2cCheckpoint& checkpoint) : m_c(checkpoint), m_h(checkpoint.header())
+    {
+        const std::size_t cache = static_cast<std::size_t>(m_h.nLayers) * m_h.seqLen * kvDim();
+        m_keys.assign(cache, 0.0f);
+        m_values.assign(cache, 0.0f);
+    }
+
+    std::vector<float> forward(int token, int pos)
+    {
+        const int d = m_h.dim, hs = m_h.headSize(), kv = kvDim();
+        std::vector<float> x(tensor("model.embed_tokens.weight").begin() + static_cast<std::ptrdiff_t>(token) * d,
+                             tensor("model.embed_tokens.weight").begin() + static_cast<std::ptrdiff_t>(token + 1) * d);
+        for (int l = 0; l < m_h.nLayers; ++l) {
+            const std::string p = "model.layers." + std::to_string(l) + ".";
+            std::vector<float> xb = rmsnorm(x, tensor(p + "input_layernorm.weight"));
+            std::vector<float> q = matmul(xb, tensor(p + "self_attn.q_proj.weight"), d);
+            std::vector<float> k = matmul(xb, tensor(p + "self_attn.k_proj.weight"), kv);
+            const std::vector<float> v = matmul(xb, tensor(p + "self_attn.v_proj.weight"), kv);
+            for (int i = 0; i < d; i += 2) {
+                const float freq = 1.0f / std::pow(10000.0f, static_cast<float>(i % hs) / static_cast<float>(hs));
+                const float angle = static_cast<float>(pos) * freq;
+                const float c = std::cos(angle), s = std::sin(angle);
+                for (std::vector<float>* vec : {&q, &k}) {
+                    if (vec == &k && i >= kv)
+                        continue;
+                    const float v0 = (*vec)[static_cast<std::size_t>(i)], v1 = (*vec)[static_cast<std::size_t>(i + 1)];
+                    (*vec)[static_cast<std::size_t>(i)] = v0 * c - v1 * s;
+                    (*vec)[static_cast<std::size_t>(i + 1)] = v0 * s + v1 * c;
+                }
+            }
+            const std::size_t row = (static_cast<std::size_t>(l) * m_h.seqLen + static_cast<std::size_t>(pos)) * kv;
+            std::copy(k.begin(), k.end(), m_keys.begin() + static_cast<std::ptrdiff_t>(row));
+            std::copy(v.begin(), v.end(), m_values.begin() + static_cast<std::ptrdiff_t>(row));
+            xb = attention(q, l, pos);
+            const std::vector<float> attended = matmul(xb, tensor(p + "self_attn.o_proj.weight"), d);
+            for (int i = 0; i < d; ++i)
+                x[static_cast<std::size_t>(i)] += attended[static_cast<std::size_t>(i)];
+            xb = rmsnorm(x, tensor(p + "post_attention_layernorm.weight"));
+            std::vector<float> gate = matmul(xb, tensor(p + "mlp.gate_proj.weight"), m_h.hiddenDim);
+            const std::vector<float> up = matmul(xb, tensor(p + "mlp.up_proj.weight"), m_h.hiddenDim);
+            for (std::size_t i = 0; i < gate.size(); ++i)
+                gate[i] = gate[i] * (1.0f / (1.0f + std::exp(-gate[i]))) * up[i];
+            const std::vector<float> down = matmul(gate, tensor(p + "mlp.down_proj.weight"), d);
+            for (int i = 0; i < d; ++i)
+                x[static_cast<std::size_t>(i)] += down[static_cast<std::size_t>(i)];
+        }
+        x = rmsnorm(x, tensor("model.norm.weight"));
+        return matmul(x, tensor(m_h.sharedClassifier ? "model.embed_tokens.weight" : "lm_head.weight"), m_h.vocabSize);
+    }
+
+private:
+    int kvDim() const { return m_h.nKvHeads * m_h.headSize(); }
+    std::span<const float> tensor(const std::string& name) const { return m_c.tensor(name).values; }
+
+    static std::vector<float> rmsnorm(const std::vector<float>& x, std::span<const float> weight)
+    {
+        float ss = 0.0f;
+        for (const float v : x)
+            ss += v * v;
+        ss = 1.0f / std::sqrt(ss / static_cast<float>(x.size()) + 1e-5f);
+        std::vector<float> out(x.size());
+        for (std::size_t i = 0; i < x.size(); ++i)
+            out[i] = weight[i] * (ss * x[i]);
+        return out;
+    }
+
+    // W (rows, x.size()) @ x
+    static std::vector<float> matmul(const std::vector<float>& x, std::span<const float> w, int rows)
+    {
+        std::vector<float> out(static_cast<std::size_t>(rows));
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            float sum = 0.0f;
+            for (std::size_t j = 0; j < x.size(); ++j)
+                sum += w[i * x.size() + j] * x[j];
+            out[i] = sum;
+        }
+        return out;
+    }
+
+    std::vector<float> attention(const std::vector<float>& q, int layer, int pos) const
+    {
+        const int hs = m_h.headSize(), kv = kvDim(), group = m_h.nHeads / m_h.nKvHeads;
+        std::vector<float> out(q.size(), 0.0f);
+        for (int h = 0; h < m_h.nHeads; ++h) {
+            std::vector<float> att(static_cast<std::size_t>(pos + 1));
+            const auto cached = [&](const std::vector<float>& cache, int t, int i) {
+                return cache[(static_cast<std::size_t>(layer) * m_h.seqLen + static_cast<std::size_t>(t)) * kv
+                             + static_cast<std::size_t>((h / group) * hs + i)];
+            };
+            float max = -INFINITY;
+            for (int t = 0; t <= pos; ++t) {
+                float score = 0.0f;
+                for (int i = 0; i < hs; ++i)
+                    score += q[static_cast<std::size_t>(h * hs + i)] * cached(m_keys, t, i);
+                att[static_cast<std::size_t>(t)] = score / std::sqrt(static_cast<float>(hs));
+                max = std::max(max, att[static_cast<std::size_t>(t)]);
+            }
+            float sum = 0.0f;
+            for (float& a : att)
+                sum += (a = std::exp(a - max));
+            for (int t = 0; t <= pos; ++t)
+                for (int i = 0; i < hs; ++i)
+                    out[static_cast<std::size_t>(h * hs + i)] += att[static_cast<std::size_t>(t)] / sum * cached(m_values, t, i);
+        }
+        return out;
+    }
+
+    const Llama2cCheckpoint& m_c;
+    const Llama2cHeader& m_h;
+    std::vector<float> m_keys, m_values;
+};
+
 } // namespace
 
 class TestLlama2cCheckpoint : public QObject {
@@ -231,6 +352,28 @@ private slots:
         // Consecutive layers of one block are back to back, as llama2.c writes them.
         QCOMPARE(checkpoint.tensor("model.layers.1.self_attn.q_proj.weight").values.data(),
                  checkpoint.tensor("model.layers.0.self_attn.q_proj.weight").values.data() + 64 * 64);
+    }
+
+    void greedyFromBosReproducesRunc()
+    {
+        // run.c's forward over the named views reproduces run.c's greedy ids:
+        // every tensor has the role its name says.
+        const QString greedyFile = QStringLiteral(KVLAB_SHARED_DATA "/llama2c/stories260K-greedy.json");
+        if (!QFile::exists(kShared260K) || !QFile::exists(greedyFile))
+            QSKIP(qPrintable("the reference data is absent: " + greedyFile + " (see ../shared/data/README.md)"));
+        std::ifstream in(greedyFile.toStdString());
+        const std::vector<int> expected = nlohmann::json::parse(in).at("greedy_ids").get<std::vector<int>>();
+        QCOMPARE(expected.size(), std::size_t(64));
+        const Llama2cCheckpoint checkpoint = Llama2cCheckpoint::open(kShared260K.toStdString());
+        RuncForward model(checkpoint);
+        std::vector<int> generated;
+        int token = 1; // BOS at position 0
+        for (int pos = 0; pos < static_cast<int>(expected.size()); ++pos) {
+            const std::vector<float> logits = model.forward(token, pos);
+            token = static_cast<int>(std::max_element(logits.begin(), logits.end()) - logits.begin());
+            generated.push_back(token);
+        }
+        QCOMPARE(generated, expected);
     }
 
     void readsBothVersionsInTheirOrder_data()
