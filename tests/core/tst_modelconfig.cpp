@@ -124,7 +124,7 @@ private slots:
         QTest::addColumn<QString>("expected");
         QTest::newRow("unknown family") << R"("family": "mamba")" << R"(unsupported model family "mamba" (supported: gpt2, llama))";
         QTest::newRow("unknown rope layout") << R"("family": "llama", "rope_layout": "spiral")" << "rope_layout";
-        QTest::newRow("rope theta a string") << R"("family": "llama", "rope_theta": "big")" << "\"rope_theta\" must be a number";
+        QTest::newRow("rope theta a string") << R"("family": "llama", "rope_theta": "big")" << "\"rope_theta\" must be a finite number";
         QTest::newRow("tie a number") << R"("family": "llama", "tie_word_embeddings": 1)" << "\"tie_word_embeddings\" must be true or false";
         QTest::newRow("eps zero") << R"("family": "llama", "rms_norm_eps": 0)" << "rms_norm_eps must be positive";
         QTest::newRow("intermediate negative") << R"("family": "llama", "intermediate_size": -3)" << "intermediate_size";

@@ -105,7 +105,7 @@ private slots:
         QTest::newRow("config cut short") << "badconfig" << "config.json: the file is not valid JSON: it ends too early, at line 1, column 14";
         QTest::newRow("config with a typo") << "typoconfig" << "config.json: the file is not valid JSON: unexpected 'o' at line 3, column 13";
         QTest::newRow("family not a string") << "familytype" << "config.json: field \"family\" must be a string";
-        QTest::newRow("epsilon not a number") << "epsilontype" << "config.json: field \"layer_norm_epsilon\" must be a number";
+        QTest::newRow("epsilon not a number") << "epsilontype" << "config.json: field \"layer_norm_epsilon\" must be a finite number";
         QTest::newRow("kv heads do not divide heads") << "kvheads" << "n_kv_head (3) must divide n_head (4)";
         QTest::newRow("vocabulary size mismatch") << "vocab" << "vocab.txt: holds";
         QTest::newRow("truncated weights") << "truncated" << "model.safetensors: the file is truncated or damaged: tensor";
