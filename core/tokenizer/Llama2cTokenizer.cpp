@@ -180,7 +180,7 @@ std::optional<int> Llama2cTokenizer::find(const std::string& piece) const
 
 std::vector<int> Llama2cTokenizer::encode(const std::string& text) const
 {
-    std::vector<int> ids{kBosId};
+    std::vector<int> ids;
     if (!text.empty()) {
         // SentencePiece's add_dummy_prefix: the text starts a word. A
         // vocabulary without a " " piece gets no prefix.
@@ -189,8 +189,13 @@ std::vector<int> Llama2cTokenizer::encode(const std::string& text) const
     }
     const std::vector<int> points = codePointIds(text);
     ids.insert(ids.end(), points.begin(), points.end());
-    // run.c merges over the whole sequence, BOS included.
-    return merge(ids);
+    // run.c merges over the whole sequence, BOS included; only a hostile
+    // vocabulary holding BOS's piece joined to another can merge BOS away
+    // (found by fuzz_llama2c_tokenizer). BOS stays first and alone here: the
+    // walk-through starts every Llama sequence from it.
+    std::vector<int> merged = merge(ids);
+    merged.insert(merged.begin(), kBosId);
+    return merged;
 }
 
 std::vector<int> Llama2cTokenizer::codePointIds(const std::string& text) const

@@ -273,6 +273,20 @@ private slots:
         QCOMPARE(tokenizer.decode({1, space, 0xC3 + 3, 0xA9 + 3}), std::string("é"));
     }
 
+    void bosStaysFirstAndAlone()
+    {
+        // A hostile vocabulary holding BOS's piece joined to the dummy-prefix
+        // space (found by fuzz_llama2c_tokenizer): run.c would merge BOS away;
+        // here every encoding still starts with BOS on its own.
+        std::vector<Piece> pieces = basePieces();
+        const int space = static_cast<int>(pieces.size());
+        pieces.push_back({0, " "});
+        pieces.push_back({10, "\n<s>\n "});
+        const Llama2cTokenizer tokenizer = Llama2cTokenizer::fromFile(write("bos.bin", tokenizerBytes(8, pieces)));
+        QCOMPARE(tokenizer.encode(" "), (std::vector<int>{1, space, space}));
+        QCOMPARE(tokenizer.encode(""), std::vector<int>{1});
+    }
+
     void spaceAfterBosIsStrippedOnlyThere()
     {
         std::vector<Piece> pieces = basePieces();
