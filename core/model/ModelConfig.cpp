@@ -13,50 +13,19 @@ namespace kv {
 
 namespace {
 
+// Every key's JSON kind was checked against configKeyKinds() before these
+// read it (fromJsonText), so they only supply what is missing.
 int requiredInt(const nlohmann::json& json, const char* key, const std::string& source)
 {
     if (!json.contains(key))
         throw LoadError(source, std::string("missing field \"") + key + "\"");
-    const auto& value = json.at(key);
-    if (!value.is_number_integer())
-        throw LoadError(source, std::string("field \"") + key + "\" must be an integer");
-    return value.get<int>();
+    return json.at(key).get<int>();
 }
 
-std::string optionalString(const nlohmann::json& json, const char* key, const std::string& fallback,
-                           const std::string& source)
+template <typename T>
+T optional(const nlohmann::json& json, const char* key, T fallback)
 {
-    if (!json.contains(key))
-        return fallback;
-    const auto& value = json.at(key);
-    if (!value.is_string())
-        throw LoadError(source, std::string("field \"") + key + "\" must be a string");
-    return value.get<std::string>();
-}
-
-int optionalInt(const nlohmann::json& json, const char* key, int fallback, const std::string& source)
-{
-    return json.contains(key) ? requiredInt(json, key, source) : fallback;
-}
-
-float optionalFloat(const nlohmann::json& json, const char* key, float fallback, const std::string& source)
-{
-    if (!json.contains(key))
-        return fallback;
-    const auto& value = json.at(key);
-    if (!value.is_number())
-        throw LoadError(source, std::string("field \"") + key + "\" must be a number");
-    return value.get<float>();
-}
-
-bool optionalBool(const nlohmann::json& json, const char* key, bool fallback, const std::string& source)
-{
-    if (!json.contains(key))
-        return fallback;
-    const auto& value = json.at(key);
-    if (!value.is_boolean())
-        throw LoadError(source, std::string("field \"") + key + "\" must be true or false");
-    return value.get<bool>();
+    return json.contains(key) ? json.at(key).get<T>() : fallback;
 }
 
 ModelFamily parseFamily(const std::string& text, const std::string& source)
@@ -175,24 +144,24 @@ try {
     requireKinds(json, configKeyKinds(), source);
 
     ModelConfig config;
-    config.applyFamilyDefaults(parseFamily(optionalString(json, "family", "gpt2", source), source));
-    config.name = optionalString(json, "name", "", source);
+    config.applyFamilyDefaults(parseFamily(optional<std::string>(json, "family", "gpt2"), source));
+    config.name = optional<std::string>(json, "name", "");
     config.nLayer = requiredInt(json, "n_layer", source);
     config.nEmbd = requiredInt(json, "n_embd", source);
     config.nHead = requiredInt(json, "n_head", source);
-    config.nKvHead = optionalInt(json, "n_kv_head", config.nHead, source);
+    config.nKvHead = optional<int>(json, "n_kv_head", config.nHead);
     config.nPositions = requiredInt(json, "n_positions", source);
     config.vocabSize = requiredInt(json, "vocab_size", source);
-    config.headDimOverride = optionalInt(json, "head_dim", 0, source);
-    config.intermediateSize = optionalInt(json, "intermediate_size", 0, source);
-    config.normEps = optionalFloat(json, familyDefaults(config.family).epsKey, config.normEps, source);
-    config.attentionBias = optionalBool(json, "attention_bias", config.attentionBias, source);
-    config.mlpBias = optionalBool(json, "mlp_bias", config.mlpBias, source);
-    config.tiedClassifier = optionalBool(json, "tie_word_embeddings", config.tiedClassifier, source);
-    config.ropeTheta = optionalFloat(json, "rope_theta", config.ropeTheta, source);
-    config.ropeLayout = parseRopeLayout(optionalString(json, "rope_layout", ropeLayoutName(config.ropeLayout), source),
+    config.headDimOverride = optional<int>(json, "head_dim", 0);
+    config.intermediateSize = optional<int>(json, "intermediate_size", 0);
+    config.normEps = optional<float>(json, familyDefaults(config.family).epsKey, config.normEps);
+    config.attentionBias = optional<bool>(json, "attention_bias", config.attentionBias);
+    config.mlpBias = optional<bool>(json, "mlp_bias", config.mlpBias);
+    config.tiedClassifier = optional<bool>(json, "tie_word_embeddings", config.tiedClassifier);
+    config.ropeTheta = optional<float>(json, "rope_theta", config.ropeTheta);
+    config.ropeLayout = parseRopeLayout(optional<std::string>(json, "rope_layout", ropeLayoutName(config.ropeLayout)),
                                         source);
-    config.eosToken = optionalString(json, "eos_token", "[EOS]", source);
+    config.eosToken = optional<std::string>(json, "eos_token", "[EOS]");
     config.validate(source);
     return config;
 } catch (const nlohmann::json::exception&) {
