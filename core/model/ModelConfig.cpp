@@ -93,26 +93,14 @@ void ModelConfig::validate(const std::string& source) const
     require(position != PositionKind::Rotary || ropeTheta > 0.0f, "rope_theta must be positive");
 }
 
-ModelConfig ModelConfig::gpt2(const std::string& name, int layers, int embd, int heads, int kvHeads, int context,
-                              int vocab)
-{
-    ModelConfig config;
-    config.name = name;
-    config.nLayer = layers;
-    config.nEmbd = embd;
-    config.nHead = heads;
-    config.nKvHead = kvHeads;
-    config.nPositions = context;
-    config.vocabSize = vocab;
-    config.validate("model shape " + name);
-    return config;
-}
+namespace {
 
-ModelConfig ModelConfig::llama(const std::string& name, int layers, int embd, int heads, int kvHeads, int context,
-                               int vocab, int intermediate)
+// A shape of `family` with the family's block choices, validated.
+ModelConfig shaped(ModelFamily family, const std::string& name, int layers, int embd, int heads, int kvHeads,
+                   int context, int vocab, int intermediate)
 {
     ModelConfig config;
-    config.applyFamilyDefaults(ModelFamily::Llama);
+    config.applyFamilyDefaults(family);
     config.name = name;
     config.nLayer = layers;
     config.nEmbd = embd;
@@ -123,6 +111,20 @@ ModelConfig ModelConfig::llama(const std::string& name, int layers, int embd, in
     config.intermediateSize = intermediate;
     config.validate("model shape " + name);
     return config;
+}
+
+} // namespace
+
+ModelConfig ModelConfig::gpt2(const std::string& name, int layers, int embd, int heads, int kvHeads, int context,
+                              int vocab)
+{
+    return shaped(ModelFamily::Gpt2, name, layers, embd, heads, kvHeads, context, vocab, 0);
+}
+
+ModelConfig ModelConfig::llama(const std::string& name, int layers, int embd, int heads, int kvHeads, int context,
+                               int vocab, int intermediate)
+{
+    return shaped(ModelFamily::Llama, name, layers, embd, heads, kvHeads, context, vocab, intermediate);
 }
 
 
