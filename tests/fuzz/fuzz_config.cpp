@@ -1,7 +1,7 @@
 // libFuzzer target for the config.json reader: any bytes either give a
 // ModelConfig that passed validate(), or a kv::LoadError naming the file.
 // Anything else (a crash, nlohmann's own exception, a sanitizer report) is a bug.
-// fuzz-sources: core/model/ModelConfig.cpp core/io/LoadError.cpp core/io/JsonKind.cpp core/io/ConfigKeys.cpp
+// fuzz-sources: core/model/ModelConfig.cpp core/io/LoadError.cpp core/io/JsonKind.cpp core/io/ConfigKeys.cpp core/model/FamilyDefaults.cpp
 // fuzz-seeds: assets/models/*/config.json
 #include "core/io/LoadError.h"
 #include "core/model/ModelConfig.h"
