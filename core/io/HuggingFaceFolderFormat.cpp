@@ -1,5 +1,6 @@
 #include "core/io/HuggingFaceFolderFormat.h"
 
+#include "core/io/FolderFiles.h"
 #include "core/io/HuggingFaceConfig.h"
 #include "core/io/LoadError.h"
 #include "core/io/ModelFolderFormat.h"
@@ -13,12 +14,6 @@ namespace kv {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool isFile(const fs::path& path)
-{
-    std::error_code error;
-    return fs::is_regular_file(path, error);
-}
 
 // GPT-2 checkpoints saved from GPT2LMHeadModel prefix every tensor with
 // "transformer."; those saved from GPT2Model do not.
@@ -46,11 +41,11 @@ std::string HuggingFaceFolderFormat::mismatch(const std::string& path) const
     if (!fs::is_directory(path, error))
         return "it is not a folder";
     const fs::path folder(path);
-    if (!isFile(folder / "config.json"))
+    if (!isRegularFile(folder / "config.json"))
         return "it has no config.json";
     if (HuggingFaceConfig::modelType((folder / "config.json").string()).empty())
         return "its config.json names no model_type";
-    if (!isFile(folder / "model.safetensors") && !isFile(folder / "model.safetensors.index.json"))
+    if (!holdsSafetensors(folder))
         return "it has no model.safetensors";
     return {};
 }

@@ -1,5 +1,6 @@
 #include "core/io/ModelFolderFormat.h"
 
+#include "core/io/FolderFiles.h"
 #include "core/io/LoadError.h"
 #include "core/io/SafetensorsFile.h"
 #include "core/tokenizer/WordTokenizer.h"
@@ -8,17 +9,7 @@
 
 namespace kv {
 
-namespace {
-
 namespace fs = std::filesystem;
-
-bool isFile(const fs::path& path)
-{
-    std::error_code error;
-    return fs::is_regular_file(path, error);
-}
-
-} // namespace
 
 std::string ModelFolderFormat::name() const
 {
@@ -42,16 +33,16 @@ std::string ModelFolderFormat::mismatch(const std::string& path) const
         if (!present)
             missing += (missing.empty() ? "" : ", ") + std::string(file);
     };
-    need(isFile(folder / "config.json"), "config.json");
-    need(isFile(folder / "model.safetensors") || isFile(folder / "model.safetensors.index.json"), "model.safetensors");
-    need(isFile(folder / "vocab.txt"), "vocab.txt");
+    need(isRegularFile(folder / "config.json"), "config.json");
+    need(holdsSafetensors(folder), "model.safetensors");
+    need(isRegularFile(folder / "vocab.txt"), "vocab.txt");
     return missing.empty() ? std::string() : "it has no " + missing;
 }
 
 std::string ModelFolderFormat::weightsPath(const std::string& folder)
 {
     const fs::path single = fs::path(folder) / "model.safetensors";
-    return (isFile(single) ? single : fs::path(folder) / "model.safetensors.index.json").string();
+    return (isRegularFile(single) ? single : fs::path(folder) / "model.safetensors.index.json").string();
 }
 
 ModelBundle ModelFolderFormat::load(const std::string& path) const

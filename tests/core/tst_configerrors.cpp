@@ -147,10 +147,10 @@ private slots:
         const std::string source = "big/config.json";
         // The number goes in as written: a JSON value would round it first.
         Json config = readJson(QStringLiteral(KVLAB_ASSETS_DIR "/models/tiny-gqa/config.json"));
-        const QString placeholder = QStringLiteral("@@number@@");
-        config[key.toStdString()] = placeholder.toStdString();
+        const QString numberSlot = QStringLiteral("@@number@@");
+        config[key.toStdString()] = numberSlot.toStdString();
         const std::string text =
-            QString::fromStdString(config.dump()).replace(u'"' + placeholder + u'"', value).toStdString();
+            QString::fromStdString(config.dump()).replace(u'"' + numberSlot + u'"', value).toStdString();
         try {
             ModelConfig::fromJsonText(text, source);
             QFAIL("accepted");
