@@ -2,6 +2,7 @@
 
 #include "core/lab/BandwidthProbe.h"
 #include "core/lab/BenchmarkRunner.h"
+#include "core/io/ModelBundle.h"
 #include "app/cli/CommandLine.h"
 #include "core/util/NameMatching.h"
 #include "core/util/NumberFormat.h"
@@ -31,12 +32,17 @@ int parseCount(const QCommandLineParser& parser, const QString& option, int fall
 void addOptions(QCommandLineParser& parser)
 {
     parser.setApplicationDescription(QStringLiteral(
-        "kvcache-lab --bench [options]: time generation with and without the KV cache on random weights."));
+        "kvcache-lab --bench [options]: time generation with and without the KV cache, on random weights of a shape "
+        "or on a checkpoint's own."));
     parser.addOptions({
         {{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")},
         {QStringLiteral("shape"),
          QStringLiteral("Model shape: %1 (default gpt2-small).").arg(QString::fromStdString(kv::joinNames(kv::BenchmarkShape::names()))),
          QStringLiteral("NAME")},
+        {QStringLiteral("model"),
+         QStringLiteral("Time a checkpoint's own weights instead of a random shape: a model folder, a Hugging Face "
+                        "folder or a llama2.c .bin."),
+         QStringLiteral("PATH")},
         {QStringLiteral("tokens"), QStringLiteral("New tokens to generate (default 100)."), QStringLiteral("N")},
         {QStringLiteral("prompt-tokens"), QStringLiteral("Random prompt tokens (default 1)."), QStringLiteral("P")},
         {QStringLiteral("threads"),
@@ -58,22 +64,32 @@ BenchRequest parseRequest(const QStringList& arguments)
                 CommandLine::helpText(parser, CommandLine::programName() + QStringLiteral(" --bench [options]"))};
     if (!parser.positionalArguments().isEmpty())
         throw UsageError("unexpected argument \"" + parser.positionalArguments().constFirst().toStdString() + "\"");
-    const std::string shape = parser.isSet("shape") ? parser.value("shape").toStdString() : "gpt2-small";
+    if (parser.isSet("shape") && parser.isSet("model"))
+        throw UsageError("--shape and --model both name the weights to time; give one of them");
     const int tokens = parseCount(parser, "tokens", 100);
     const int promptTokens = parseCount(parser, "prompt-tokens", 1);
     const int threads = parseCount(parser, "threads", kv::availableCores());
     if (threads < 1 || threads > kv::availableCores())
         throw UsageError("--threads must be between 1 and " + std::to_string(kv::availableCores())
                          + " (this machine's cores), got " + std::to_string(threads));
+    if (parser.isSet("model")) {
+        const std::string path = parser.value("model").toStdString();
+        return {kv::BenchmarkRunner(path, kv::ModelBundle::load(path).model, promptTokens, tokens), threads, {}};
+    }
+    const std::string shape = parser.isSet("shape") ? parser.value("shape").toStdString() : "gpt2-small";
     return {kv::BenchmarkRunner(kv::BenchmarkShape::get(shape), promptTokens, tokens), threads, {}};
 }
 
 void printHeader(const kv::BenchmarkRunner& runner, const kv::MachineRates& rates, std::ostream& out)
 {
     const kv::ModelConfig& config = runner.shape().config;
-    out << "shape: " << runner.shape().name << " (" << config.nLayer << " layers, d=" << config.nEmbd << ", "
-        << config.nHead << " heads, vocab " << config.vocabSize << ", context " << config.nPositions << ", "
-        << kv::groupDigits(runner.shape().parameters()) << " parameters, float32, random weights)\n"
+    out << (runner.usesLoadedModel() ? "model: " : "shape: ") << runner.shape().name << " (" << config.nLayer
+        << " layers, d=" << config.nEmbd << ", " << config.nHead << " heads";
+    if (config.nKvHead != config.nHead)
+        out << " sharing " << config.nKvHead << " KV heads";
+    out << ", vocab " << config.vocabSize << ", context " << config.nPositions << ", "
+        << kv::groupDigits(runner.shape().parameters()) << " parameters, float32, "
+        << (runner.usesLoadedModel() ? "its own weights" : "random weights") << ")\n"
         << "prompt_tokens: " << runner.promptTokens() << "\n"
         << "new_tokens: " << runner.newTokens() << "\n"
         << "threads: " << rates.threads << "\n"
@@ -121,6 +137,12 @@ const char* boundOf(const kv::BenchmarkSummary& summary, kv::DecodeMode path)
     return summary.memoryBoundShare(path) >= 0.5 ? "memory" : "compute";
 }
 
+// Tokens a second at `msPerToken`; 0 when no decode step was timed.
+double tokensPerSecond(double msPerToken)
+{
+    return msPerToken > 0.0 ? 1000.0 / msPerToken : 0.0;
+}
+
 void printSummary(const kv::BenchmarkSummary& summary, std::ostream& out)
 {
     using kv::DecodeMode;
@@ -130,9 +152,12 @@ void printSummary(const kv::BenchmarkSummary& summary, std::ostream& out)
         << "uncached_bound: " << boundOf(summary, DecodeMode::Uncached) << "\n"
         << "cached_fraction_of_roofline: " << summary.fractionOfRoofline(DecodeMode::Cached) << "\n"
         << "uncached_fraction_of_roofline: " << summary.fractionOfRoofline(DecodeMode::Uncached) << "\n"
+        << "decode_tok_per_s_cached: " << tokensPerSecond(summary.decodeMsPerTokenCached()) << "\n"
+        << "decode_tok_per_s_uncached: " << tokensPerSecond(summary.decodeMsPerTokenUncached()) << "\n"
         << "prefill_ms: " << summary.prefillMs() << "\n"
         << "decode_ms_per_token_cached: " << summary.decodeMsPerTokenCached() << "\n"
         << "decode_ms_per_token_uncached: " << summary.decodeMsPerTokenUncached() << "\n"
+
         << "predicted_speedup: " << summary.predictedSpeedup() << "\n"
         << "roofline_speedup: " << summary.rooflineSpeedup() << "\n"
         << "measured_speedup: " << summary.measuredSpeedup() << "\n";

@@ -39,6 +39,23 @@ BenchmarkRunner::BenchmarkRunner(BenchmarkShape shape, int promptTokens, int new
     validate();
 }
 
+BenchmarkRunner::BenchmarkRunner(std::string name, std::shared_ptr<const Transformer> model, int promptTokens,
+                                 int newTokens)
+    : m_shape{std::move(name), model->config()}
+    , m_model(std::move(model))
+    , m_promptTokens(promptTokens)
+    , m_newTokens(newTokens)
+{
+    validate();
+}
+
+std::shared_ptr<const Transformer> BenchmarkRunner::modelToRun() const
+{
+    if (m_model)
+        return m_model;
+    return std::make_shared<const Transformer>(m_shape.config, ModelWeights::random(m_shape.config, kWeightSeed));
+}
+
 void BenchmarkRunner::validate() const
 {
     if (m_promptTokens < 1)
@@ -71,8 +88,8 @@ BenchmarkSummary BenchmarkRunner::run(const MachineRates& rates, const StepCallb
                              + std::to_string(rates.peakGflops()) + " GFLOP/s) and " + std::to_string(rates.gbps)
                              + " GB/s");
     setComputeThreads(rates.threads);
-    const ModelConfig& config = m_shape.config;
-    const Transformer model(config, ModelWeights::random(config, kWeightSeed));
+    const std::shared_ptr<const Transformer> weights = modelToRun();
+    const Transformer& model = *weights;
     const std::vector<int> tokens = prompt();
     DecodeSession cached(model, DecodeMode::Cached);
     DecodeSession uncached(model, DecodeMode::Uncached);
@@ -163,48 +180,64 @@ std::vector<BenchmarkOperation> BenchmarkRunner::operations(DecodeMode path, int
     const ModelConfig& config = m_shape.config;
     const double n = tokensIn;
     const double d = config.nEmbd;
-    const double qkv = config.qkvWidth();
+    const double qDim = config.qDim();
     const double mlp = config.mlpWidth();
     const double bytes = kBytesPerFloat;
-    // n rows times a (in x out) weight matrix, plus its bias.
-    const auto product = [&](std::string name, double in, double out) {
-        return BenchmarkOperation{std::move(name), 2.0 * n * in * out, (in * out + out) * bytes};
+    const bool gpt2Names = config.family == ModelFamily::Gpt2;
+    // n rows times an (in x out) weight matrix, plus its bias when it has one.
+    const auto product = [&](std::string name, double in, double out, bool bias) {
+        return BenchmarkOperation{std::move(name), 2.0 * n * in * out, (in * out + (bias ? out : 0.0)) * bytes};
     };
-    const auto norm = [&](std::string name) { return BenchmarkOperation{std::move(name), 0.0, 2.0 * d * bytes}; };
+    // A norm reads its gain (and a LayerNorm its bias); the activations stay in cache.
+    const double normBytes = (config.norm == NormKind::LayerNorm ? 2.0 : 1.0) * d * bytes;
+    const auto norm = [&](std::string name) { return BenchmarkOperation{std::move(name), 0.0, normBytes}; };
 
-    // The token rows the embedding picks are part of the table the LM head
-    // streams, counted there once.
-    std::vector<BenchmarkOperation> ops{{"wpe rows", 0.0, n * d * bytes}};
+    std::vector<BenchmarkOperation> ops;
+    if (config.position == PositionKind::Learned)
+        ops.push_back({"wpe rows", 0.0, n * d * bytes});
+    // A tied table is streamed whole by the LM head, which counts the rows
+    // the embedding picks; an untied one is read only at the picked rows.
+    if (!config.tiedClassifier)
+        ops.push_back({"embedding rows", 0.0, n * d * bytes});
     const double keys = sequenceLength;
     const double cacheBytes = path == DecodeMode::Cached
         ? static_cast<double>(CostModel(config).kvBytes(sequenceLength, 1, kBytesPerFloat)) / config.nLayer
         : 0.0;
+    const double rotated = config.position == PositionKind::Rotary ? qDim + config.kvDim() : 0.0;
     for (int layer = 0; layer < config.nLayer; ++layer) {
         const std::string prefix = "layer " + std::to_string(layer) + " ";
-        ops.push_back(norm(prefix + "ln_1"));
-        ops.push_back(product(prefix + "attn.c_attn", d, qkv));
+        ops.push_back(norm(prefix + (gpt2Names ? "ln_1" : "input_layernorm")));
+        ops.push_back(product(prefix + (gpt2Names ? "attn.c_attn" : "self_attn.qkv_proj"), d, config.qkvWidth(),
+                              config.attentionBias));
+        if (rotated > 0.0) // two multiply-adds per rotated element, no weights read
+            ops.push_back({prefix + "rope", 2.0 * 2.0 * n * rotated, 0.0});
         // Scores and mix: n x keys x head_dim multiply-adds each, every head.
         ops.push_back({prefix + "attention", 2.0 * 2.0 * config.nHead * n * keys * config.headDim(), cacheBytes});
-        ops.push_back(product(prefix + "attn.c_proj", d, d));
-        ops.push_back(norm(prefix + "ln_2"));
-        ops.push_back(product(prefix + "mlp.c_fc", d, mlp));
-        ops.push_back(product(prefix + "mlp.c_proj", mlp, d));
+        // GPT-2's output projection has a bias with the q/k/v one; Llama's and Qwen2's none.
+        ops.push_back(product(prefix + (gpt2Names ? "attn.c_proj" : "self_attn.o_proj"), qDim, d,
+                              gpt2Names && config.attentionBias));
+        ops.push_back(norm(prefix + (gpt2Names ? "ln_2" : "post_attention_layernorm")));
+        if (config.mlp == MlpKind::SwiGlu) {
+            ops.push_back(product(prefix + "mlp.gate_proj", d, mlp, config.mlpBias));
+            ops.push_back(product(prefix + "mlp.up_proj", d, mlp, config.mlpBias));
+            ops.push_back(product(prefix + "mlp.down_proj", mlp, d, config.mlpBias));
+        } else {
+            ops.push_back(product(prefix + "mlp.c_fc", d, mlp, config.mlpBias));
+            ops.push_back(product(prefix + "mlp.c_proj", mlp, d, config.mlpBias));
+        }
     }
-    ops.push_back(norm("ln_f"));
-    // The last token only, against the whole tied table.
+    ops.push_back(norm(gpt2Names ? "ln_f" : "norm"));
+    // The last token only, against the whole classifier table.
     ops.push_back({"lm_head", 2.0 * d * config.vocabSize, static_cast<double>(config.vocabSize) * d * bytes});
     return ops;
 }
 
 std::int64_t BenchmarkRunner::bytesRead(DecodeMode path, int tokensIn, int sequenceLength) const
 {
-    const ModelConfig& config = m_shape.config;
-    const std::int64_t positionTable = static_cast<std::int64_t>(config.nPositions) * config.nEmbd;
-    const std::int64_t positionRows = static_cast<std::int64_t>(tokensIn) * config.nEmbd;
-    const std::int64_t weights = (m_shape.parameters() - positionTable + positionRows) * kBytesPerFloat;
-    if (path == DecodeMode::Uncached)
-        return weights;
-    return weights + CostModel(config).kvBytes(sequenceLength, 1, kBytesPerFloat);
+    double bytes = 0.0;
+    for (const BenchmarkOperation& operation : operations(path, tokensIn, sequenceLength))
+        bytes += operation.bytes;
+    return static_cast<std::int64_t>(bytes);
 }
 
 MachineRates BenchmarkRunner::measureRates(int threads) const

@@ -8,14 +8,18 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <string>
 #include <vector>
 
 namespace kv {
 
 class DecodeSession;
+class Transformer;
 
-// A timed run of both decode paths over the same random weights: a random
-// prompt of P tokens, then N new tokens chosen greedily, step by step.
+// A timed run of both decode paths over the same weights (random ones of a
+// shape, or a loaded checkpoint's): a random prompt of P tokens, then N new
+// tokens chosen greedily, step by step.
 class BenchmarkRunner {
 public:
     // Receives each step as it completes; returning false cancels the run.
@@ -26,6 +30,10 @@ public:
 
     // Throws BenchmarkError unless P >= 1, N >= 1 and P + N fits the context.
     BenchmarkRunner(BenchmarkShape shape, int promptTokens, int newTokens);
+    // The same run over a loaded model's own weights (a checkpoint), named `name`.
+    BenchmarkRunner(std::string name, std::shared_ptr<const Transformer> model, int promptTokens, int newTokens);
+    // True when the run uses a loaded model rather than random weights.
+    bool usesLoadedModel() const { return m_model != nullptr; }
 
     const BenchmarkShape& shape() const { return m_shape; }
     int promptTokens() const { return m_promptTokens; }
@@ -62,16 +70,20 @@ public:
     // the run predicts.
     BenchmarkSummary pricedAtCeilings(BenchmarkSummary summary, const MachineRates& rates) const;
 
-    // Bytes a pass over `tokensIn` tokens reads: every weight once as the pass
-    // streams them (the position table only at the rows it uses), plus, with
-    // the cache, K and V of all layers for `sequenceLength` tokens. Without a
+    // Bytes a pass over `tokensIn` tokens reads, the sum of its operations'
+    // bytes: every weight once as the pass streams them (the position table
+    // and an untied embedding only at the rows it uses), plus, with the
+    // cache, K and V of all layers for `sequenceLength` tokens. Without a
     // cache, the K and V of the prefix are this pass's own activations.
     std::int64_t bytesRead(DecodeMode path, int tokensIn, int sequenceLength) const;
 
-    // The same pass as the operations it runs in order: the position rows,
-    // then per layer ln_1, c_attn, the heads' attention (scores and mix; with
-    // the cache, reading the layer's K and V), attn.c_proj, ln_2, mlp.c_fc,
-    // mlp.c_proj; then ln_f and the LM head. Each weight product's bytes are
+    // The same pass as the operations it runs in order: the position rows
+    // (learned positions) or the embedding rows (untied classifier), then per
+    // layer the first norm, the q/k/v product, RoPE (rotary models), the heads'
+    // attention (scores and mix; with the cache, reading the layer's K and V),
+    // the output projection, the second norm and the MLP's two products (GELU)
+    // or three (SwiGLU); then the final norm and the LM head. Names follow the
+    // family's checkpoints (GPT-2's c_attn, Llama's o_proj). Each weight product's bytes are
     // its weights and bias; the element-wise passes over activations (which
     // stay in cache) move only their parameters. Their flops sum to twice
     // the pass's multiply-adds, their bytes to bytesRead().
@@ -81,12 +93,15 @@ public:
 
 private:
     void validate() const;
+    // The loaded model, or random weights of the shape (kWeightSeed).
+    std::shared_ptr<const Transformer> modelToRun() const;
     BenchmarkStep timedStep(DecodeSession& session, const std::vector<int>& prompt,
                             const std::vector<BenchmarkStep>& done) const;
     // Prices the step at `gflops` and step.gbps.
     void price(BenchmarkStep& step, double gflops) const;
 
     BenchmarkShape m_shape;
+    std::shared_ptr<const Transformer> m_model; // null: random weights of m_shape
     int m_promptTokens;
     int m_newTokens;
 };

@@ -1,5 +1,6 @@
 #include "tests/support/CommandRun.h"
 #include "app/cli/BenchCommand.h"
+#include "tests/support/TestModels.h"
 
 #include <QRegularExpression>
 #include <QThread>
@@ -107,6 +108,31 @@ private slots:
         }
     }
 
+    // A checkpoint's own weights: the header names the model, and the
+    // decode rates follow from the per-token times.
+    void timesALoadedModelInTokensPerSecond()
+    {
+        const QString model = kvtest::shippedModelDir(QStringLiteral("tiny-llama"));
+        const Run result = run({"--model", model, "--tokens", "4", "--threads", "1"});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY2(result.out.startsWith(QStringLiteral("model: %1 (2 layers, d=32, 4 heads sharing 2 KV heads").arg(model)),
+                 qPrintable(result.out.left(200)));
+        QVERIFY(result.out.contains("its own weights"));
+        for (const QString path : {"cached", "uncached"}) {
+            const auto value = [&](const QString& key) {
+                const QRegularExpressionMatch match =
+                    QRegularExpression(QStringLiteral("\n%1: ([^\n]*)\n").arg(key)).match(result.out);
+                return match.hasMatch() ? match.captured(1).toDouble() : -1.0;
+            };
+            const double perSecond = value("decode_tok_per_s_" + path);
+            const double msPerToken = value("decode_ms_per_token_" + path);
+            QVERIFY2(perSecond > 0.0 && msPerToken > 0.0, qPrintable(result.out));
+            // Both are printed to 3 decimals.
+            QVERIFY2(std::abs(perSecond * msPerToken - 1000.0) < 1000.0 * 0.001 + perSecond * 0.0005,
+                     qPrintable(QStringLiteral("%1 tok/s at %2 ms").arg(perSecond).arg(msPerToken)));
+        }
+    }
+
     void threadsDefaultToEveryCore()
     {
         const Run result = run({"--shape", "tiny", "--tokens", "2"});
@@ -134,6 +160,8 @@ private slots:
         QTest::newRow("past the tiny context") << QStringList{"--shape", "tiny"} << "16-token context";
         QTest::newRow("unknown option") << QStringList{"--turbo"} << "turbo";
         QTest::newRow("stray argument") << QStringList{"tiny"} << "\"tiny\"";
+        QTest::newRow("a shape and a model") << QStringList{"--shape", "tiny", "--model", "x"} << "give one of them";
+        QTest::newRow("no such model") << QStringList{"--model", "/nonexistent/model"} << "/nonexistent/model";
         QTest::newRow("missing value") << QStringList{"--tokens"} << "tokens";
         QTest::newRow("no threads") << QStringList{"--shape", "tiny", "--threads", "0"} << "got 0";
         QTest::newRow("more threads than cores")

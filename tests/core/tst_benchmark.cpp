@@ -3,6 +3,7 @@
 #include "core/lab/BenchmarkRunner.h"
 #include "core/model/CostModel.h"
 #include "core/model/ModelWeights.h"
+#include "core/model/Transformer.h"
 
 #include <QtTest>
 
@@ -46,6 +47,11 @@ private slots:
         QTest::newRow("tiny, the shipped shape") << "tiny" << "tiny" << qlonglong(2 * (12 * 32 * 32 + 13 * 32) + (149 + 16) * 32 + 64);
         QTest::newRow("small, ~10M") << "Small" << "small" << qlonglong(10'183'680);
         QTest::newRow("GPT-2 small, 124M") << "GPT2_small" << "gpt2-small" << qlonglong(124'439'808);
+        // llama2.c's stories15M: 32000 x 288 tied table; per layer 4 x 288^2 attention,
+        // 3 x 288 x 768 SwiGLU and two RMSNorm gains; a final gain.
+        QTest::newRow("llama2.c stories15M")
+            << "stories15M" << "stories15m"
+            << qlonglong(32000LL * 288 + 6 * (4 * 288 * 288 + 3 * 288 * 768 + 2 * 288) + 288);
     }
 
     void shapesByName()
@@ -218,7 +224,65 @@ private slots:
             QCOMPARE(head.flops, 2.0 * 32 * 149);
             QCOMPARE(head.bytes, 149.0 * 32 * 4);
             QCOMPARE(find(ops, "ln_f").bytes, 2.0 * 32 * 4);
+            // Every weight once, the position table only at the rows the pass uses.
+            QCOMPARE(runner.bytesRead(DecodeMode::Uncached, tokensIn, 5),
+                     (runner.shape().parameters() - 16 * 32 + tokensIn * 32) * 4);
         }
+    }
+
+    // A Llama shape (llama2.c's stories15M): no position rows, RoPE on q and
+    // k, three SwiGLU products without biases, RMSNorm gains only.
+    void llamaOperationsAddUpToThePass()
+    {
+        const BenchmarkRunner runner(BenchmarkShape::get("stories15m"), 1, 4);
+        const ModelConfig& config = runner.shape().config;
+        const auto named = [](const std::vector<BenchmarkOperation>& ops, const std::string& name) {
+            return std::count_if(ops.begin(), ops.end(), [&](const auto& op) { return op.name == name; });
+        };
+        const auto find = [](const std::vector<BenchmarkOperation>& ops, const std::string& name) {
+            const auto found = std::find_if(ops.begin(), ops.end(), [&](const auto& op) { return op.name == name; });
+            return found == ops.end() ? BenchmarkOperation{"missing", -1.0, -1.0} : *found;
+        };
+        for (const auto& [path, tokensIn] : {std::pair{DecodeMode::Cached, 1}, std::pair{DecodeMode::Uncached, 7}}) {
+            const std::vector<BenchmarkOperation> ops = runner.operations(path, tokensIn, 7);
+            QCOMPARE(ops.size(), std::size_t(6 * 9 + 2));
+            QCOMPARE(named(ops, "wpe rows"), 0);
+            double flops = 0.0;
+            for (const BenchmarkOperation& op : ops)
+                flops += op.flops;
+            QCOMPARE(flops, 2.0 * double(CostModel(config).forward(tokensIn, 7).total()));
+            QCOMPARE(find(ops, "layer 5 mlp.gate_proj").bytes, 288.0 * 768 * 4);
+            QCOMPARE(find(ops, "layer 5 mlp.down_proj").flops, 2.0 * tokensIn * 768 * 288);
+            QCOMPARE(find(ops, "layer 0 self_attn.qkv_proj").bytes, 288.0 * 864 * 4);
+            QCOMPARE(find(ops, "layer 0 rope").flops, 2.0 * 2 * tokensIn * (288 + 288));
+            QCOMPARE(find(ops, "layer 0 input_layernorm").bytes, 288.0 * 4);
+            // Tied: the LM head streams the table the embedding picks its rows from.
+            QCOMPARE(double(runner.bytesRead(DecodeMode::Uncached, tokensIn, 7)), double(runner.shape().parameters()) * 4);
+        }
+    }
+
+    // A loaded model is timed as it is: the same weights as the shape's
+    // random ones choose the same tokens, under the model's name.
+    void aLoadedModelIsTimedWithItsOwnWeights()
+    {
+        const ModelConfig config = BenchmarkShape::get("tiny").config;
+        const auto same = std::make_shared<const Transformer>(config, ModelWeights::random(config, BenchmarkRunner::kWeightSeed));
+        const auto other = std::make_shared<const Transformer>(config, ModelWeights::random(config, 5, 1.0f));
+        const BenchmarkRunner shapeRunner(BenchmarkShape::get("tiny"), 2, 8);
+        const BenchmarkRunner sameRunner("models/tiny", same, 2, 8);
+        const BenchmarkRunner otherRunner("models/other", other, 2, 8);
+        QVERIFY(!shapeRunner.usesLoadedModel());
+        QVERIFY(sameRunner.usesLoadedModel());
+        QCOMPARE(sameRunner.shape().name, std::string("models/tiny"));
+        const auto tokens = [](const BenchmarkSummary& summary) {
+            std::vector<int> ids;
+            for (const BenchmarkStep& step : summary.cachedSteps)
+                ids.push_back(step.token);
+            return ids;
+        };
+        const std::vector<int> expected = tokens(shapeRunner.run(kRates));
+        QCOMPARE(tokens(sameRunner.run(kRates)), expected);
+        QVERIFY(tokens(otherRunner.run(kRates)) != expected);
     }
 
     // Many rows: the products are bound by arithmetic, the one-row LM head by
