@@ -116,7 +116,10 @@ private slots:
         QCOMPARE(llama.config().ropeLayout, RopeLayout::HalfSplit);
         QCOMPARE(llama.config().ropeTheta, 50000.0f);
         QVERIFY(!llama.config().tiedClassifier);
+        QCOMPARE(llama.tokenizer->bosId(), 1);
         QCOMPARE(llama.tokenizer->eosId(), 2);
+        QCOMPARE(gpt2.tokenizer->bosId(), -1);
+        QCOMPARE(gpt2.tokenizer->token(gpt2.tokenizer->eosId()), std::string("<|endoftext|>"));
     }
 
     void tokenizerMatchesPython_data() { addFolders(); }
@@ -133,6 +136,10 @@ private slots:
             const std::vector<int> actual = bundle.tokenizer->encode(text);
             QVERIFY2(actual == expected, qPrintable(QStringLiteral("%1: \"%2\" gave %3, python %4")
                                                         .arg(folder, QString::fromStdString(text), ids(actual), ids(expected))));
+            // Decoding gives the text back, bytes of split characters
+            // (the emoji's <0xF0> <0x9F> ...) joined again; Llama's BOS aside.
+            const bool bos = !actual.empty() && actual.front() == bundle.tokenizer->bosId();
+            QCOMPARE(bundle.tokenizer->decode(std::vector<int>(actual.begin() + (bos ? 1 : 0), actual.end())), text);
         }
     }
 
