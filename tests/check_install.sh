@@ -30,7 +30,7 @@ if [[ "$assets" != "$prefix/share/kvcache-lab" ]]; then
     echo "the installed binary looks for its assets in '$assets', not in $prefix/share/kvcache-lab"
     status=1
 fi
-last="$("$prefix/bin/kvcache-lab" --text | tail -n 1)"
+last="$("$prefix/bin/kvcache-lab" --text | grep '^generated: ')"
 if [[ "$last" != "generated: I saw a beautiful car [EOS]" ]]; then
     echo "the installed binary's walk-through ended with: $last"
     status=1

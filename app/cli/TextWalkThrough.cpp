@@ -132,6 +132,10 @@ int runTextWalkThrough(const CliOptions& options, std::ostream& out, std::ostrea
         const auto generated = run.cached.generated();
         all.insert(all.end(), generated.begin(), generated.end());
         out << "generated: " << bundle.tokenizer->decode(all) << "\n";
+        std::string idList; // the whole final sequence, prompt included, as --tokenize prints ids
+        for (std::size_t i = 0; i < all.size(); ++i)
+            idList += (i ? "," : "") + std::to_string(all[i]);
+        out << "ids: " << idList << "\n";
         return 0;
     } catch (const kv::KvError& error) {
         err << "kvcache-lab: " << error.what() << "\n";

@@ -1,6 +1,9 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -40,7 +43,8 @@ private slots:
         const Run result = run({"--text"});
         QCOMPARE(result.exitCode, 0);
         const QStringList lines = result.out.trimmed().split('\n');
-        QCOMPARE(lines.last(), QStringLiteral("generated: I saw a beautiful car [EOS]"));
+        QCOMPARE(lines.at(lines.size() - 2), QStringLiteral("generated: I saw a beautiful car [EOS]"));
+        QVERIFY(lines.last().startsWith("ids: "));
         QCOMPARE(lines.filter(QRegularExpression("^step +\\d+ ")).size(), 5);
         QVERIFY(lines.filter("step  0  prefill  in: I@0").size() == 1);
         QVERIFY(lines.filter(QRegularExpression("step  3  decode   in: beautiful@3 +next: car ")).size() == 1);
@@ -53,15 +57,45 @@ private slots:
         const Run result = run({});
         QCOMPARE(result.exitCode, 0);
         QVERIFY(result.err.contains("no display"));
-        QVERIFY(result.out.trimmed().endsWith("generated: I saw a beautiful car [EOS]"));
+        QVERIFY(result.out.contains("\ngenerated: I saw a beautiful car [EOS]\nids: "));
     }
 
     void gqaModelAlsoGeneratesTheSentence()
     {
         const Run result = run({"--text", "--model", KVLAB_ASSETS_DIR "/models/tiny-gqa"});
         QCOMPARE(result.exitCode, 0);
-        QVERIFY(result.out.trimmed().endsWith("generated: I saw a beautiful car [EOS]"));
+        QVERIFY(result.out.contains("\ngenerated: I saw a beautiful car [EOS]\nids: "));
         QVERIFY(result.out.contains("4 heads, 2 KV heads"));
+    }
+
+    // A Hugging Face folder from tools/write_hf_reference_folders.py: the
+    // last line lists the whole sequence (prompt with BOS, then the greedy
+    // tokens) exactly as the script's torch forward chose it.
+    void huggingFaceFolderEndsWithTorchsIds_data()
+    {
+        QTest::addColumn<QString>("folder");
+        QTest::newRow("gpt2") << "hf-gpt2-random";
+        QTest::newRow("llama") << "hf-llama-random";
+    }
+
+    void huggingFaceFolderEndsWithTorchsIds()
+    {
+        QFETCH(QString, folder);
+        const QString dir = QStringLiteral(KVLAB_TEST_DATA "/") + folder;
+        QFile file(dir + "/reference.json");
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject greedy = QJsonDocument::fromJson(file.readAll()).object().value("greedy").toObject();
+        QStringList expected;
+        for (const QJsonValue id : greedy.value("ids").toArray())
+            expected << QString::number(id.toInt());
+        QVERIFY(expected.size() > 2);
+        QCOMPARE(greedy.value("prompt").toString(), QStringLiteral("Hello world"));
+        QCOMPARE(greedy.value("max_new").toInt(), 20);
+
+        const Run result = run({"--text", "--model", dir, "--prompt", "Hello world", "--max-new", "20"});
+        QCOMPARE(result.exitCode, 0);
+        QCOMPARE(result.out.trimmed().split('\n').last(), "ids: " + expected.join(','));
+        QVERIFY(result.out.contains("both paths chose the same tokens: yes"));
     }
 
     void samplingIsReproducible()
