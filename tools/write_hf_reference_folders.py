@@ -71,6 +71,7 @@ import math
 import shutil
 import struct
 import sys
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -87,7 +88,10 @@ ENCODED_TEXTS = [
     "The quick brown fox jumps over the lazy dog.",
     "It's 3.14, isn't it?  Two  spaces\nand a new line",
     "caf\u00e9 na\u00efve \u2014 \U0001F642 ok",
+    "WE'LL see: 2024 had 366 days!\r\n\n  ok",
 ]
+# Added tokens inside the text: cut out before the regex (Qwen2's chat markers).
+QWEN_TEXTS = ["<|im_start|>user\nHello world<|im_end|>\n<|im_start|>assistant\n"]
 # Margins below this would let float32 summation order decide a greedy step.
 MIN_GREEDY_MARGIN = 1e-3
 
@@ -103,6 +107,7 @@ He wrote a letter to his mother, and she wrote back the next day. Hello, world!
 """
 
 GPT2_PATTERN = regex.compile(r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+""")
+QWEN_PATTERN = regex.compile(r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+""")
 METASPACE = "\u2581"
 
 
@@ -175,35 +180,54 @@ def apply_merges(symbols, ranks, frozen=frozenset()):
 
 
 class ByteLevelBpe:
+    """GPT-2's form: the ByteLevel pre-tokenizer with its built-in regex, one
+    added token, merges as "a b" strings."""
     END = "<|endoftext|>"
+    SPECIALS = [END]
 
-    def __init__(self, text, merge_count):
+    def __init__(self, text, merge_count, pattern=GPT2_PATTERN):
+        self.pattern = pattern
         self.byte_map = dict(bytes_to_unicode())
         self.vocab = {symbol: i for i, (_, symbol) in enumerate(bytes_to_unicode())}
-        words = Counter(tuple(self.mapped(piece)) for piece in GPT2_PATTERN.findall(text))
+        words = Counter(tuple(self.mapped(piece)) for piece in pattern.findall(text))
         self.merges = learn_merges(words, merge_count)
         for left, right in self.merges:
             self.vocab.setdefault(left + right, len(self.vocab))
         self.ranks = {pair: rank for rank, pair in enumerate(self.merges)}
-        self.end_id = len(self.vocab)
+        self.special_ids = {content: len(self.vocab) + i for i, content in enumerate(self.SPECIALS)}
+        self.end_id = self.special_ids[self.END]
 
     def mapped(self, piece):
         return "".join(self.byte_map[b] for b in piece.encode("utf-8"))
 
-    def encode(self, text):
+    def encode_plain(self, text):
         ids = []
-        for piece in GPT2_PATTERN.findall(text):
+        for piece in self.pattern.findall(text):
             ids += [self.vocab[s] for s in apply_merges(list(self.mapped(piece)), self.ranks)]
         return ids
 
+    def encode(self, text):
+        """Added tokens are cut out of the text first, the rest encoded between them."""
+        ids = []
+        specials = "|".join(regex.escape(s) for s in self.SPECIALS)
+        for part in regex.split(f"({specials})", text):
+            ids += [self.special_ids[part]] if part in self.special_ids else self.encode_plain(part)
+        return ids
+
     def size(self):
-        return self.end_id + 1
+        return len(self.vocab) + len(self.SPECIALS)
+
+    def added_tokens(self):
+        return [{"id": i, "content": s, "single_word": False, "lstrip": False, "rstrip": False,
+                 "normalized": False, "special": True} for s, i in self.special_ids.items()]
+
+    def merges_json(self):
+        return [f"{a} {b}" for a, b in self.merges]
 
     def tokenizer_json(self):
         return {
             "version": "1.0", "truncation": None, "padding": None,
-            "added_tokens": [{"id": self.end_id, "content": self.END, "single_word": False, "lstrip": False,
-                              "rstrip": False, "normalized": True, "special": True}],
+            "added_tokens": self.added_tokens(),
             "normalizer": None,
             "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True},
             "post_processor": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": False,
@@ -211,12 +235,48 @@ class ByteLevelBpe:
             "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
             "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": "",
                       "end_of_word_suffix": "", "fuse_unk": False, "byte_fallback": False,
-                      "vocab": self.vocab, "merges": [f"{a} {b}" for a, b in self.merges]},
+                      "vocab": self.vocab, "merges": self.merges_json()},
         }
 
     def tokenizer_config(self):
         return {"add_prefix_space": False, "bos_token": self.END, "eos_token": self.END,
                 "model_max_length": 1024, "tokenizer_class": "GPT2Tokenizer", "unk_token": self.END}
+
+
+class QwenBpe(ByteLevelBpe):
+    """Qwen2's form: NFC, a Split pre-tokenizer with Qwen's regex then ByteLevel
+    without its own regex, three added tokens, merges as ["a", "b"] pairs."""
+    SPECIALS = [ByteLevelBpe.END, "<|im_start|>", "<|im_end|>"]
+
+    def __init__(self, text, merge_count):
+        super().__init__(text, merge_count, QWEN_PATTERN)
+
+    def encode_plain(self, text):
+        return super().encode_plain(unicodedata.normalize("NFC", text))
+
+    def merges_json(self):
+        return [[a, b] for a, b in self.merges]
+
+    def tokenizer_json(self):
+        byte_level = {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": False, "use_regex": False}
+        return {
+            "version": "1.0", "truncation": None, "padding": None,
+            "added_tokens": self.added_tokens(),
+            "normalizer": {"type": "NFC"},
+            "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+                {"type": "Split", "pattern": {"Regex": QWEN_PATTERN.pattern}, "behavior": "Isolated",
+                 "invert": False}, byte_level]},
+            "post_processor": byte_level,
+            "decoder": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": False, "use_regex": False},
+            "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": "",
+                      "end_of_word_suffix": "", "fuse_unk": False, "byte_fallback": False, "ignore_merges": False,
+                      "vocab": self.vocab, "merges": self.merges_json()},
+        }
+
+    def tokenizer_config(self):
+        return {"add_prefix_space": False, "bos_token": None, "eos_token": self.END, "errors": "replace",
+                "model_max_length": 32768, "pad_token": self.END, "tokenizer_class": "Qwen2Tokenizer",
+                "unk_token": None}
 
 
 class SentencePieceBpe:
@@ -312,10 +372,14 @@ def gpt2_weights(config, generator):
     return w
 
 
-def llama_weights(config, generator):
+def llama_weights(config, generator, dtype):
+    """Llama's tensors; Qwen2's when the config says so: q/k/v biases, head_dim
+    from the config (q is n_head * head_dim wide, not hidden_size), a tied head."""
     d, inner = config["hidden_size"], config["intermediate_size"]
-    head_dim = d // config["num_attention_heads"]
+    head_dim = config.get("head_dim", d // config["num_attention_heads"])
+    q_dim = config["num_attention_heads"] * head_dim
     kv = config["num_key_value_heads"] * head_dim
+    qwen2 = config["model_type"] == "qwen2"
 
     def normal(*shape, std):
         return torch.randn(*shape, generator=generator) * std
@@ -325,23 +389,29 @@ def llama_weights(config, generator):
         p = f"model.layers.{i}."
         w.update({  # nn.Linear weights are [out, in]
             p + "input_layernorm.weight": 1.0 + normal(d, std=0.1),
-            p + "self_attn.q_proj.weight": normal(d, d, std=0.5),
+            p + "self_attn.q_proj.weight": normal(q_dim, d, std=0.5),
             p + "self_attn.k_proj.weight": normal(kv, d, std=0.5),
             p + "self_attn.v_proj.weight": normal(kv, d, std=d ** -0.5),
-            p + "self_attn.o_proj.weight": normal(d, d, std=d ** -0.5),
+            p + "self_attn.o_proj.weight": normal(d, q_dim, std=q_dim ** -0.5),
             p + "post_attention_layernorm.weight": 1.0 + normal(d, std=0.1),
             p + "mlp.gate_proj.weight": normal(inner, d, std=d ** -0.5),
             p + "mlp.up_proj.weight": normal(inner, d, std=d ** -0.5),
             p + "mlp.down_proj.weight": normal(d, inner, std=inner ** -0.5),
         })
-    w.update({"model.norm.weight": 1.0 + normal(d, std=0.1), "lm_head.weight": normal(config["vocab_size"], d, std=0.3)})
-    # BF16 on disk; the forward uses exactly the stored values, widened.
-    return {name: t.to(torch.bfloat16) for name, t in w.items()}
+        if qwen2:
+            w.update({p + "self_attn.q_proj.bias": normal(q_dim, std=0.3), p + "self_attn.k_proj.bias": normal(kv, std=0.3),
+                      p + "self_attn.v_proj.bias": normal(kv, std=0.1)})
+    w["model.norm.weight"] = 1.0 + normal(d, std=0.1)
+    if not config["tie_word_embeddings"]:
+        w["lm_head.weight"] = normal(config["vocab_size"], d, std=0.3)
+    # BF16 or F16 on disk; the forward uses exactly the stored values, widened.
+    return {name: t.to(dtype) for name, t in w.items()}
 
 
 # ---------------------------------------------------------------- safetensors
 
-DTYPES = {torch.float32: ("F32", torch.int32), torch.bfloat16: ("BF16", torch.int16)}
+DTYPES = {torch.float32: ("F32", torch.int32), torch.bfloat16: ("BF16", torch.int16),
+          torch.float16: ("F16", torch.int16)}
 
 
 def safetensors_bytes(tensors):
@@ -430,7 +500,10 @@ def rotate_half(x):
 
 def llama_forward(tokens, w, config):
     d, n_head, n_kv = config["hidden_size"], config["num_attention_heads"], config["num_key_value_heads"]
-    hd, seq, eps = d // n_head, len(tokens), config["rms_norm_eps"]
+    hd, seq, eps = config.get("head_dim", d // n_head), len(tokens), config["rms_norm_eps"]
+
+    def linear(x, name):  # nn.Linear: weight [out, in], optional bias
+        return x @ w[name + ".weight"].T + (w[name + ".bias"] if name + ".bias" in w else 0.0)
 
     def rms_norm(x, weight):
         return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps) * weight
@@ -445,15 +518,15 @@ def llama_forward(tokens, w, config):
         p = f"model.layers.{i}."
         s = {"attn_norm": rms_norm(x, w[p + "input_layernorm.weight"])}
         h = s["attn_norm"]
-        q = (h @ w[p + "self_attn.q_proj.weight"].T).view(seq, n_head, hd).transpose(0, 1)
-        k = (h @ w[p + "self_attn.k_proj.weight"].T).view(seq, n_kv, hd).transpose(0, 1)
-        v = (h @ w[p + "self_attn.v_proj.weight"].T).view(seq, n_kv, hd).transpose(0, 1)
+        q = linear(h, p + "self_attn.q_proj").view(seq, n_head, hd).transpose(0, 1)
+        k = linear(h, p + "self_attn.k_proj").view(seq, n_kv, hd).transpose(0, 1)
+        v = linear(h, p + "self_attn.v_proj").view(seq, n_kv, hd).transpose(0, 1)
         s["q_before_rope"], s["k_before_rope"] = rows(q), rows(k)
         q, k = q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin
         group = n_head // n_kv
         s["attn_weights"] = causal_softmax(q, k.repeat_interleave(group, dim=0))
         mixed = rows(s["attn_weights"] @ v.repeat_interleave(group, dim=0))
-        s["attn_output"] = mixed @ w[p + "self_attn.o_proj.weight"].T
+        s["attn_output"] = linear(mixed, p + "self_attn.o_proj")
         s.update(q=rows(q), k=rows(k), v=rows(v))
         x = x + s["attn_output"]
         s["mlp_norm"] = rms_norm(x, w[p + "post_attention_layernorm.weight"])
@@ -462,7 +535,8 @@ def llama_forward(tokens, w, config):
         s["mlp_output"] = (gate * (m @ w[p + "mlp.up_proj.weight"].T)) @ w[p + "mlp.down_proj.weight"].T
         x = x + s["mlp_output"]
         layers.append(s)
-    return layers, rms_norm(x, w["model.norm.weight"]) @ w["lm_head.weight"].T
+    head = w["lm_head.weight"] if "lm_head.weight" in w else w["model.embed_tokens.weight"]  # tied
+    return layers, rms_norm(x, w["model.norm.weight"]) @ head.T
 
 
 def greedy(forward, prompt, end_id):
@@ -491,7 +565,7 @@ STAGE_ORDER = ["attn_norm", "q_before_rope", "k_before_rope", "q", "k", "v",
                "attn_weights", "attn_output", "mlp_norm", "mlp_output"]
 
 
-def reference(name, tokenizer, forward, end_id):
+def reference(name, tokenizer, forward, end_id, texts=ENCODED_TEXTS):
     tokens = tokenizer.encode(STAGE_TEXT)
     layers, logits = forward(torch.tensor(tokens))
     ids, margin = greedy(forward, tokenizer.encode(GREEDY_PROMPT), end_id)
@@ -499,7 +573,7 @@ def reference(name, tokenizer, forward, end_id):
         sys.exit(f"error: {name}: a greedy step's best two logits are {margin:.3g} apart; change SEED")
     return {
         "format_version": FORMAT_VERSION, "model": name,
-        "encodings": [{"text": t, "ids": tokenizer.encode(t)} for t in ENCODED_TEXTS],
+        "encodings": [{"text": t, "ids": tokenizer.encode(t)} for t in texts],
         "stages": {"text": STAGE_TEXT, "tokens": tokens,
                    "layers": [{k: short(s[k].tolist()) for k in STAGE_ORDER if k in s} for s in layers],
                    "logits": short(logits.tolist())},
@@ -558,7 +632,7 @@ def llama_folder(out, generator):
         "rope_theta": 50000.0, "tie_word_embeddings": False, "torch_dtype": "bfloat16",
         "transformers_version": "4.40.0", "use_cache": True, "vocab_size": tokenizer.size(),
     }
-    stored = llama_weights(config, generator)
+    stored = llama_weights(config, generator, torch.bfloat16)
     w = {n: t.float() for n, t in stored.items()}
 
     def forward(tokens):
@@ -576,6 +650,27 @@ def llama_folder(out, generator):
     write_folder(sharded, config, None, tokenizer, None)
 
 
+def qwen2_folder(out, generator):
+    tokenizer = QwenBpe(TRAINING_TEXT, 150)
+    config = {
+        "architectures": ["Qwen2ForCausalLM"], "attention_dropout": 0.0, "bos_token_id": tokenizer.end_id,
+        "eos_token_id": tokenizer.end_id, "head_dim": 16, "hidden_act": "silu", "hidden_size": 32,
+        "initializer_range": 0.02, "intermediate_size": 64, "max_position_embeddings": 64, "max_window_layers": 2,
+        "model_type": "qwen2", "num_attention_heads": 4, "num_hidden_layers": 2, "num_key_value_heads": 2,
+        "rms_norm_eps": 1e-06, "rope_scaling": None, "rope_theta": 1000000.0, "sliding_window": 64,
+        "tie_word_embeddings": True, "torch_dtype": "float16", "transformers_version": "4.40.0",
+        "use_cache": True, "use_sliding_window": False, "vocab_size": tokenizer.size(),
+    }
+    stored = llama_weights(config, generator, torch.float16)
+    w = {n: t.float() for n, t in stored.items()}
+
+    def forward(tokens):
+        return llama_forward(tokens, w, config)
+
+    ref = reference("hf-qwen2-random", tokenizer, forward, tokenizer.end_id, ENCODED_TEXTS + QWEN_TEXTS)
+    write_folder(out / "hf-qwen2-random", config, stored, tokenizer, ref)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default="tests/data", help="where the folders go (default: %(default)s)")
@@ -586,6 +681,7 @@ def main():
     with torch.no_grad():
         gpt2_folder(out, torch.Generator().manual_seed(SEED))
         llama_folder(out, torch.Generator().manual_seed(SEED + 1))
+        qwen2_folder(out, torch.Generator().manual_seed(SEED + 2))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 // Hugging Face folders against torch: tests/data/hf-gpt2-random (F32, the
-// "transformer." prefix, Conv1D weights, mask buffers, byte-level BPE) and
+// "transformer." prefix, Conv1D weights, mask buffers, byte-level BPE),
 // tests/data/hf-llama-random (BF16, GQA, half-split RoPE, untied head,
-// SentencePiece-style BPE with byte fallback and BOS), written by
+// SentencePiece-style BPE with byte fallback and BOS; also sharded) and
+// tests/data/hf-qwen2-random (F16, q/k/v biases, head_dim from the config,
+// tied head, Qwen's Split regex, added tokens in the text), written by
 // tools/write_hf_reference_folders.py with its own tokenizers and torch
 // forwards. Each folder goes through ModelBundle::load, the format path the
 // app takes; its reference.json holds the encodings, every stage of one pass,
@@ -95,6 +97,7 @@ void addFolders()
     QTest::newRow("gpt2 F32") << "hf-gpt2-random" << "hf-gpt2-random";
     QTest::newRow("llama BF16") << "hf-llama-random" << "hf-llama-random";
     QTest::newRow("llama BF16 sharded") << "hf-llama-random-sharded" << "hf-llama-random";
+    QTest::newRow("qwen2 F16") << "hf-qwen2-random" << "hf-qwen2-random";
 }
 
 } // namespace
@@ -119,6 +122,12 @@ private slots:
         QCOMPARE(llama.tokenizer->bosId(), 1);
         QCOMPARE(llama.tokenizer->eosId(), 2);
         QCOMPARE(gpt2.tokenizer->bosId(), -1);
+        const ModelBundle qwen2 = ModelBundle::load(dataDir("hf-qwen2-random"));
+        QCOMPARE(qwen2.config().family, ModelFamily::Llama);
+        QVERIFY(qwen2.config().attentionBias);
+        QCOMPARE(qwen2.config().headDim(), 16); // from the config: 4 heads of 16 in a width of 32
+        QCOMPARE(qwen2.config().qDim(), 64);
+        QVERIFY(qwen2.config().tiedClassifier);
         QCOMPARE(gpt2.tokenizer->token(gpt2.tokenizer->eosId()), std::string("<|endoftext|>"));
     }
 
