@@ -63,6 +63,12 @@ significant digits, which round-trip float32.
 Needs python3-torch and python3-regex (Debian). Run from the repository root:
 
   /usr/bin/python3 tools/write_hf_reference_folders.py [--out tests/data]
+
+With --gpt2-small-shape DIR it writes only a folder of GPT-2 small's shape
+(n_embd 768, 12 layers, 12 heads, n_positions 1024, vocab 50257; random F32
+weights, 548 MB with the mask buffers, like gpt2's model.safetensors) and
+GPT-2's real vocab.json + merges.txt from --gpt2-vocab, to time how a model of
+that size opens. It has no reference and is not committed.
 """
 
 import argparse
@@ -671,14 +677,33 @@ def qwen2_folder(out, generator):
     write_folder(out / "hf-qwen2-random", config, stored, tokenizer, ref)
 
 
+def gpt2_small_shape_folder(folder, vocab_dir):
+    folder.mkdir(parents=True, exist_ok=True)
+    config = {"activation_function": "gelu_new", "architectures": ["GPT2LMHeadModel"], "layer_norm_epsilon": 1e-05,
+              "model_type": "gpt2", "n_ctx": 1024, "n_embd": 768, "n_head": 12, "n_inner": None, "n_layer": 12,
+              "n_positions": 1024, "torch_dtype": "float32", "vocab_size": 50257}
+    weights = gpt2_weights(dict(config, n_inner=4 * 768), torch.Generator().manual_seed(SEED))
+    (folder / "model.safetensors").write_bytes(safetensors_bytes(weights))  # GPT2Model's names, no prefix
+    write_json(folder / "config.json", config, indent=2)
+    for name in ("vocab.json", "merges.txt"):
+        shutil.copyfile(vocab_dir / name, folder / name)
+    print(f"{folder}: model.safetensors {(folder / 'model.safetensors').stat().st_size} bytes")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default="tests/data", help="where the folders go (default: %(default)s)")
+    parser.add_argument("--gpt2-small-shape", metavar="DIR", help="write only a GPT-2-small-shaped folder to DIR")
+    parser.add_argument("--gpt2-vocab", default="../shared/data/gpt2",
+                        help="GPT-2's vocab.json and merges.txt for --gpt2-small-shape (default: %(default)s)")
     args = parser.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(SEED)
     out = Path(args.out)
     with torch.no_grad():
+        if args.gpt2_small_shape:
+            gpt2_small_shape_folder(Path(args.gpt2_small_shape), Path(args.gpt2_vocab))
+            return
         gpt2_folder(out, torch.Generator().manual_seed(SEED))
         llama_folder(out, torch.Generator().manual_seed(SEED + 1))
         qwen2_folder(out, torch.Generator().manual_seed(SEED + 2))
