@@ -35,9 +35,12 @@ It writes, under --out (default tests/data):
                          post-processor
       tokenizer_config.json, reference.json
   hf-llama-random-sharded/  the same Llama weights as
-                         model.safetensors.index.json + two shards, with the
-                         same config and tokenizer (its reference is
-                         hf-llama-random/reference.json)
+                         model.safetensors.index.json + two shards, the same
+                         config, and the same tokenizer in the newer form
+                         (Metaspace pre-tokenizer, prepend_scheme "first",
+                         instead of the Prepend/Replace normalizer), which
+                         encodes these texts alike; its reference is
+                         hf-llama-random/reference.json
 
 reference.json:
   {"format_version": 1, "model": NAME,
@@ -343,6 +346,17 @@ class SentencePieceBpe:
                       "end_of_word_suffix": None, "fuse_unk": True, "byte_fallback": True,
                       "vocab": self.vocab, "merges": [f"{a} {b}" for a, b in self.merges]},
         }
+
+    def metaspace_tokenizer_json(self):
+        """The same tokenizer as tokenizers >= 0.15 writes it: no normalizer,
+        a Metaspace pre-tokenizer (prepend_scheme "first", no split)."""
+        tokenizer = self.tokenizer_json()
+        tokenizer["normalizer"] = None
+        tokenizer["pre_tokenizer"] = {"type": "Metaspace", "replacement": METASPACE, "prepend_scheme": "first",
+                                      "split": False}
+        tokenizer["decoder"] = {"type": "Metaspace", "replacement": METASPACE, "prepend_scheme": "first",
+                                "split": False}
+        return tokenizer
 
     def tokenizer_config(self):
         return {"add_bos_token": True, "add_eos_token": False, "bos_token": "<s>", "eos_token": "</s>",
@@ -654,6 +668,7 @@ def llama_folder(out, generator):
     first = {n for n in stored if n.startswith("model.embed_tokens") or n.startswith("model.layers.0.")}
     write_sharded(sharded, stored, first)
     write_folder(sharded, config, None, tokenizer, None)
+    write_json(sharded / "tokenizer.json", tokenizer.metaspace_tokenizer_json(), indent=2)
 
 
 def qwen2_folder(out, generator):

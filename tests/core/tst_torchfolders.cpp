@@ -1,7 +1,8 @@
 // Hugging Face folders against torch: tests/data/hf-gpt2-random (F32, the
 // "transformer." prefix, Conv1D weights, mask buffers, byte-level BPE),
 // tests/data/hf-llama-random (BF16, GQA, half-split RoPE, untied head,
-// SentencePiece-style BPE with byte fallback and BOS; also sharded) and
+// SentencePiece-style BPE with byte fallback and BOS; also sharded, with the
+// tokenizer in its Metaspace pre-tokenizer form) and
 // tests/data/hf-qwen2-random (F16, q/k/v biases, head_dim from the config,
 // tied head, Qwen's Split regex, added tokens in the text), written by
 // tools/write_hf_reference_folders.py with its own tokenizers and torch
