@@ -41,6 +41,17 @@ It writes, under --out (default tests/data):
                          instead of the Prepend/Replace normalizer), which
                          encodes these texts alike; its reference is
                          hf-llama-random/reference.json
+  hf-qwen2-random/   model_type qwen2 as Qwen2ForCausalLM saves it:
+      config.json        hidden_size 32, 2 layers, 4 heads of head_dim 16 (given
+                         in the config: q is 64 wide), 2 KV heads, rope_theta
+                         1e6, tied head
+      model.safetensors  F16, HF names with q/k/v biases, no lm_head
+      tokenizer.json     Qwen2's byte-level form: NFC normalizer, a Split
+                         pre-tokenizer with Qwen's regex then ByteLevel without
+                         its own, merges as ["a", "b"] pairs, <|endoftext|>
+                         <|im_start|> <|im_end|> added tokens (a reference text
+                         holds them, cut out before the regex as HF does)
+      tokenizer_config.json, reference.json
 
 reference.json:
   {"format_version": 1, "model": NAME,
@@ -48,19 +59,21 @@ reference.json:
    "stages": {"text": T, "tokens": [...],          one pass, positions 0..T-1
               "layers": [{"attn_norm", "q", "k", "v", "attn_weights",
                           "attn_output", "mlp_norm", "mlp_output"
-                          (llama also "q_before_rope", "k_before_rope")}, ...],
+                          (llama, qwen2 also "q_before_rope",
+                          "k_before_rope")}, ...],
               "logits": [T][vocab]}                  stage layouts as
                                                      write_golden_tensors.py's
    "greedy": {"prompt": "Hello world", "max_new": 20,
               "ids": [...]            the whole final sequence: prompt (with
                                       BOS for Llama) and the greedy tokens,
+                                      what `kvcache-lab --text` prints as ids:
                                       stopping after the end token if chosen
               "min_margin": m}}       the smallest gap between the best and
                                       second-best logit over the greedy steps,
                                       so a float-rounding tie cannot flip it
 Llama's q and k are in HF's layout: RoPE rotates pairs (i, i + head_dim/2)
-(rotate_half), after the projections. The Llama forward widens the BF16 weights
-to float32 and computes in float32, like the app. Floats are written with 9
+(rotate_half), after the projections (and Qwen2's biases). The forwards widen
+the BF16/F16 weights to float32 and compute in float32, like the app. Floats are written with 9
 significant digits, which round-trip float32.
 
 Needs python3-torch and python3-regex (Debian). Run from the repository root:
