@@ -76,6 +76,7 @@ private slots:
         QTest::addColumn<QString>("folder");
         QTest::newRow("gpt2") << "hf-gpt2-random";
         QTest::newRow("llama") << "hf-llama-random";
+        QTest::newRow("qwen2") << "hf-qwen2-random";
     }
 
     void huggingFaceFolderEndsWithTorchsIds()
