@@ -72,7 +72,7 @@ std::shared_ptr<const PassHeads> LazyWalkThrough::replayLocked(DecodeMode mode, 
 {
     const Trace& trace = mode == DecodeMode::Cached ? m_run.cached : m_run.uncached;
     const StepRecord& step = trace.steps.at(static_cast<std::size_t>(index));
-    TraceRecorder recorder;
+    TraceRecorder recorder(/*keepRopeInputs=*/true);
     const auto begin = std::chrono::steady_clock::now();
     ForwardResult result;
     if (mode == DecodeMode::Cached) {
@@ -85,7 +85,8 @@ std::shared_ptr<const PassHeads> LazyWalkThrough::replayLocked(DecodeMode mode, 
     ++m_passesRun;
     if (step.pending)
         completeUncachedLocked(index, result, wallMs);
-    auto heads = std::make_shared<const PassHeads>(PassHeads{recorder.take()});
+    auto heads = std::make_shared<const PassHeads>(
+        PassHeads{recorder.take(), recorder.takeQueriesBeforeRope(), recorder.takeKeysBeforeRope()});
     holdLocked(mode, index, heads);
     return heads;
 }

@@ -29,6 +29,8 @@ public:
 
     const ModelConfig& config() const { return m_config; }
     const ModelWeights& weights() const { return m_weights; }
+    // Rotary models: the cosines, sines and angles q and k are rotated by (empty otherwise).
+    const RotaryTable& rotary() const { return m_rotary; }
 
     ForwardResult forward(std::span<const int> tokens, std::span<const int> positions, KeyValueCache* cache,
                           ForwardObserver* observer = nullptr) const;

@@ -7,18 +7,23 @@ namespace kv {
 
 RotaryTable::RotaryTable(int positions, int headDim, float theta, RopeLayout layout)
     : m_headDim(headDim)
+    , m_theta(theta)
     , m_layout(layout)
     , m_cos(positions, headDim / 2)
     , m_sin(positions, headDim / 2)
 {
     for (int i = 0; i < headDim / 2; ++i) {
-        const double frequency = std::pow(static_cast<double>(theta), -2.0 * i / headDim);
         for (int p = 0; p < positions; ++p) {
-            const double angle = p * frequency;
-            m_cos(p, i) = static_cast<float>(std::cos(angle));
-            m_sin(p, i) = static_cast<float>(std::sin(angle));
+            const double turned = angle(p, i);
+            m_cos(p, i) = static_cast<float>(std::cos(turned));
+            m_sin(p, i) = static_cast<float>(std::sin(turned));
         }
     }
+}
+
+double RotaryTable::frequency(int pair) const
+{
+    return std::pow(m_theta, -2.0 * pair / m_headDim);
 }
 
 void RotaryTable::rotate(Eigen::Ref<Matrix> x, std::span<const int> positions) const
