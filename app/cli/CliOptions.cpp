@@ -53,7 +53,7 @@ CliOptions::Result CliOptions::parse(const QStringList& arguments)
     const QCommandLineOption topP(QStringLiteral("top-p"), QStringLiteral("Sample from the smallest set holding probability P (1: all)."), QStringLiteral("P"));
     const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed for sampling (default 0)."), QStringLiteral("S"));
     const QCommandLineOption step(QStringLiteral("step"), QStringLiteral("Window: open at this decode step (0 is the prefill)."), QStringLiteral("N"));
-    const QCommandLineOption phase(QStringLiteral("phase"), QStringLiteral("Window: open at this phase of the step, 1-7."), QStringLiteral("P"));
+    const QCommandLineOption phase(QStringLiteral("phase"), QStringLiteral("Window: open at this phase of the step, 1-7 (GPT-2: 1 token in, 2 project, 3 append, 4 scores, 5 softmax, 6 mix, 7 next token), 1-8 for rotary models, whose phase 3 is the RoPE rotation."), QStringLiteral("P"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Window: save a screenshot of the window to FILE and quit."), QStringLiteral("FILE"));
     const QCommandLineOption present(QStringLiteral("present"), QStringLiteral("Window: start in presentation mode (full screen, large type)."));
     const QCommandLineOption midAnimation(QStringLiteral("mid-animation"), QStringLiteral("With --screenshot: grab while the phase animates in."));
@@ -122,8 +122,8 @@ CliOptions::Result CliOptions::parse(const QStringList& arguments)
         options.sampling.seed = number(parser, QStringLiteral("seed"), qulonglong(options.sampling.seed),
                                        "a non-negative integer", CommandLine::anyValue);
         options.startStep = number(parser, QStringLiteral("step"), 0, "0 or a positive integer", [](int v) { return v >= 0; });
-        options.startPhase = number(parser, QStringLiteral("phase"), 1, "an integer from 1 to 7",
-                                    [](int v) { return v >= 1 && v <= 7; });
+        options.startPhase = number(parser, QStringLiteral("phase"), 1, "an integer from 1 to 8",
+                                    [](int v) { return v >= 1 && v <= 8; });
     } catch (const UsageError& error) {
         result.error = QString::fromUtf8(error.what());
         return result;

@@ -23,7 +23,7 @@ struct CliOptions {
     int maxNewTokens = 0; // 0: until [EOS] or the context is full
     kv::SamplingSettings sampling;
     int startStep = 0;     // window: open at this step...
-    int startPhase = 1;    // ...and phase (1..7)
+    int startPhase = 1;    // ...and phase (1..7, 1..8 with RoPE's Rotate)
     QString screenshotPath; // window: save a grab of the window here, then quit
     bool presentation = false; // window: start in presentation mode
     bool midAnimation = false; // --screenshot: grab while the phase's animation runs

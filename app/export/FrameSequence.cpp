@@ -61,9 +61,9 @@ QString FrameSequence::stepFileName(int step)
     return QStringLiteral("step-%1").arg(step, 2, 10, QLatin1Char('0'));
 }
 
-QString FrameSequence::phaseFileName(int step, Phase phase)
+QString FrameSequence::phaseFileName(int step, int phaseNumber)
 {
-    return stepFileName(step) + QStringLiteral("-p%1").arg(phaseIndex(phase) + 1);
+    return stepFileName(step) + QStringLiteral("-p%1").arg(phaseNumber + 1);
 }
 
 std::vector<FrameSequence::Page> FrameSequence::stills(const ExportSettings& settings, const Frame& current)
@@ -72,7 +72,7 @@ std::vector<FrameSequence::Page> FrameSequence::stills(const ExportSettings& set
     if (settings.steps == ExportSettings::Steps::Current && !settings.perPhase) {
         // The frame as shown; named as a whole step only when it is one.
         const bool wholeStep = current.phase == Phase::NextToken;
-        const QString name = wholeStep ? stepFileName(current.step) : phaseFileName(current.step, current.phase);
+        const QString name = wholeStep ? stepFileName(current.step) : phaseFileName(current.step, current.phaseNumber());
         result.push_back({at(current, current.step, current.phase, 1.0), name});
         return result;
     }
@@ -82,8 +82,8 @@ std::vector<FrameSequence::Page> FrameSequence::stills(const ExportSettings& set
             result.push_back({at(current, step, Phase::NextToken, 1.0), stepFileName(step)});
             continue;
         }
-        for (int index = 0; index < kPhaseCount; ++index)
-            result.push_back({at(current, step, phaseAt(index), 1.0), phaseFileName(step, phaseAt(index))});
+        for (int index = 0; index < current.phases().count(); ++index)
+            result.push_back({at(current, step, current.phases().at(index), 1.0), phaseFileName(step, index)});
     }
     return result;
 }
@@ -94,9 +94,9 @@ std::vector<FrameSequence::Page> FrameSequence::animation(const ExportSettings& 
     const auto [first, last] = stepRange(settings, current);
     const int perPhase = framesPerPhase(settings.fps);
     for (int step = first; step <= last; ++step)
-        for (int index = 0; index < kPhaseCount; ++index)
+        for (int index = 0; index < current.phases().count(); ++index)
             for (int i = 0; i < perPhase; ++i)
-                result.push_back({at(current, step, phaseAt(index), progressAt(i, perPhase)),
+                result.push_back({at(current, step, current.phases().at(index), progressAt(i, perPhase)),
                                   QStringLiteral("frame-%1").arg(result.size() + 1, 5, 10, QLatin1Char('0'))});
     return result;
 }

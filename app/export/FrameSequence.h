@@ -34,7 +34,7 @@ public:
 private:
     static Frame at(const Frame& current, int step, Phase phase, double progress);
     static QString stepFileName(int step);
-    static QString phaseFileName(int step, Phase phase);
+    static QString phaseFileName(int step, int phaseNumber); // phaseNumber in the lesson's PhaseList
     static std::vector<Page> stills(const ExportSettings& settings, const Frame& current);
     static std::vector<Page> animation(const ExportSettings& settings, const Frame& current);
 };

@@ -69,8 +69,13 @@ std::shared_ptr<const Lesson> LessonFactory::frozenPosition(const QString& promp
     wrong.resize(std::min(wrong.size(), shown));
     const auto& decoded = lesson->run.cached.steps;
     const int frozenAt = decoded.size() > 1 ? decoded[1].positions.front() : decoded.front().positions.back();
-    lesson->banner = tr("Demonstration: current_pos is never advanced, so every new token is embedded at position %1. "
-                        "Over the %2 steps shown, correct: “%3”; with the bug: “%4”.")
+    // Learned positions add the position's row to the embedding; RoPE rotates q and k by it.
+    const bool rotary = m_bundle.config().position == kv::PositionKind::Rotary;
+    lesson->banner = (rotary ? tr("Demonstration: current_pos is never advanced, so every new token's q and k are rotated "
+                                  "to position %1, and every key goes into the cache rotated to position %1. "
+                                  "Over the %2 steps shown, correct: “%3”; with the bug: “%4”.")
+                             : tr("Demonstration: current_pos is never advanced, so every new token is embedded at "
+                                  "position %1. Over the %2 steps shown, correct: “%3”; with the bug: “%4”."))
                          .arg(frozenAt)
                          .arg(shown)
                          .arg(QString::fromStdString(m_bundle.tokenizer->decode(correct)),

@@ -479,17 +479,27 @@ void MainWindow::clearError()
 
 QString MainWindow::openAt(int step, int phase)
 {
-    const int steps = m_controller->positionCount() / kPhaseCount;
+    const int perStep = m_controller->phasesPerStep();
+    const int steps = m_controller->positionCount() / perStep;
     QString note;
+    if (phase > perStep) {
+        // --phase 8 exists only where RoPE adds the Rotate phase.
+        note = tr("--phase %1 is past the last phase: this model's steps have %2 phases, so it opens at phase %2")
+                   .arg(phase)
+                   .arg(perStep);
+        phase = perStep;
+    }
     if (step >= steps) {
-        note = tr("--step %1 is past the end: this walk-through has %2 steps (0 to %3), so it opens at step %3")
-                   .arg(step)
-                   .arg(steps)
-                   .arg(steps - 1);
-        statusBar()->showMessage(note, 15000);
+        note += (note.isEmpty() ? QString() : QStringLiteral("; "))
+            + tr("--step %1 is past the end: this walk-through has %2 steps (0 to %3), so it opens at step %3")
+                  .arg(step)
+                  .arg(steps)
+                  .arg(steps - 1);
         step = steps - 1;
     }
-    m_controller->setPosition(step * kPhaseCount + phase - 1);
+    m_controller->setPosition(step * perStep + phase - 1);
+    if (!note.isEmpty())
+        statusBar()->showMessage(note, 15000);
     return note;
 }
 

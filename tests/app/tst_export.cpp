@@ -19,12 +19,17 @@
 
 #include <unistd.h>
 
+#include "views/playback/PhaseList.h"
+
 using namespace kvlab;
 using Format = ExportSettings::Format;
 using Steps = ExportSettings::Steps;
 using Status = ExportJob::Result::Status;
 
 namespace {
+
+// The shipped GPT-2 models' steps: seven phases (no RoPE, so no Rotate).
+const int kPhaseCount = PhaseList().count();
 
 constexpr int kSteps = 5; // "I" -> saw a beautiful car [EOS]: the prefill and four decode steps
 

@@ -23,9 +23,14 @@
 
 #include <set>
 
+#include "views/playback/PhaseList.h"
+
 using namespace kvlab;
 
 namespace {
+
+// The shipped GPT-2 models' steps: seven phases (no RoPE, so no Rotate).
+const int kPhaseCount = PhaseList().count();
 
 CliOptions options(const QStringList& extra = {})
 {

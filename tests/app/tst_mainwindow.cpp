@@ -28,10 +28,15 @@
 #include <QWheelEvent>
 #include <QtTest/qtestspontaneevent.h>
 
+#include "views/playback/PhaseList.h"
+
 using namespace kvlab;
 using kv::DecodeMode;
 
 namespace {
+
+// The shipped GPT-2 models' steps: seven phases (no RoPE, so no Rotate).
+const int kPhaseCount = PhaseList().count();
 
 CliOptions defaultOptions()
 {
@@ -109,7 +114,7 @@ private:
     {
         press(Qt::Key_Home);
         press(Qt::Key_Right, Qt::ShiftModifier, step);
-        press(Qt::Key_Right, Qt::NoModifier, phaseIndex(phase));
+        press(Qt::Key_Right, Qt::NoModifier, PhaseList().indexOf(phase));
         QCOMPARE(controller().frame().step, step);
         QCOMPARE(controller().frame().phase, phase);
     }
@@ -254,7 +259,7 @@ private slots:
         press(Qt::Key_Right, Qt::ShiftModifier);
         QVERIFY(m_window->pane(DecodeMode::Cached)->render() != before);
         press(Qt::Key_Left, Qt::ShiftModifier, 2);
-        press(Qt::Key_Right, Qt::NoModifier, phaseIndex(Phase::Softmax));
+        press(Qt::Key_Right, Qt::NoModifier, PhaseList().indexOf(Phase::Softmax));
         QCOMPARE(m_window->pane(DecodeMode::Cached)->render(), before);
     }
 
@@ -692,6 +697,59 @@ private slots:
         QVERIFY2(window.startupError().contains("/nonexistent/model: model folder not found"),
                  qPrintable(window.startupError()));
         QVERIFY(m_window->startupError().isEmpty());
+    }
+
+    // tiny-llama (rotary positions): eight phases a step, the arrow keys step
+    // through Rotate between Project and Append, and --phase 3 opens on it;
+    // GPT-2's numbering is unchanged (--phase 3 is Append there, 8 is clamped).
+    void arrowKeysStepThroughRotateOnLlama()
+    {
+        m_window = std::make_unique<MainWindow>(
+            optionsFor({"--model", QStringLiteral(KVLAB_ASSETS_DIR "/models/tiny-llama")}));
+        m_window->resize(1600, 960);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        controller().setReducedMotion(true);
+        QCOMPARE(controller().phasesPerStep(), 8);
+        QCOMPARE(QString::fromStdString(controller().frame().lesson->tokenizer->decode(
+                     controller().frame().lesson->run.cached.generated())),
+                 QStringLiteral("saw a beautiful car [EOS]"));
+        press(Qt::Key_Home);
+        press(Qt::Key_Right, Qt::ShiftModifier, 3);
+        std::vector<Phase> seen;
+        for (int i = 0; i < 8; ++i) {
+            QCOMPARE(controller().frame().step, 3);
+            seen.push_back(controller().frame().phase);
+            if (seen.back() == Phase::Rotate)
+                QVERIFY2(m_window->narration()->text().contains(QStringLiteral("llama2.c")),
+                         qPrintable(m_window->narration()->text()));
+            press(Qt::Key_Right);
+        }
+        const std::vector<Phase> eight{Phase::TokenIn, Phase::Project, Phase::Rotate, Phase::Append,
+                                       Phase::Scores,  Phase::Softmax, Phase::Mix,    Phase::NextToken};
+        QVERIFY(seen == eight);
+        QCOMPARE(controller().position(), 4 * 8);
+        press(Qt::Key_Left, Qt::NoModifier, 6);
+        QCOMPARE(controller().frame().phase, Phase::Rotate);
+        press(Qt::Key_End);
+        QCOMPARE(controller().position(), 5 * 8 - 1);
+
+        QVERIFY(m_window->openAt(3, 3).isEmpty());
+        QCOMPARE(controller().frame().phase, Phase::Rotate);
+        QVERIFY(m_window->openAt(3, 8).isEmpty());
+        QCOMPARE(controller().frame().phase, Phase::NextToken);
+    }
+
+    void phaseNumbersKeepTheirGpt2Meaning()
+    {
+        QVERIFY(m_window->openAt(3, 3).isEmpty());
+        QCOMPARE(controller().frame().phase, Phase::Append);
+        QVERIFY(m_window->openAt(3, 4).isEmpty());
+        QCOMPARE(controller().frame().phase, Phase::Scores);
+        const QString note = m_window->openAt(3, 8);
+        QVERIFY2(note.contains(QStringLiteral("this model's steps have 7 phases")), qPrintable(note));
+        QCOMPARE(controller().frame().phase, Phase::NextToken);
+        QCOMPARE(controller().frame().step, 3);
     }
 
     // --prompt zebra: the words stay to be fixed, marked, with the message, over the default walk-through.

@@ -3,6 +3,7 @@
 #include "views/style/Typography.h"
 
 #include "views/diagrams/AttentionMatrices.h"
+#include "views/diagrams/RotationDiagram.h"
 #include "views/playback/Narrator.h"
 #include "views/diagrams/SequenceWindow.h"
 
@@ -280,6 +281,7 @@ AttentionDiagram::Layout AttentionDiagram::layout(const QRectF& rect, const Fram
     result.footer = QRectF(rect.left() + pad, rect.bottom() - footerHeight - pad * 0.5, rect.width() - 2 * pad, footerHeight);
     const QRectF body(rect.left() + pad, result.title.bottom() + pad * 0.5, rect.width() - 2 * pad,
                       result.footer.top() - result.title.bottom() - pad);
+    result.body = body;
     const bool presenting = frame.theme.presentation;
 
     const kv::HeadRecord& head = frame.headRecord(m_mode);
@@ -357,6 +359,13 @@ void AttentionDiagram::paint(QPainter& painter, const QRectF& rect, const Frame&
     }
     const Layout place = layout(rect, frame);
     paintHeader(painter, place, frame);
+    if (frame.phase == Phase::Rotate) {
+        // Rotary models: the body shows RoPE turning q and k instead.
+        RotationDiagram(m_mode).paint(painter, place.body, frame);
+        paintFooter(painter, place, frame);
+        painter.restore();
+        return;
+    }
     painter.setRenderHint(QPainter::Antialiasing, false);
     for (Role role : ByRole<MatrixSpec>::kRoles)
         paintMatrix(painter, place.matrices[role], place.places[role], frame.theme, place.labelFontPx);
@@ -418,6 +427,8 @@ QString AttentionDiagram::tooltipAt(const QRectF& rect, const Frame& frame, QPoi
     if (!frame.valid())
         return {};
     const Layout place = layout(rect, frame);
+    if (frame.phase == Phase::Rotate)
+        return RotationDiagram(m_mode).tooltipAt(place.body, frame, point);
     for (Role role : ByRole<MatrixSpec>::kRoles) {
         if (const auto cell = place.places[role].cellAt(place.matrices[role], point))
             return describeCell(frame, place.matrices[role], cell->first, cell->second);
@@ -443,13 +454,20 @@ QString AttentionDiagram::describeCell(const Frame& frame, const MatrixSpec& spe
     const int query = head.appendedFrom + ref.row; // key-row index of a query row
     QString what;
     int keyRow = -1;
+    // Rotary models: q and k carry their position once the Rotate phase has
+    // turned them; a cached key was turned before it was cached.
+    const bool rotary = frame.lesson->config().position == kv::PositionKind::Rotary;
+    const bool rotated = rotary && frame.reached(Phase::Rotate);
+    const bool keyRotated = rotated || (rotary && m_mode == kv::DecodeMode::Cached);
     switch (spec.role) {
     case Role::Queries:
-        what = tr("q%1[%2] = x%1 · W_Q (head %3) = %4").arg(subscript(query)).arg(col).arg(ref.head).arg(value, 0, 'f', 4);
+        what = (rotated ? tr("q%1[%2] = RoPE(x%1 · W_Q) (head %3) = %4") : tr("q%1[%2] = x%1 · W_Q (head %3) = %4"))
+                   .arg(subscript(query)).arg(col).arg(ref.head).arg(value, 0, 'f', 4);
         keyRow = query;
         break;
     case Role::KeysT:
-        what = tr("k%1[%2] = x%1 · W_K (KV head %3) = %4").arg(subscript(col)).arg(row).arg(head.kvHead).arg(value, 0, 'f', 4);
+        what = (keyRotated ? tr("k%1[%2] = RoPE(x%1 · W_K) (KV head %3) = %4") : tr("k%1[%2] = x%1 · W_K (KV head %3) = %4"))
+                   .arg(subscript(col)).arg(row).arg(head.kvHead).arg(value, 0, 'f', 4);
         keyRow = col;
         break;
     case Role::Values:

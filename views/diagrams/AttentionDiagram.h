@@ -37,6 +37,7 @@ public:
         int hiddenTokens = 0; // tokens the elided band stands for
         QRectF title;
         QRectF footer;
+        QRectF body; // between the title and the stats lines
         std::vector<QPointF> operators; // centres of "·" and "=" in reading order
 
         const MatrixSpec& matrix(MatrixSpec::Role role) const;

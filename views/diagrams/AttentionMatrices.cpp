@@ -1,5 +1,6 @@
 #include "views/diagrams/AttentionMatrices.h"
 
+#include "views/diagrams/RopeStages.h"
 #include "views/style/Typography.h"
 
 #include <cmath>
@@ -67,6 +68,8 @@ struct PaneFacts {
         return all;
     }
     bool keyRowAppearsAtAppend(int row) const { return cached() && row >= head.appendedFrom; }
+    // Rotary models before their Rotate phase: this pass's q and k as projected, not yet turned.
+    bool unrotated() const { return rotaryPositions(frame) && !frame.reached(Phase::Rotate); }
     QString tokenOfKey(int row) const { return frame.lesson->token(record.keyTokens[static_cast<std::size_t>(row)]); }
     QString tokenOfQuery(int row) const { return tokenOfKey(head.appendedFrom + row); }
 };
@@ -124,12 +127,18 @@ MatrixSpec queriesMatrix(const PaneFacts& facts)
     MatrixSpec spec;
     spec.role = Role::Queries;
     spec.values = facts.stacked(&kv::HeadRecord::queries);
+    if (facts.unrotated())
+        for (std::size_t g = 0; g < facts.group.size(); ++g)
+            spec.values.middleRows(static_cast<Eigen::Index>(g) * facts.queries(), facts.queries()) =
+                queriesBeforeRope(facts.frame, facts.mode, facts.group[g]->head);
     spec.rowLabels = queryLabels(facts);
     const bool shown = facts.frame.reached(Phase::Project);
     spec.reveal = facts.frame.progressOf(Phase::Project);
     spec.states = statesOf(spec.rows(), spec.cols(),
                            [&](int r, int) { return shown ? facts.queryRowState(r) : CellState::Pending; });
     spec.title = facts.cached() ? QStringLiteral("q = x·W_Q") : QStringLiteral("Q = X·W_Q");
+    if (rotaryPositions(facts.frame) && !facts.unrotated())
+        spec.title = facts.cached() ? QStringLiteral("q = RoPE(x·W_Q)") : QStringLiteral("Q = RoPE(X·W_Q)");
     return spec;
 }
 
@@ -141,6 +150,10 @@ MatrixSpec keyValueMatrix(const PaneFacts& facts, Role role)
     MatrixSpec spec;
     spec.role = role;
     spec.values = transposed ? kv::Matrix(facts.head.keys.transpose()) : facts.head.values;
+    // Without a cache the pass's keys show at Project, before RoPE turns them
+    // (with the cache the new key waits for Append, rotated).
+    if (transposed && facts.unrotated() && !facts.cached())
+        spec.values = keysBeforeRope(facts.frame, facts.mode, facts.head.kvHead).transpose();
     if (transposed)
         spec.colLabels = keyLabels(facts);
     else
@@ -168,6 +181,8 @@ MatrixSpec keyValueMatrix(const PaneFacts& facts, Role role)
             spec.note = QStringLiteral("prompt fills the cache");
     } else {
         spec.title = transposed ? QStringLiteral("Kᵀ = (X·W_K)ᵀ") : QStringLiteral("V = X·W_V");
+        if (transposed && rotaryPositions(facts.frame) && !facts.unrotated())
+            spec.title = QStringLiteral("Kᵀ = RoPE(X·W_K)ᵀ");
         if (facts.firstNew() > 0)
             spec.note = QStringLiteral("%1 of %2 recomputed").arg(facts.firstNew()).arg(facts.keys());
     }

@@ -22,7 +22,7 @@ const kv::HeadRecord& Frame::headRecord(kv::DecodeMode mode, int queryHead) cons
 
 double Frame::progressOf(Phase when) const
 {
-    if (phaseIndex(phase) > phaseIndex(when))
+    if (phaseOrder(phase) > phaseOrder(when))
         return 1.0;
     if (phase == when)
         return progress;

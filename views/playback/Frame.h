@@ -28,7 +28,10 @@ struct Frame {
     // the frame so references from headRecord() stay valid while it lives.
     const kv::PassHeads& passHeads(kv::DecodeMode mode) const;
     // Has the walk-through reached `phase` of this step yet?
-    bool reached(Phase when) const { return phaseIndex(phase) >= phaseIndex(when); }
+    bool reached(Phase when) const { return phaseOrder(phase) >= phaseOrder(when); }
+    // The phases of this lesson's steps, and the current one's number among them.
+    const PhaseList& phases() const { return lesson->phases; }
+    int phaseNumber() const { return phases().indexOf(phase); }
     // 0..1: how far `when`'s animation has run (1 once past it).
     double progressOf(Phase when) const;
 

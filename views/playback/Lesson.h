@@ -2,6 +2,7 @@
 
 #include "core/lab/LazyWalkThrough.h"
 #include "core/tokenizer/Tokenizer.h"
+#include "views/playback/PhaseList.h"
 
 #include <QString>
 
@@ -19,11 +20,13 @@ struct Lesson {
     explicit Lesson(std::shared_ptr<kv::LazyWalkThrough> walkThrough)
         : walk(std::move(walkThrough))
         , run(walk->run())
+        , phases(walk->config())
     {
     }
 
     std::shared_ptr<kv::LazyWalkThrough> walk;
     const kv::WalkThrough& run; // walk's summaries; read a step's logits through record()
+    PhaseList phases;           // what one step is told in: Rotate too when positions are rotary
     std::shared_ptr<const kv::Tokenizer> tokenizer;
     QString modelName;
     Kind kind = Kind::Normal;

@@ -1,6 +1,7 @@
 #include "views/playback/Narrator.h"
 
 #include "views/diagrams/AttentionMatrices.h"
+#include "views/diagrams/RopeStages.h"
 #include "core/lab/MemoryCalculator.h"
 #include "core/util/NumberFormat.h"
 
@@ -75,6 +76,52 @@ QString probability(double p)
     return Narrator::probabilityText(p);
 }
 
+bool rotary(const Frame& frame)
+{
+    return frame.lesson->config().position == kv::PositionKind::Rotary;
+}
+
+// The blocks the config chose, named where they act.
+QString normName(const kv::ModelConfig& config)
+{
+    return config.norm == kv::NormKind::RmsNorm ? QStringLiteral("RMSNorm") : QStringLiteral("LayerNorm");
+}
+
+QString mlpName(const kv::ModelConfig& config)
+{
+    return config.mlp == kv::MlpKind::SwiGlu ? Narrator::tr("SwiGLU MLP") : Narrator::tr("GELU MLP");
+}
+
+QString mlpMatrices(const kv::ModelConfig& config)
+{
+    return config.mlp == kv::MlpKind::SwiGlu ? Narrator::tr("its gate, up and down matrices")
+                                             : Narrator::tr("its two matrices");
+}
+
+// "each: RMSNorm, attention, RMSNorm, SwiGLU MLP (...)"
+QString blockRecipe(const kv::ModelConfig& config)
+{
+    return Narrator::tr("each one: %1, attention, %1, %2 with %3").arg(normName(config), mlpName(config), mlpMatrices(config));
+}
+
+QString classifierName(const kv::ModelConfig& config)
+{
+    return config.tiedClassifier ? Narrator::tr("the tied classifier (the token embedding)")
+                                 : Narrator::tr("the classifier");
+}
+
+// The position each cache row's key was rotated to, in row order, up to
+// this step: the positions the cached side fed, step by step.
+std::vector<int> cachedKeyPositions(const Frame& frame)
+{
+    std::vector<int> positions;
+    for (int step = 0; step <= frame.step; ++step) {
+        const auto& fed = frame.lesson->run.cached.steps.at(static_cast<std::size_t>(step)).positions;
+        positions.insert(positions.end(), fed.begin(), fed.end());
+    }
+    return positions;
+}
+
 // The shapes the pane draws for this frame, so that the words match the picture.
 struct Shapes {
     MatrixSpec queries;
@@ -129,14 +176,26 @@ bool isDemonstration(const Frame& frame)
 QString cascade(const Frame& frame, int oldRows)
 {
     const int last = frame.lesson->config().nLayer - 1;
-    return Narrator::tr("At layer %1 they are not wasted: after the MLP, %2 become layer %3's input X, and layer %3 "
+    return Narrator::tr("At layer %1 they are not wasted: after the %5, %2 become layer %3's input X, and layer %3 "
                         "rebuilds its K = X·W_K and V = X·W_V for the old tokens from them. With no cache, the old "
                         "tokens' keys at layer %3 can only come from recomputing layer %1's old rows, and so on up "
                         "the stack; only at the last layer (layer %4) are the old rows computed and thrown away.")
         .arg(frame.layer)
         .arg(oldRows == 1 ? Narrator::tr("the old row's outputs") : Narrator::tr("the old rows' outputs"))
         .arg(frame.layer + 1)
-        .arg(last);
+        .arg(last)
+        .arg(mlpName(frame.lesson->config()));
+}
+
+// How the position enters: a learned row added to the embedding (GPT-2), or
+// nothing here and a rotation of q and k later (RoPE). `position` < 0: each its own.
+QString positionInput(const Frame& frame, int position)
+{
+    if (rotary(frame))
+        return Narrator::tr("Only the token embedding goes in: this model has no learned position row to add. Its "
+                            "position enters later, when RoPE rotates q and k by it (the Rotate phase). ");
+    return position < 0 ? Narrator::tr("Each token's embedding gets its learned position row added (GPT-2's wpe). ")
+                        : Narrator::tr("Its embedding gets the learned position row %1 added (GPT-2's wpe). ").arg(position);
 }
 
 QString prefillTokenIn(const Frame& frame)
@@ -148,6 +207,7 @@ QString prefillTokenIn(const Frame& frame)
     const auto with = cached.cost.macs.total();
     QString text = Narrator::tr("<b>Prefill.</b> The prompt %1 goes through the model at once, at %2. ")
                        .arg(quoted(tokensText(frame, cached.inputTokens)), positionsText(0, n - 1));
+    text += positionInput(frame, n == 1 ? 0 : -1);
     const int stale = frame.lesson->run.staleCacheRows;
     if (stale > 0)
         text += Narrator::tr("The two sides do <b>not</b> do the same work: the cache was not reset, so the cached side "
@@ -177,6 +237,7 @@ QString decodeTokenIn(const Frame& frame)
                        .arg(frame.step).arg(token).arg(position);
     if (position != correct)
         text += Narrator::tr("That is the bug: it belongs at position %1, but current_pos was never advanced. ").arg(correct);
+    text += positionInput(frame, position);
     return text + Narrator::tr("Without a cache the model must feed %1 %2 through every layer again; with the cache it "
                                "feeds only %3.")
                       .arg(allTokens(n), quoted(tokensText(frame, uncached.inputTokens)), token);
@@ -188,18 +249,111 @@ QString projectNarration(const Frame& frame)
     const Shapes with = shapesOf(frame, DecodeMode::Cached);
     const Shapes without = shapesOf(frame, DecodeMode::Uncached);
     const int n = without.values.rows();
+    const QString norm = normName(frame.lesson->config());
+    // Rotary models: q and k are shown as projected; RoPE turns them next.
+    const QString unturned = rotary(frame)
+        ? Narrator::tr(" These q and k are not yet rotated: RoPE turns them by their position in the next phase.")
+        : QString();
     if (cached.prefill)
-        return Narrator::tr("Each prompt token is multiplied by W_Q, W_K and W_V: Q is %1%2, K and V are %3 for this "
-                            "K/V head.")
-            .arg(with.queries.shape(), stackedNote(with), with.values.shape());
-    return Narrator::tr("Each token's vector is multiplied by W_Q, W_K and W_V. Without a cache that means Q (%1), K and "
+        return Narrator::tr("Each prompt token's vector, normalised by %4, is multiplied by W_Q, W_K and W_V: Q is %1%2, "
+                            "K and V are %3 for this K/V head.")
+                   .arg(with.queries.shape(), stackedNote(with), with.values.shape(), norm)
+            + unturned;
+    return Narrator::tr("Each token's vector, normalised by %8, is multiplied by W_Q, W_K and W_V. Without a cache that means Q (%1), K and "
                         "V (%2 each) for %3, and %4 exactly as last step. With the cache only the new token's q is "
                         "drawn here (%5)%6; its k and v (%7 each) are computed in the same pass and slide into the cache "
-                        "in the next phase.")
+                        "%9.")
         .arg(without.queries.shape(), without.values.shape(), allTokens(n))
         .arg(n - 1 == 1 ? Narrator::tr("the old row comes out") : Narrator::tr("the %1 old rows come out").arg(n - 1))
         .arg(with.queries.shape(), stackedNote(with))
-        .arg(QStringLiteral("%1×%2").arg(with.queries.rows() / with.heads).arg(with.values.cols()));
+        .arg(QStringLiteral("%1×%2").arg(with.queries.rows() / with.heads).arg(with.values.cols()))
+        .arg(norm)
+        .arg(rotary(frame) ? Narrator::tr("at Append, once RoPE has turned k") : Narrator::tr("in the next phase"))
+        + unturned;
+}
+
+// "θᵢ = 10000^(−2i/8)": the config's theta and the head size.
+QString thetaText(const Frame& frame)
+{
+    return Narrator::tr("θᵢ = %1^(−2i/%2)")
+        .arg(static_cast<double>(frame.lesson->config().ropeTheta), 0, 'g', 6)
+        .arg(rotaryTable(frame).headDim());
+}
+
+// Frozen position counter: how many of the cache's keys were rotated to position 0.
+QString keysAtZero(const Frame& frame)
+{
+    const std::vector<int> positions = cachedKeyPositions(frame);
+    const auto zero = std::count(positions.begin(), positions.end(), 0);
+    if (zero == static_cast<std::ptrdiff_t>(positions.size()))
+        return positions.size() == 1 ? Narrator::tr("the one key in the cache was rotated to position 0")
+                                     : Narrator::tr("all %1 keys in the cache were rotated to position 0, as if every "
+                                                    "token stood first")
+                                           .arg(positions.size());
+    return Narrator::tr("%1 of the %2 keys in the cache were rotated to position 0: every key written after the prompt")
+        .arg(zero)
+        .arg(positions.size());
+}
+
+QString rotateNarration(const Frame& frame)
+{
+    const kv::StepRecord& cached = frame.record(DecodeMode::Cached);
+    const kv::StepRecord& uncached = frame.record(DecodeMode::Uncached);
+    const kv::RotaryTable& table = rotaryTable(frame);
+    const int position = cached.positions.back();
+    const int correct = uncached.positions.back();
+    const int lastPair = table.pairs() - 1;
+    QString text = Narrator::tr("<b>RoPE.</b> The position is rotated into q and k: a head's %1 dimensions form %2 "
+                                "pairs %3, and at position p pair i turns by the angle p·θᵢ, %4. ")
+                       .arg(table.headDim())
+                       .arg(table.pairs())
+                       .arg(table.layout() == kv::RopeLayout::Interleaved ? Narrator::tr("(2i, 2i+1)")
+                                                                           : Narrator::tr("(i, i+%1)").arg(table.pairs()))
+                       .arg(thetaText(frame));
+    text += Narrator::tr("At position %1 that is %2 rad for pair 0 down to %3 rad for pair %4. ")
+                .arg(position)
+                .arg(table.angle(position, 0), 0, 'f', 2)
+                .arg(table.angle(position, lastPair), 0, 'f', 3)
+                .arg(lastPair);
+    if (cached.prefill)
+        return text + Narrator::tr("Every prompt token turns at its own position (%1). With the cache its keys are "
+                                   "stored as they come out of this phase: already rotated.")
+                          .arg(positionsText(cached.positions.front(), position));
+    const int n = static_cast<int>(uncached.positions.size());
+    text += Narrator::tr("Without a cache all %1 queries and keys are turned again, each at its own position (%2 of "
+                         "them exactly as last step). With the cache only the new q and k turn, once: k goes into the "
+                         "cache already rotated, as llama2.c does, so a cached key carries its position and is never "
+                         "turned again.")
+                .arg(n)
+                .arg(n - 1);
+    if (position != correct)
+        text += Narrator::tr(" That is the bug: current_pos is stuck at %1, so this key turns by %1·θᵢ instead of "
+                             "%2·θᵢ (pair 0: %3 rad instead of %4) and is cached as if it stood at position %1.")
+                    .arg(position)
+                    .arg(correct)
+                    .arg(table.angle(position, 0), 0, 'f', 2)
+                    .arg(table.angle(correct, 0), 0, 'f', 2);
+    return text;
+}
+
+// Rotary models at Append: why the cache holds rotated keys, and why current_pos matters more.
+QString rotatedAppendNote(const Frame& frame)
+{
+    const kv::StepRecord& cached = frame.record(DecodeMode::Cached);
+    const kv::StepRecord& uncached = frame.record(DecodeMode::Uncached);
+    const int position = cached.positions.back();
+    QString text = cached.prefill
+        ? Narrator::tr(" The keys go in rotated, each by its own position: a cached key carries its position, so it is "
+                       "never rotated again.")
+        : Narrator::tr(" The key goes in rotated by its position, %1: it carries that position for as long as it stays "
+                       "in the cache, and every later query reads it as is, never rotating it again.")
+              .arg(position);
+    if (position != uncached.positions.back())
+        return text + Narrator::tr(" That is why current_pos matters even more with RoPE, and here it never advanced: %1.")
+                          .arg(keysAtZero(frame));
+    return text + Narrator::tr(" That is why current_pos matters even more here: with a learned position row a wrong "
+                               "position spoils one token's input, but with RoPE it is frozen into a cached key that "
+                               "every later step reads.");
 }
 
 QString scoresNarration(const Frame& frame)
@@ -266,8 +420,11 @@ QString prefillNextToken(const Frame& frame)
     const kv::StepRecord& uncached = frame.record(DecodeMode::Uncached);
     const auto without = uncached.cost.macs.total();
     const auto with = cached.cost.macs.total();
-    QString text = Narrator::tr("After %1, the newest position's hidden state gives the logits: %2. ")
-                       .arg(layersText(frame.lesson->config()), Narrator::drawnToken(frame, DecodeMode::Cached));
+    QString text = Narrator::tr("After %1 (%3), the final %4 and %5 turn the newest position's hidden state into the "
+                                "logits: %2. ")
+                       .arg(layersText(frame.lesson->config()), Narrator::drawnToken(frame, DecodeMode::Cached))
+                       .arg(blockRecipe(frame.lesson->config()), normName(frame.lesson->config()),
+                            classifierName(frame.lesson->config()));
     if (with == without)
         return text + Narrator::tr("The prefill costs both sides the same %1 multiply-adds; the difference starts at "
                                    "the next step.")
@@ -307,12 +464,14 @@ QString nextTokenNarration(const Frame& frame)
         return prefillNextToken(frame);
     const auto without = uncached.cost.macs.total();
     const auto with = cached.cost.macs.total();
-    return Narrator::tr("After %1, the newest position's hidden state gives the logits: %2. "
-                        "This step took %3 multiply-adds without the cache and %4 with it (%5× less).")
+    return Narrator::tr("After %1 (%6), the final %7 and %8 turn the newest position's hidden state into the logits: "
+                        "%2. This step took %3 multiply-adds without the cache and %4 with it (%5× less).")
         .arg(layersText(frame.lesson->config()), Narrator::drawnToken(frame, DecodeMode::Cached))
         .arg(number(without))
         .arg(number(with))
-        .arg(static_cast<double>(without) / static_cast<double>(with), 0, 'f', 1);
+        .arg(static_cast<double>(without) / static_cast<double>(with), 0, 'f', 1)
+        .arg(blockRecipe(frame.lesson->config()), normName(frame.lesson->config()),
+             classifierName(frame.lesson->config()));
 }
 
 } // namespace
@@ -382,8 +541,8 @@ QString Narrator::stepTitle(const Frame& frame)
     return tr("%1 of %2 · phase %3/%4: %5")
         .arg(step)
         .arg(frame.lesson->stepCount() - 1)
-        .arg(phaseIndex(frame.phase) + 1)
-        .arg(kPhaseCount)
+        .arg(frame.phaseNumber() + 1)
+        .arg(frame.phases().count())
         .arg(phaseName(frame.phase));
 }
 
@@ -493,7 +652,10 @@ QString Narrator::narration(const Frame& frame)
             .arg(keys == 1 ? tr("1 token") : tr("%1 tokens").arg(keys))
             .arg(config.nLayer)
             .arg(bytes(cached.cost.kvBytes))
-            .arg(gqaNote(config, frame.head));
+            .arg(gqaNote(config, frame.head))
+            + (rotary(frame) ? rotatedAppendNote(frame) : QString());
+    case Phase::Rotate:
+        return rotateNarration(frame);
     case Phase::Scores:
         return scoresNarration(frame);
     case Phase::Softmax:

@@ -11,6 +11,8 @@ QString phaseName(Phase phase)
         return QCoreApplication::translate("Phase", "Token in");
     case Phase::Project:
         return QCoreApplication::translate("Phase", "Project q, k, v");
+    case Phase::Rotate:
+        return QCoreApplication::translate("Phase", "Rotate q, k (RoPE)");
     case Phase::Append:
         return QCoreApplication::translate("Phase", "Append to cache");
     case Phase::Scores:

@@ -34,14 +34,19 @@ void PlaybackController::setLesson(std::shared_ptr<const Lesson> lesson)
     goTo(0, false);
 }
 
+int PlaybackController::phasesPerStep() const
+{
+    return m_frame.lesson ? m_frame.lesson->phases.count() : 0;
+}
+
 int PlaybackController::position() const
 {
-    return m_frame.step * kPhaseCount + phaseIndex(m_frame.phase);
+    return m_frame.lesson ? m_frame.step * phasesPerStep() + m_frame.phaseNumber() : 0;
 }
 
 int PlaybackController::positionCount() const
 {
-    return m_frame.lesson ? m_frame.lesson->stepCount() * kPhaseCount : 0;
+    return m_frame.lesson ? m_frame.lesson->stepCount() * phasesPerStep() : 0;
 }
 
 int PlaybackController::phaseDurationMs() const
@@ -55,8 +60,8 @@ void PlaybackController::goTo(int target, bool animate)
         return;
     target = std::clamp(target, 0, positionCount() - 1);
     m_animation.stop();
-    m_frame.step = target / kPhaseCount;
-    m_frame.phase = phaseAt(target % kPhaseCount);
+    m_frame.step = target / phasesPerStep();
+    m_frame.phase = m_frame.lesson->phases.at(target % phasesPerStep());
     if (m_frame.selectedToken >= static_cast<int>(m_frame.record(kv::DecodeMode::Cached).keyTokens.size()))
         m_frame.selectedToken = -1;
     if (animate && !m_reducedMotion) {
@@ -109,14 +114,14 @@ void PlaybackController::previousPhase()
 
 void PlaybackController::nextToken()
 {
-    goTo((m_frame.step + 1) * kPhaseCount, true);
+    goTo((m_frame.step + 1) * phasesPerStep(), true);
 }
 
 void PlaybackController::previousToken()
 {
     // From the middle of a step, back to its start; from its start, to the previous step.
-    const int start = m_frame.step * kPhaseCount;
-    goTo(position() == start ? start - kPhaseCount : start, false);
+    const int start = m_frame.step * phasesPerStep();
+    goTo(position() == start ? start - phasesPerStep() : start, false);
 }
 
 void PlaybackController::restart()

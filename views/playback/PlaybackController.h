@@ -23,8 +23,9 @@ public:
     bool playing() const { return m_timer.isActive(); }
     double speed() const { return m_speed; }
     bool reducedMotion() const { return m_reducedMotion; }
-    int position() const; // step * 7 + phase: the scrubber's value
+    int position() const; // step * phasesPerStep() + phase number: the scrubber's value
     int positionCount() const;
+    int phasesPerStep() const; // 7, or 8 with the Rotate phase of rotary models
 
 public slots:
     void play();
