@@ -66,6 +66,43 @@ private slots:
         QVERIFY(distinctColours(plot->toPixmap(600, 700).toImage()) > 20);
     }
 
+    // The stacked bars count every term of the cost model: for tiny-llama
+    // (RoPE, SwiGLU's three matrices, the tied classifier) each step's stack
+    // is its multiply-add total, and RoPE has a legend entry only there.
+    void costChartStacksEveryTermOfTheCostModel()
+    {
+        LessonFactory llama;
+        llama.loadModel(QStringLiteral(KVLAB_ASSETS_DIR "/models/tiny-llama"));
+        for (const auto& lesson : {llama.normal(QStringLiteral("I"), kv::GenerationSettings{}), m_frame.lesson}) {
+            Frame frame = m_frame;
+            frame.lesson = lesson;
+            CostChart chart;
+            chart.resize(600, 700);
+            chart.setFrame(frame);
+            QCustomPlot* plot = chart.plot();
+            std::vector<double> stacked(2 * 5, 0.0);
+            QStringList legend;
+            for (int i = 0; i < plot->plottableCount(); ++i) {
+                auto* series = qobject_cast<QCPBars*>(plot->plottable(i));
+                if (!series)
+                    continue;
+                for (int step = 0; step < 5; ++step)
+                    stacked[std::size_t((i % 2) * 5 + step)] += series->data()->at(step)->value;
+                if (plot->legend->hasItemWithPlottable(series))
+                    legend << series->name();
+            }
+            const bool rotary = lesson->config().position == kv::PositionKind::Rotary;
+            for (int step = 0; step < 5; ++step) {
+                QCOMPARE(stacked[std::size_t(step)], double(lesson->run.uncached.steps[std::size_t(step)].cost.macs.total()));
+                QCOMPARE(stacked[std::size_t(5 + step)], double(lesson->run.cached.steps[std::size_t(step)].cost.macs.total()));
+            }
+            QCOMPARE(legend.contains(QStringLiteral("RoPE")), rotary);
+            QVERIFY(legend.contains(QStringLiteral("MLP")));
+            if (rotary)
+                QVERIFY(lesson->run.cached.steps[1].cost.macs.rotary > 0);
+        }
+    }
+
     // Each path's phases stack in one column, left (without cache) and
     // right (with it) of the step: stacked bars follow their base's offset.
     void stackedPhasesStayInTheirPathsColumn()

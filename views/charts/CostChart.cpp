@@ -11,8 +11,11 @@ namespace kvlab {
 
 namespace {
 
+// Every term of MacCounts::total(), so a step's stack is its total. RoPE's
+// bar is empty, and left out of the legend, for learned positions.
 const char* const kPhaseNames[CostChart::kPhases] = {"projections", "attention scores", "attention mix", "MLP",
-                                                      "LM head"};
+                                                      "LM head", "RoPE"};
+constexpr int kRopePhase = 5;
 
 std::int64_t phaseMacs(const kv::MacCounts& macs, int phase)
 {
@@ -25,9 +28,17 @@ std::int64_t phaseMacs(const kv::MacCounts& macs, int phase)
         return macs.attentionMix;
     case 3:
         return macs.mlp;
-    default:
+    case 4:
         return macs.lmHead;
+    default:
+        return macs.rotary;
     }
+}
+
+QColor barColor(int phase)
+{
+    // Okabe-Ito's vermillion for RoPE, beside the five phaseColor() gives.
+    return phase == kRopePhase ? QColor(0xd5, 0x5e, 0x00) : phaseColor(phase);
 }
 
 QCPItemRect* makeCursor(QCustomPlot* plot, QCPAxisRect* rect)
@@ -69,7 +80,7 @@ void CostChart::build()
         m_cached[phase] = new QCPBars(top->axis(QCPAxis::atBottom), top->axis(QCPAxis::atLeft));
         for (QCPBars* bars : {m_uncached[phase], m_cached[phase]}) {
             bars->setWidth(0.38);
-            bars->setBrush(phaseColor(phase));
+            bars->setBrush(barColor(phase));
             bars->setStackingGap(0);
         }
         m_uncached[phase]->setName(QString::fromLatin1(kPhaseNames[phase]));
@@ -127,6 +138,7 @@ void CostChart::fill(const Lesson& lesson)
     QVector<double> keys;
     for (int s = 0; s < steps; ++s)
         keys << s;
+    m_rotary = lesson.config().position == kv::PositionKind::Rotary;
     QVector<double> stepWithout(steps, 0.0);
     QVector<double> stepWith(steps, 0.0);
     for (int phase = 0; phase < kPhases; ++phase) {
@@ -182,7 +194,7 @@ void CostChart::showBars(bool bars)
     for (int phase = 0; phase < kPhases; ++phase) {
         m_uncached[phase]->setVisible(bars);
         m_cached[phase]->setVisible(bars);
-        if (bars)
+        if (bars && (phase != kRopePhase || m_rotary))
             m_uncached[phase]->addToLegend();
         else
             m_uncached[phase]->removeFromLegend();

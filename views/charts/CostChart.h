@@ -23,7 +23,7 @@ public:
     void setFrame(const Frame& frame);
     QCustomPlot* plot() const { return m_plot; }
 
-    static constexpr int kPhases = 5;
+    static constexpr int kPhases = 6; // projections, scores, mix, MLP, LM head, RoPE
     // Up to this many steps each step gets its two stacked bars; past it the
     // bars would be slivers, and each path's work per step becomes an area.
     static constexpr int kMaxBarSteps = 40;
@@ -40,6 +40,7 @@ private:
     QCustomPlot* m_plot;
     std::array<QCPBars*, kPhases> m_uncached{};
     std::array<QCPBars*, kPhases> m_cached{};
+    bool m_rotary = false; // the shown lesson's positions are rotary: RoPE has a legend entry
     QCPGraph* m_totalUncached = nullptr;
     QCPGraph* m_totalCached = nullptr;
     QCPGraph* m_kvBytes = nullptr;
