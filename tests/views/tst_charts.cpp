@@ -90,6 +90,8 @@ private slots:
                     stacked[std::size_t((i % 2) * 5 + step)] += series->data()->at(step)->value;
                 if (plot->legend->hasItemWithPlottable(series))
                     legend << series->name();
+                if (series->name() == QStringLiteral("RoPE"))
+                    QCOMPARE(series->visible(), lesson->config().position == kv::PositionKind::Rotary);
             }
             const bool rotary = lesson->config().position == kv::PositionKind::Rotary;
             for (int step = 0; step < 5; ++step) {

@@ -192,9 +192,11 @@ bool CostChart::showsBars() const
 void CostChart::showBars(bool bars)
 {
     for (int phase = 0; phase < kPhases; ++phase) {
-        m_uncached[phase]->setVisible(bars);
-        m_cached[phase]->setVisible(bars);
-        if (bars && (phase != kRopePhase || m_rotary))
+        // Learned positions rotate nothing: no RoPE bar, not even an empty one's outline.
+        const bool shown = bars && (phase != kRopePhase || m_rotary);
+        m_uncached[phase]->setVisible(shown);
+        m_cached[phase]->setVisible(shown);
+        if (shown)
             m_uncached[phase]->addToLegend();
         else
             m_uncached[phase]->removeFromLegend();

@@ -38,6 +38,27 @@ double largestMagnitude(const kv::Matrix& values)
 bool isBefore(Part part) { return part == Part::QueryBefore || part == Part::KeyBefore; }
 bool isAngles(Part part) { return part == Part::QueryAngles || part == Part::KeyAngles; }
 
+// The dials' band: their title, the circles, two lines of label under each.
+double smallestDial(double labelPx)
+{
+    return std::clamp(labelPx * 5.0, 40.0, 110.0);
+}
+
+double dialBand(double labelPx, double diameter)
+{
+    return labelPx * 2.0 + diameter + labelPx * 2.8;
+}
+
+QString dialPairText(int pair)
+{
+    return RotationDiagram::tr("pair %1").arg(pair);
+}
+
+QString dialAngleText(double radians)
+{
+    return RotationDiagram::tr("%1 rad").arg(radians, 0, 'f', 2);
+}
+
 // The sizes of one candidate layout.
 struct Sizes {
     Detail detail = Detail::Cells;
@@ -86,7 +107,7 @@ Sizes sizesFor(const std::array<MatrixSpec, 6>& specs, double cell, double scale
     sizes.op = 2.4 * sizes.label;
     sizes.titleSpace = sizes.label * 2.0;
     sizes.below = sizes.label * 2.9;
-    sizes.dialBand = dials ? sizes.label * 2.0 + std::clamp(sizes.label * 5.0, 40.0, 110.0) + sizes.label * 1.6 : 0.0;
+    sizes.dialBand = dials ? dialBand(sizes.label, smallestDial(sizes.label)) : 0.0;
     return sizes;
 }
 
@@ -254,7 +275,14 @@ RotationDiagram::Layout RotationDiagram::layout(const QRectF& body, const Frame&
     // The two equations, centred, the spare height shared out around them.
     const double heightA = equationHeight(result.matrices, 0, sizes);
     const double heightB = equationHeight(result.matrices, 1, sizes);
-    const double spare = std::max(0.0, body.height() - heightA - heightB - sizes.dialBand);
+    double spare = std::max(0.0, body.height() - heightA - heightB - sizes.dialBand);
+    // Spare height goes first to larger dials, up to a size a room can read.
+    double diameter = smallestDial(sizes.label);
+    if (dials) {
+        const double grown = std::clamp(std::min(spare * 0.6, 130.0 * s - diameter), 0.0, spare);
+        diameter += grown;
+        spare -= grown;
+    }
     double top = body.top() + spare * 0.2;
     for (int row = 0; row < 2; ++row) {
         const double width = equationWidth(result.matrices, row, sizes);
@@ -277,18 +305,27 @@ RotationDiagram::Layout RotationDiagram::layout(const QRectF& body, const Frame&
     }
 
     if (dials) {
-        // One dial per pair of the newest row's key, as many as fit across.
+        // One dial per pair of the newest row's key, as many as fit across,
+        // each wide enough for its label.
         std::vector<Dial> all = dialsOf(frame);
-        const double diameter = sizes.dialBand - sizes.label * 3.6;
-        const double pitch = diameter + sizes.label * 1.6;
-        const int room = std::max(1, static_cast<int>(body.width() / pitch));
+        const double labelPx = sizes.label * 0.9;
+        double labelWidth = 0;
+        for (const Dial& dial : all)
+            labelWidth = std::max({labelWidth, textWidth(dialPairText(dial.pair), labelPx),
+                                   textWidth(dialAngleText(dial.angle), labelPx)});
+        const double slot = std::max(diameter, labelWidth);
+        const double pitch = slot + sizes.label * 1.2;
+        const int room = std::max(1, static_cast<int>((body.width() + sizes.label * 1.2) / pitch));
         const int count = std::min({static_cast<int>(all.size()), room, kMostDials});
         result.pairsLeftOut = static_cast<int>(all.size()) - count;
         result.dialTitle = QRectF(body.left(), top, body.width(), sizes.label * 1.8);
-        const double left = body.left() + (body.width() - count * pitch) / 2 + (pitch - diameter) / 2;
+        const double left = body.left() + (body.width() - (count * pitch - sizes.label * 1.2)) / 2;
         for (int i = 0; i < count; ++i) {
             Dial dial = all[static_cast<std::size_t>(i)];
-            dial.circle = QRectF(left + i * pitch, result.dialTitle.bottom() + sizes.label * 0.2, diameter, diameter);
+            const double centre = left + i * pitch + slot / 2;
+            dial.circle = QRectF(centre - diameter / 2, result.dialTitle.bottom() + sizes.label * 0.2, diameter, diameter);
+            dial.label = QRectF(centre - labelWidth / 2, dial.circle.bottom() + sizes.label * 0.2, labelWidth,
+                                labelPx * 2.6);
             result.dials.push_back(dial);
         }
     }
@@ -324,8 +361,10 @@ std::vector<std::pair<QString, QRectF>> RotationDiagram::Layout::boxes() const
     }
     if (!dials.empty())
         all.emplace_back(QStringLiteral("dial title"), dialTitle);
-    for (const Dial& dial : dials)
-        all.emplace_back(QStringLiteral("dial %1").arg(dial.pair), dial.circle.adjusted(0, 0, 0, lf * 1.4));
+    for (const Dial& dial : dials) {
+        all.emplace_back(QStringLiteral("dial %1").arg(dial.pair), dial.circle);
+        all.emplace_back(QStringLiteral("dial %1 label").arg(dial.pair), dial.label);
+    }
     return all;
 }
 
@@ -399,8 +438,8 @@ void RotationDiagram::paintDials(QPainter& painter, const Layout& layout, const 
         }
         painter.setFont(pixelFont(lf * 0.9));
         painter.setPen(theme.text);
-        painter.drawText(QRectF(circle.left() - lf * 2, circle.bottom(), circle.width() + lf * 4, lf * 1.4), Qt::AlignCenter,
-                         tr("pair %1: %2 rad").arg(dial.pair).arg(angleText(dial.angle)));
+        painter.drawText(dial.label, Qt::AlignHCenter | Qt::AlignTop,
+                         dialPairText(dial.pair) + QLatin1Char('\n') + dialAngleText(dial.angle));
     }
 }
 

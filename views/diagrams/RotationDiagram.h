@@ -40,6 +40,7 @@ public:
         float beforeX = 0, beforeY = 0;  // (k[first], k[second]) as projected
         float afterX = 0, afterY = 0;    // the same dimensions after RoPE
         QRectF circle;
+        QRectF label; // "pair i" over "angle rad", under the circle
     };
 
     struct Layout {
