@@ -5,6 +5,7 @@
 #include "app/export/FrameSequence.h"
 #include "app/window/LessonFactory.h"
 #include "views/diagrams/PageDiagram.h"
+#include "views/playback/PhaseList.h"
 
 #include <QClipboard>
 #include <QDir>
@@ -18,8 +19,6 @@
 #include <QtTest>
 
 #include <unistd.h>
-
-#include "views/playback/PhaseList.h"
 
 using namespace kvlab;
 using Format = ExportSettings::Format;
@@ -280,6 +279,34 @@ private slots:
         const ExportJob::Result result = job.run();
         QVERIFY2(result.ok(), qPrintable(result.error));
         QCOMPARE(entries(chosen.directory), names);
+    }
+
+    // A rotary model exports its eight phases, the Rotate phase as p3 (and
+    // Append as p4); GPT-2's names above keep their numbers.
+    void rotaryModelsExportTheRotatePhase()
+    {
+        LessonFactory lessons;
+        lessons.loadModel(QStringLiteral(KVLAB_ASSETS_DIR "/models/tiny-llama"));
+        Frame llama = m_frame;
+        llama.lesson = lessons.normal(QStringLiteral("I"), kv::GenerationSettings{});
+        llama.step = 3;
+        ExportSettings phases;
+        phases.steps = Steps::Range;
+        phases.firstStep = 2;
+        phases.lastStep = 2;
+        phases.perPhase = true;
+        const auto pages = FrameSequence::pages(phases, llama);
+        QCOMPARE(int(pages.size()), 8);
+        QCOMPARE(pages[2].frame.phase, Phase::Rotate);
+        QCOMPARE(pages[3].frame.phase, Phase::Append);
+        QStringList names;
+        for (const auto& page : pages)
+            names << page.baseName;
+        QCOMPARE(names, numbered(QStringLiteral("step-02-p%1"), 1, 8, 1));
+        ExportSettings current;
+        current.steps = Steps::Current;
+        llama.phase = Phase::Rotate;
+        QCOMPARE(FrameSequence::pages(current, llama).front().baseName, QStringLiteral("step-03-p3"));
     }
 
     void animationEasesEachPhaseFromZeroToOne()

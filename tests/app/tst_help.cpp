@@ -8,6 +8,7 @@
 #include "tests/support/TestModels.h"
 #include "app/window/TourOverlay.h"
 #include "app/window/WordListDialog.h"
+#include "views/playback/PhaseList.h"
 
 #include <QLabel>
 #include <QLineEdit>
@@ -22,8 +23,6 @@
 #include <QtTest>
 
 #include <set>
-
-#include "views/playback/PhaseList.h"
 
 using namespace kvlab;
 

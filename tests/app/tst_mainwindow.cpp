@@ -9,6 +9,7 @@
 #include "views/playback/PlaybackController.h"
 #include "views/playback/PromptEdit.h"
 #include "views/diagrams/TokenStripDiagram.h"
+#include "views/playback/PhaseList.h"
 
 #include <QClipboard>
 #include <QDockWidget>
@@ -27,8 +28,6 @@
 #include <QToolTip>
 #include <QWheelEvent>
 #include <QtTest/qtestspontaneevent.h>
-
-#include "views/playback/PhaseList.h"
 
 using namespace kvlab;
 using kv::DecodeMode;
