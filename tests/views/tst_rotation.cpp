@@ -6,6 +6,7 @@
 #include "app/window/LessonFactory.h"
 #include "core/decode/DecodeSession.h"
 #include "core/model/ForwardObserver.h"
+#include "tests/support/TestLessons.h"
 #include "tests/support/TestModels.h"
 #include "views/diagrams/AttentionDiagram.h"
 #include "views/diagrams/AttentionMatrices.h"
@@ -367,6 +368,42 @@ private slots:
             if (body.height() >= 420)
                 QVERIFY2(layout.detail == Detail::Cells && !layout.dials.empty(), "room for numbers and dials");
         }
+    }
+
+    // A wider head in the half-split layout (pairs (i, i+24) of 48) over 69
+    // tokens: the rows are elided around the newest, the dials show the first
+    // pairs and say how many are left out, and each dial turns its own pair of
+    // dimensions by its angle.
+    void longHalfSplitSequenceStaysLegible()
+    {
+        const kv::ModelBundle& words = kvtest::shippedModel(QStringLiteral("tiny-llama"));
+        kv::ModelConfig config = kv::ModelConfig::llama("random-rope", 2, 96, 2, 1, 128, words.config().vocabSize, 256);
+        config.ropeLayout = kv::RopeLayout::HalfSplit;
+        auto model = std::make_shared<const kv::Transformer>(kvtest::randomTransformer(config, 3, 0.1f));
+        const auto lesson = kvtest::lessonFor(model, words.tokenizer, kvtest::randomTokens(10, config.vocabSize), 60);
+        QCOMPARE(lesson->phases.count(), 8);
+        const Frame frame = frameAt(lesson, lesson->stepCount() - 1, Phase::Rotate);
+        const QRectF body(0, 0, 760, 420);
+        const auto layout = RotationDiagram(DecodeMode::Uncached).layout(body, frame);
+        const int rows = int(frame.record(DecodeMode::Uncached).positions.size());
+        QCOMPARE(rows, 69); // 10 prompt tokens and 59 fed back; the 60th is the last pick
+        const MatrixSpec& k = layout.matrix(Part::KeyAfter);
+        QVERIFY2(k.rows() < rows && k.elidedRows > 0, qPrintable(QString::number(k.rows())));
+        QCOMPARE(k.sourceRow(k.rows() - 1), rows - 1); // the newest row stays in view
+        for (const auto& [name, box] : layout.boxes())
+            QVERIFY2(body.adjusted(-0.5, -0.5, 0.5, 0.5).contains(box), qPrintable(name + QStringLiteral(" leaves the pane")));
+
+        const auto cached = RotationDiagram(DecodeMode::Cached).layout(body, frame);
+        QVERIFY(!cached.dials.empty());
+        QCOMPARE(int(cached.dials.size()) + cached.pairsLeftOut, 24);
+        QVERIFY(cached.pairsLeftOut > 0);
+        for (const RotationDiagram::Dial& dial : cached.dials) {
+            const double c = std::cos(double(dial.angle)), s = std::sin(double(dial.angle));
+            QVERIFY(std::abs(dial.afterX - (dial.beforeX * c - dial.beforeY * s)) < 1e-4);
+            QVERIFY(std::abs(dial.afterY - (dial.beforeX * s + dial.beforeY * c)) < 1e-4);
+        }
+        const auto full = RotationDiagram(DecodeMode::Cached).matrices(frame);
+        QVERIFY(full[RotationDiagram::slot(Part::QueryBefore)].caption.contains(QStringLiteral("pairs (i, i+24)")));
     }
 
     // The pane paints the rotation in the Rotate phase and its matrices otherwise.

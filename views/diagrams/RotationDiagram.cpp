@@ -242,11 +242,13 @@ RotationDiagram::Layout RotationDiagram::layout(const QRectF& body, const Frame&
     const double s = std::clamp(std::min(body.width() / 876.0, body.height() / 520.0), 0.75, 2.2) * frame.theme.typeScale;
     const bool presenting = frame.theme.presentation;
 
-    // 1. Cells with the dials; 2. cells without them; 3. a heatmap; 4. a
-    //    heatmap of a window of rows around the newest.
+    // 1. The dials and the largest cells that fit beside them (numbered from
+    //    kMinCellsPx, a heatmap below); 2. without the dials; 3. a heatmap of a
+    //    window of rows around the newest. The dials cost height, never width,
+    //    so a wide head keeps them.
     std::array<MatrixSpec, 6> shown = full;
     bool dials = true;
-    double cell = largestFittingCell(shown, kMinCellsPx, kMaxCellPx, s, presenting, dials, body.size());
+    double cell = largestFittingCell(shown, kMinCellPx, kMaxCellPx, s, presenting, dials, body.size());
     if (!fits(shown, sizesFor(shown, cell, s, presenting, dials), body.size())) {
         dials = false;
         cell = largestFittingCell(shown, kMinCellPx, kMaxCellPx, s, presenting, dials, body.size());
