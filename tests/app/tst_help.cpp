@@ -160,7 +160,8 @@ private slots:
             QVERIFY(!entry.definition.isEmpty());
             QVERIFY2(!entry.definition.contains(QRegularExpression(QStringLiteral("\\d"))), qPrintable(entry.term));
         }
-        QCOMPARE(ids, (std::set<QString>{"query", "key", "value", "kv-cache", "prefill", "decode", "gqa", "position", "rope"}));
+        QCOMPARE(ids, (std::set<QString>{"query", "key", "value", "kv-cache", "prefill", "decode", "gqa", "position", "rope",
+                                            "rmsnorm", "swiglu"}));
 
         auto window = openWindow();
         window->controller()->setPosition(0); // the prefill

@@ -44,6 +44,16 @@ std::vector<Glossary::Entry> buildEntries()
          Glossary::tr("The Llama family's positions: q and k are rotated by an angle that grows with the position "
                       "before their dot product. The cache stores keys already rotated, so a cached key carries its "
                       "position and never needs rotating again.")},
+        {QStringLiteral("rmsnorm"), Glossary::tr("RMSNorm"), QStringLiteral("RMSNorm"),
+         Glossary::tr("The Llama family's normalisation: each hidden vector is divided by the root of its mean square "
+                      "and scaled by a learned gain, with no mean subtracted and no bias (LayerNorm does both). It "
+                      "acts before the attention and before the MLP of every layer, and once more before "
+                      "the classifier.")},
+        {QStringLiteral("swiglu"), Glossary::tr("SwiGLU MLP"), QStringLiteral("SwiGLU"),
+         Glossary::tr("The Llama family's MLP, with three matrices where a GELU MLP has two: the gate and up "
+                      "projections widen the hidden state, the gate goes through SiLU and multiplies the up "
+                      "projection element by element, and the down projection brings the result back to the model's "
+                      "width.")},
     };
 }
 
