@@ -295,6 +295,9 @@ private slots:
         QVERIFY2(rotate.contains(QStringLiteral("θᵢ = 10000^(−2i/8)")), qPrintable(rotate));
         QVERIFY2(rotate.contains(QStringLiteral("%1 rad for pair 0").arg(table.angle(3, 0), 0, 'f', 2)), qPrintable(rotate));
 
+        const QString prefill = said(m_llamaLesson, 0, Phase::Rotate);
+        QVERIFY2(prefill.contains(QStringLiteral("At position 0 every angle is 0")), qPrintable(prefill));
+
         const QString append = said(m_llamaLesson, 3, Phase::Append);
         QVERIFY2(append.contains(QStringLiteral("The key goes in rotated by its position, 3")), qPrintable(append));
         QVERIFY2(append.contains(QStringLiteral("current_pos matters even more")), qPrintable(append));

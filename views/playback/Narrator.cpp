@@ -310,15 +310,21 @@ QString rotateNarration(const Frame& frame)
                        .arg(table.layout() == kv::RopeLayout::Interleaved ? Narrator::tr("(2i, 2i+1)")
                                                                            : Narrator::tr("(i, i+%1)").arg(table.pairs()))
                        .arg(thetaText(frame));
-    text += Narrator::tr("At position %1 that is %2 rad for pair 0 down to %3 rad for pair %4. ")
-                .arg(position)
-                .arg(table.angle(position, 0), 0, 'f', 2)
-                .arg(table.angle(position, lastPair), 0, 'f', 3)
-                .arg(lastPair);
-    if (cached.prefill)
+    if (position == 0)
+        text += Narrator::tr("At position 0 every angle is 0: the rotation leaves q and k as they are. ");
+    else
+        text += Narrator::tr("At position %1 that is %2 rad for pair 0 down to %3 rad for pair %4. ")
+                    .arg(position)
+                    .arg(table.angle(position, 0), 0, 'f', 2)
+                    .arg(table.angle(position, lastPair), 0, 'f', 3)
+                    .arg(lastPair);
+    if (cached.prefill && cached.positions.size() > 1)
         return text + Narrator::tr("Every prompt token turns at its own position (%1). With the cache its keys are "
                                    "stored as they come out of this phase: already rotated.")
                           .arg(positionsText(cached.positions.front(), position));
+    if (cached.prefill)
+        return text + Narrator::tr("With the cache its key is stored as it comes out of this phase, and every key "
+                                   "after it will be stored already rotated by its own position.");
     const int n = static_cast<int>(uncached.positions.size());
     text += Narrator::tr("Without a cache all %1 queries and keys are turned again, each at its own position (%2 of "
                          "them exactly as last step). With the cache only the new q and k turn, once: k goes into the "
@@ -342,7 +348,7 @@ QString rotatedAppendNote(const Frame& frame)
     const kv::StepRecord& cached = frame.record(DecodeMode::Cached);
     const kv::StepRecord& uncached = frame.record(DecodeMode::Uncached);
     const int position = cached.positions.back();
-    QString text = cached.prefill
+    QString text = cached.inputTokens.size() > 1
         ? Narrator::tr(" The keys go in rotated, each by its own position: a cached key carries its position, so it is "
                        "never rotated again.")
         : Narrator::tr(" The key goes in rotated by its position, %1: it carries that position for as long as it stays "
