@@ -1,6 +1,9 @@
 #include "app/window/LessonFactory.h"
 
+#include "app/window/Generation.h"
+#include "core/decode/TraceGenerator.h"
 #include "core/lab/Demonstrations.h"
+#include "core/model/CostModel.h"
 #include "core/util/KvError.h"
 
 namespace kvlab {
@@ -38,6 +41,33 @@ std::shared_ptr<const Lesson> LessonFactory::normal(const QString& prompt, const
     return wrap(kv::runWalkThrough(*m_bundle.model, tokens, settings, m_bundle.tokenizer->eosId(),
                                    kv::UncachedPasses::OnDemand),
                 Lesson::Kind::Normal, settings.sampling);
+}
+
+int LessonFactory::plannedSteps(const std::vector<int>& tokens, const kv::GenerationSettings& settings) const
+{
+    const kv::ModelConfig& config = m_bundle.config();
+    const int steps = kv::effectiveMaxNewTokens(config, tokens.size(), settings);
+    kv::checkCapacity(config, static_cast<int>(tokens.size()), steps);
+    return steps;
+}
+
+bool LessonFactory::generatesInBackground(const QString& prompt, const kv::GenerationSettings& settings) const
+{
+    const std::vector<int> tokens = encode(prompt);
+    const int steps = plannedSteps(tokens, settings);
+    const kv::CostModel costs(m_bundle.config());
+    const auto length = static_cast<std::int64_t>(tokens.size());
+    std::int64_t macs = costs.prefill(length).total();
+    for (int step = 1; step < steps && macs <= kBackgroundMultiplyAdds; ++step)
+        macs += costs.cachedStep(length + step).total();
+    return macs > kBackgroundMultiplyAdds;
+}
+
+Generation* LessonFactory::generate(const QString& prompt, const kv::GenerationSettings& settings, QObject* parent) const
+{
+    std::vector<int> tokens = encode(prompt);
+    const int steps = plannedSteps(tokens, settings);
+    return new Generation(m_bundle.model, m_bundle.tokenizer, modelName(), std::move(tokens), steps, settings, parent);
 }
 
 std::shared_ptr<const Lesson> LessonFactory::staleCache(const QString& first, const QString& second,

@@ -34,6 +34,12 @@ void PlaybackController::setLesson(std::shared_ptr<const Lesson> lesson)
     goTo(0, false);
 }
 
+void PlaybackController::extendLesson(std::shared_ptr<const Lesson> lesson)
+{
+    m_frame.lesson = std::move(lesson);
+    emitFrame();
+}
+
 int PlaybackController::position() const
 {
     return m_frame.step * kPhaseCount + phaseIndex(m_frame.phase);
