@@ -10,6 +10,7 @@
 #include "core/io/ModelFolderWriter.h"
 #include "views/playback/PlaybackController.h"
 #include "views/playback/PromptEdit.h"
+#include "views/playback/SamplingPanel.h"
 
 #include <QLabel>
 #include <QPointer>
@@ -39,6 +40,7 @@ class TestGeneration : public QObject {
 
 private:
     QTemporaryDir m_modelDir;
+    int m_steps = 0; // the steps kPrompt's walk-through has (greedy, up to [EOS] or kMaxNew)
     std::unique_ptr<MainWindow> m_window;
 
     PlaybackController& controller() { return *m_window->controller(); }
@@ -90,6 +92,12 @@ private slots:
         kv::ModelFolderWriter::writeRandom(m_modelDir.path().toStdString(), shape,
                                            KVLAB_ASSETS_DIR "/models/tiny-mha/vocab.txt", 7,
                                            kv::ModelFolderWriter::defaultScale(shape.nEmbd));
+        LessonFactory lessons;
+        lessons.loadModel(m_modelDir.path());
+        kv::GenerationSettings settings;
+        settings.maxNewTokens = kMaxNew;
+        m_steps = lessons.normal(kPrompt, settings)->stepCount();
+        QVERIFY(m_steps > 10);
     }
 
     void cleanup() { m_window.reset(); }
@@ -193,6 +201,24 @@ private slots:
         m_window->cancelGeneration();
     }
 
+    void aSamplingChangeRestartsTheGeneration()
+    {
+        openWindow();
+        waitForSteps(2);
+        QPointer<Generation> first(m_window->generation());
+        QVERIFY(controller().frame().record(DecodeMode::Cached).draw < 0); // greedy
+        kv::SamplingSettings sampled;
+        sampled.temperature = 0.8f;
+        sampled.seed = 3;
+        m_window->findChild<SamplingPanel*>()->setSettings(sampled);
+        QVERIFY(m_window->generating());
+        QVERIFY(m_window->generation() != first.data());
+        QTRY_VERIFY_WITH_TIMEOUT(first.isNull(), 20000);
+        waitForSteps(2);
+        QVERIFY(controller().frame().record(DecodeMode::Cached).draw >= 0); // drawn at temperature 0.8
+        m_window->cancelGeneration();
+    }
+
     void openingAModelRestartsTheGeneration()
     {
         openWindow();
@@ -223,23 +249,24 @@ private slots:
         QCOMPARE(m_window->promptEdit()->text(), kPrompt);
     }
 
-    // --step N opens at step N once it is generated, not at whatever is there first.
+    // --step N opens at step N once it is generated, not at whatever is there
+    // first: here the last step, there only when the generation ends.
     void openingAtAStepWaitsForIt()
     {
         openWindow();
-        QVERIFY(!m_window->stepReady(60));
+        const int last = m_steps - 1;
+        QVERIFY(!m_window->stepReady(last));
         bool opened = false;
         QString heard;
-        m_window->openWhenReady(60, 3, [&](const QString& note) {
+        m_window->openWhenReady(last, 3, [&](const QString& note) {
             opened = true;
             heard = note;
         });
         QVERIFY(!opened);
         QTRY_VERIFY_WITH_TIMEOUT(opened, 60000);
         QCOMPARE(heard, QString());
-        QCOMPARE(controller().frame().step, 60);
-        QCOMPARE(controller().position(), 60 * kPhaseCount + 2);
-        m_window->cancelGeneration();
+        QCOMPARE(controller().frame().step, last);
+        QCOMPARE(controller().position(), last * kPhaseCount + 2);
     }
 
     void generationRunsToTheEnd()
@@ -252,7 +279,7 @@ private slots:
         QVERIFY(!m_window->generating());
         QVERIFY(bar()->isHidden());
         const int steps = generation->stepsDone();
-        QVERIFY(steps >= 1 && steps <= kMaxNew);
+        QVERIFY(steps > 1 && steps <= kMaxNew);
         QCOMPARE(controller().frame().lesson->stepCount(), steps);
         // The same tokens as the walk-through generated at once.
         const auto whole = m_window->lessons().normal(QStringLiteral("the cat"), [] {
@@ -264,7 +291,7 @@ private slots:
     }
 
     // The command line's way through the same wait: the window opens, waits
-    // for step 120, grabs it and quits.
+    // for the last step, grabs it and quits.
     void stepOptionWithAScreenshot()
     {
         QTemporaryDir out;
@@ -276,7 +303,7 @@ private slots:
         process.start(QStringLiteral(KVLAB_BINARY),
                       {QStringLiteral("--model"), m_modelDir.path(), QStringLiteral("--prompt"), kPrompt,
                        QStringLiteral("--max-new"), QString::number(kMaxNew), QStringLiteral("--step"),
-                       QStringLiteral("120"), QStringLiteral("--screenshot"), shot});
+                       QString::number(m_steps - 1), QStringLiteral("--screenshot"), shot});
         QVERIFY(process.waitForFinished(180000));
         const QString errors = QString::fromLocal8Bit(process.readAllStandardError());
         QCOMPARE(process.exitCode(), 0);
