@@ -325,7 +325,7 @@ QString MainWindow::shortcutList() const
         if (!lines.contains(line))
             lines << line;
     }
-    lines << tr("Esc: cancel a generation in progress, leave presentation, lift the black screen, or give the keys "
+    lines << tr("Esc: leave presentation, lift the black screen, cancel a generation in progress, or give the keys "
                 "back to playback from a field");
     return lines.join(QLatin1Char('\n'));
 }
@@ -795,12 +795,12 @@ bool MainWindow::filterKey(QObject* watched, QKeyEvent* event)
     }
     if (event->type() != QEvent::KeyPress || event->key() != Qt::Key_Escape)
         return false;
-    if (generating()) {
-        cancelGeneration();
-        return true;
-    }
     if (m_presenting) {
         setPresentation(false);
+        return true;
+    }
+    if (generating()) {
+        cancelGeneration();
         return true;
     }
     const bool editing = inSpinBox || qobject_cast<QLineEdit*>(widget) || qobject_cast<QComboBox*>(widget);

@@ -180,6 +180,19 @@ private slots:
         QCOMPARE(m_window->promptEdit()->text(), kPrompt);
     }
 
+    // In presentation the first Esc leaves it, as always; the next one cancels.
+    void escLeavesPresentationBeforeItCancels()
+    {
+        openWindow();
+        waitForSteps(2);
+        m_window->setPresentation(true);
+        QTest::keyClick(m_window.get(), Qt::Key_Escape);
+        QVERIFY(!m_window->presenting());
+        QVERIFY(m_window->generating());
+        QTest::keyClick(m_window.get(), Qt::Key_Escape);
+        QVERIFY(!m_window->generating());
+    }
+
     void aNewPromptRestartsTheGeneration()
     {
         openWindow();
