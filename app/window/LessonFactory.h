@@ -26,10 +26,10 @@ public:
     QString modelName() const { return QString::fromStdString(m_bundle.config().name); }
 
     // Above this many multiply-adds, the cached path of a walk-through is
-    // generated on a thread while the window shows the steps so far: about a
-    // frame's work or more at this program's rates (the tiny models need a
-    // few hundred thousand and open at once; a GPT-2-small-sized model needs
-    // over a hundred million per token).
+    // generated on a thread while the window shows the steps so far: a few
+    // milliseconds of work or more (the tiny models need a few hundred
+    // thousand for their whole context and open at once; a GPT-2-small-sized
+    // model needs over a hundred million per token).
     static constexpr std::int64_t kBackgroundMultiplyAdds = 30'000'000;
 
     std::shared_ptr<const Lesson> normal(const QString& prompt, const kv::GenerationSettings& settings) const;
