@@ -147,6 +147,44 @@ private slots:
         compareTrace(eagerFrozen, frozen, DecodeMode::Cached, QStringLiteral("frozen position"));
     }
 
+    // The demonstrations with their uncached passes deferred equal the eager
+    // ones, step for step, once each pass has run.
+    void deferredDemonstrationsEqualEagerOnes()
+    {
+        const ModelBundle& bundle = kvtest::shippedModel(QStringLiteral("tiny-mha"));
+        const int eos = bundle.tokenizer->eosId();
+        GenerationSettings settings = budget(6);
+        settings.stopAtEos = true;
+        settings.sampling.temperature = 0.9f;
+        settings.sampling.seed = 11;
+        const auto first = bundle.tokenizer->encode("the cat sat");
+        const auto second = bundle.tokenizer->encode("I");
+        const WalkThrough eager[] = {runStaleCacheDemo(*bundle.model, first, second, settings, eos),
+                                     runFrozenPositionDemo(*bundle.model, second, settings, eos)};
+        LazyWalkThrough deferred[] = {
+            {bundle.model, runStaleCacheDemo(*bundle.model, first, second, settings, eos, UncachedPasses::OnDemand),
+             settings.sampling},
+            {bundle.model, runFrozenPositionDemo(*bundle.model, second, settings, eos, UncachedPasses::OnDemand),
+             settings.sampling}};
+        for (int demo = 0; demo < 2; ++demo) {
+            LazyWalkThrough& lazy = deferred[demo];
+            const WalkThrough& now = eager[demo];
+            QCOMPARE(lazy.pendingCount(), int(now.uncached.steps.size())); // every correct step, none run yet
+            QCOMPARE(lazy.stepCount(), int(std::min(now.uncached.steps.size(), now.cached.steps.size())));
+            QCOMPARE(lazy.run().cached.generated(), now.cached.generated());
+            QCOMPARE(lazy.run().staleCacheRows, now.staleCacheRows);
+            for (int s = 0; s < lazy.stepCount(); ++s) {
+                const StepRecord& a = now.uncached.steps[std::size_t(s)];
+                const StepRecord& b = lazy.step(DecodeMode::Uncached, s);
+                const QString where = QStringLiteral("demo %1 step %2").arg(demo).arg(s);
+                QVERIFY2(a.inputTokens == b.inputTokens && a.chosenToken == b.chosenToken, qPrintable(where));
+                QVERIFY2(kvtest::maxAbsDiff(a.logits, b.logits) <= 1e-5f, qPrintable(where));
+                QVERIFY2(std::abs(now.maxAbsLogitDiff[std::size_t(s)] - lazy.run().maxAbsLogitDiff[std::size_t(s)]) <= 2e-5f,
+                         qPrintable(where));
+            }
+        }
+    }
+
     void recordsHeldStayBounded()
     {
         const ModelConfig config = kvtest::smallConfig(3, 4, 2, 64, 23, 32);
