@@ -101,31 +101,41 @@ QString ClaimVerdicts::fiveTimesFaster(const kv::BenchmarkSummary& summary)
     const double measured = summary.measuredSpeedup();
     const QString verdict = measured >= 4.0 && measured <= 6.0 ? tr("reproduced") : tr("not reproduced here");
     const auto bound = [&](kv::DecodeMode path) {
-        return summary.memoryBoundShare(path) >= 0.5 ? tr("memory-bound") : tr("compute-bound");
+        return summary.memoryBoundShare(path) >= 0.5 ? tr("bound by memory bandwidth") : tr("bound by arithmetic");
     };
-    return tr("%1 tokens on %2's shape, threads: %3. The cache made generation %4× faster on this machine "
-              "(the claim: ≈5×, %5). Multiply-adds predict %6×, but the two paths hit different ceilings. "
-              "A cached step multiplies one token by every weight, so it waits on memory (%7, %8% of its "
-              "roofline); the uncached pass multiplies the whole prefix again, so it waits on arithmetic (%9, "
-              "%10% of its roofline). The roofline prices a pass operation by operation, each at the slower "
-              "of its arithmetic and its memory traffic (in one uncached pass the products wait on arithmetic "
-              "while the one-row LM head waits on memory); with both paths at the machine's limits it "
-              "predicts %11×. "
-              "The ratio is no constant: it grows with the length (the recomputation grows with it, a cached "
-              "step hardly does), moves with the model's shape and the machine's balance of bandwidth to "
-              "arithmetic, and with how fast each path's code is: a slow recomputation inflates it, a slow "
-              "cached step shrinks it.")
-        .arg(summary.comparedSteps())
-        .arg(QString::fromStdString(summary.shape))
-        .arg(summary.rates.threads)
-        .arg(measured, 0, 'f', 1)
-        .arg(verdict)
-        .arg(summary.predictedSpeedup(), 0, 'f', 1)
-        .arg(bound(kv::DecodeMode::Cached))
-        .arg(100 * summary.fractionOfRoofline(kv::DecodeMode::Cached), 0, 'f', 0)
-        .arg(bound(kv::DecodeMode::Uncached))
-        .arg(100 * summary.fractionOfRoofline(kv::DecodeMode::Uncached), 0, 'f', 0)
-        .arg(summary.rooflineSpeedup(), 0, 'f', 1);
+    QString text =
+        tr("%1 tokens on %2's shape, threads: %3. The cache made generation %4× faster on this machine "
+           "(the claim: ≈5×, %5). Multiply-adds predict %6×, but the two paths hit different ceilings. "
+           "A cached decode step multiplies one token by every weight, so it waits on memory: it is %7 (at %8% "
+           "of its roofline). The uncached pass multiplies the whole prefix again, so it waits on arithmetic: it "
+           "is %9 (at %10% of its roofline). The roofline prices a pass operation by operation, each at the "
+           "slower of its arithmetic and its memory traffic (in one uncached pass the products wait on arithmetic "
+           "while the one-row LM head waits on memory); with both paths at the machine's limits it predicts %11×. ")
+            .arg(summary.comparedSteps())
+            .arg(QString::fromStdString(summary.shape))
+            .arg(summary.rates.threads)
+            .arg(measured, 0, 'f', 1)
+            .arg(verdict)
+            .arg(summary.predictedSpeedup(), 0, 'f', 1)
+            .arg(bound(kv::DecodeMode::Cached))
+            .arg(100 * summary.fractionOfRoofline(kv::DecodeMode::Cached), 0, 'f', 0)
+            .arg(bound(kv::DecodeMode::Uncached))
+            .arg(100 * summary.fractionOfRoofline(kv::DecodeMode::Uncached), 0, 'f', 0)
+            .arg(summary.rooflineSpeedup(), 0, 'f', 1);
+    if (!summary.bandwidthReads.empty()) {
+        const kv::BenchmarkSummary::Spread spread = summary.bandwidthSpread();
+        text += tr("The memory itself is no constant either: read between the steps it gave %1–%2 GB/s (median "
+                   "%3), and the cached path's time follows it, so the measured ratio moves from run to run "
+                   "while the multiply-adds stay put. ")
+                    .arg(spread.min, 0, 'f', 1)
+                    .arg(spread.max, 0, 'f', 1)
+                    .arg(spread.median, 0, 'f', 1);
+    }
+    return text
+        + tr("So the ratio is no constant: it grows with the length (the recomputation grows with it, a cached "
+             "step hardly does), moves with the model's shape and the machine's balance of bandwidth to "
+             "arithmetic, and with how fast each path's code is: a slow recomputation inflates it, a slow cached "
+             "step shrinks it.");
 }
 
 QString ClaimVerdicts::firstTokenSlower(const kv::BenchmarkSummary& summary)

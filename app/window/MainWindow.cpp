@@ -9,6 +9,8 @@
 #include "app/export/ClipboardExport.h"
 #include "views/diagrams/DiagramWidget.h"
 #include "app/export/ExportDialog.h"
+#include "app/window/Generation.h"
+#include "app/window/GenerationBar.h"
 #include "views/style/Glossary.h"
 #include "app/window/GlossaryDialog.h"
 #include "core/util/KvError.h"
@@ -73,6 +75,9 @@ MainWindow::MainWindow(const CliOptions& options, QWidget* parent)
     addShortcutsToWindow();
     new WheelGuard(this);
     connect(m_controller, &PlaybackController::frameChanged, this, &MainWindow::showFrame);
+    m_growth.setSingleShot(true);
+    m_growth.setInterval(300);
+    connect(&m_growth, &QTimer::timeout, this, &MainWindow::showGrownLesson);
     m_hideControls.setSingleShot(true);
     m_hideControls.setInterval(2500);
     connect(&m_hideControls, &QTimer::timeout, this, [this] {
@@ -105,6 +110,7 @@ MainWindow::MainWindow(const CliOptions& options, QWidget* parent)
 MainWindow::~MainWindow()
 {
     qApp->removeEventFilter(this);
+    delete m_generation; // waits for the step in progress; retired generations are children and wait too
 }
 
 void MainWindow::zoomPanes(double factor)
@@ -188,11 +194,14 @@ void MainWindow::buildCentral()
     m_wordListOffer = new QLabel(central);
     m_wordListOffer->setObjectName(QStringLiteral("wordListOffer"));
     m_wordListOffer->hide();
+    m_generationBar = new GenerationBar(central);
+    connect(m_generationBar, &GenerationBar::cancelClicked, this, &MainWindow::cancelGeneration);
     central->setFocusPolicy(Qt::ClickFocus); // clicking beside the panes gives the keys back to playback
     layout->addWidget(m_promptError);
     layout->addWidget(m_wordListOffer);
     layout->addWidget(m_banner);
     layout->addWidget(m_claimVerdict);
+    layout->addWidget(m_generationBar);
     layout->addWidget(m_strip);
     layout->addWidget(m_panes, 1);
     layout->addWidget(m_legend);
@@ -316,7 +325,8 @@ QString MainWindow::shortcutList() const
         if (!lines.contains(line))
             lines << line;
     }
-    lines << tr("Esc: leave presentation, lift the black screen, or give the keys back to playback from a field");
+    lines << tr("Esc: leave presentation, lift the black screen, cancel a generation in progress, or give the keys "
+                "back to playback from a field");
     return lines.join(QLatin1Char('\n'));
 }
 
@@ -404,6 +414,7 @@ QString MainWindow::loadModel(const QString& directory)
     } catch (const kv::KvError& error) {
         return QString::fromStdString(error.what());
     }
+    cancelGeneration(); // its walk-through is the old model's
     m_modelBar->prompt()->setTokenizer(m_lessons.bundle().tokenizer);
     m_modelBar->setModels(QString::fromStdString(m_lessons.bundle().directory), m_lessons.modelName());
     statusBar()->showMessage(tr("Loaded %1 from %2").arg(m_lessons.modelName(), directory), 5000);
@@ -444,7 +455,14 @@ kv::GenerationSettings MainWindow::generationSettings() const
 bool MainWindow::startLesson(const QString& prompt)
 {
     try {
-        setLesson(m_lessons.normal(prompt, generationSettings()));
+        const kv::GenerationSettings settings = generationSettings();
+        if (m_lessons.generatesInBackground(prompt, settings)) {
+            startGeneration(m_lessons.generate(prompt, settings, this));
+        } else {
+            auto lesson = m_lessons.normal(prompt, settings);
+            stopGeneration();
+            setLesson(std::move(lesson));
+        }
     } catch (const kv::UnknownWordError& error) {
         reportError(tr("Prompt refused: %1").arg(QString::fromStdString(error.what())));
         offerWordList(QString::fromStdString(error.word()));
@@ -480,8 +498,10 @@ void MainWindow::clearError()
 QString MainWindow::openAt(int step, int phase)
 {
     const int perStep = m_controller->phasesPerStep();
-    const int steps = m_controller->positionCount() / perStep;
+    const int steps = perStep > 0 ? m_controller->positionCount() / perStep : 0;
     QString note;
+    if (steps == 0)
+        return note; // nothing generated (yet): the window stays as it is
     if (phase > perStep) {
         // --phase 8 exists only where RoPE adds the Rotate phase.
         note = tr("--phase %1 is past the last phase: this model's steps have %2 phases, so it opens at phase %2")
@@ -503,12 +523,29 @@ QString MainWindow::openAt(int step, int phase)
     return note;
 }
 
+void MainWindow::openWhenReady(int step, int phase, std::function<void(const QString& note)> opened)
+{
+    if (stepReady(step)) {
+        opened(openAt(step, phase));
+        return;
+    }
+    auto waiting = std::make_shared<QMetaObject::Connection>();
+    *waiting = connect(this, &MainWindow::walkThroughGrew, this, [this, step, phase, opened, waiting] {
+        if (!stepReady(step))
+            return;
+        disconnect(*waiting);
+        opened(openAt(step, phase));
+    });
+}
+
 void MainWindow::demonstrate(Lesson::Kind kind)
 {
     try {
-        setLesson(kind == Lesson::Kind::StaleCache
-                      ? m_lessons.staleCache(m_lastPrompt, kSecondPrompt, generationSettings())
-                      : m_lessons.frozenPosition(m_lastPrompt, generationSettings()));
+        auto lesson = kind == Lesson::Kind::StaleCache
+                          ? m_lessons.staleCache(m_lastPrompt, kSecondPrompt, generationSettings())
+                          : m_lessons.frozenPosition(m_lastPrompt, generationSettings());
+        stopGeneration();
+        setLesson(std::move(lesson));
     } catch (const kv::KvError& error) {
         reportError(tr("Demonstration failed: %1").arg(QString::fromStdString(error.what())));
     }
@@ -529,6 +566,100 @@ void MainWindow::setLesson(std::shared_ptr<const Lesson> lesson)
     m_controller->setLesson(std::move(lesson));
     const Frame& frame = m_controller->frame();
     m_modelBar->setShape(frame.lesson->config(), frame.layer, frame.head);
+}
+
+bool MainWindow::generating() const
+{
+    return m_generation && m_generation->running() && !m_generation->cancelled();
+}
+
+bool MainWindow::stepReady(int step) const
+{
+    return !generating() || m_generation->stepsDone() > step;
+}
+
+void MainWindow::startGeneration(Generation* generation)
+{
+    stopGeneration();
+    m_generation = generation;
+    connect(generation, &Generation::stepAdded, this, &MainWindow::generationProgressed);
+    connect(generation, &Generation::finished, this, &MainWindow::generationFinished);
+    connect(generation, &Generation::failed, this, [this](const QString& message) {
+        const int done = m_generation->stepsDone();
+        showGrownLesson();
+        m_generationBar->showStopped(done == 0 ? tr("Generation failed before its prefill was done.")
+                                               : tr("Generation failed after %1 steps: this walk-through ends at step %2.")
+                                                     .arg(done)
+                                                     .arg(done - 1));
+        reportError(tr("Generation failed: %1").arg(message));
+    });
+    m_generationBar->showRunning(0, generation->stepsPlanned());
+}
+
+void MainWindow::stopGeneration()
+{
+    m_growth.stop();
+    m_generationBar->hide();
+    if (!m_generation)
+        return;
+    // Retired without waiting for its step in progress: it goes once its thread has ended.
+    Generation* retired = std::exchange(m_generation, nullptr);
+    disconnect(retired, nullptr, this, nullptr);
+    retired->cancel();
+    if (retired->running())
+        connect(retired, &Generation::finished, retired, &QObject::deleteLater);
+    else
+        retired->deleteLater();
+}
+
+void MainWindow::generationProgressed(int done, int planned)
+{
+    m_generationBar->showRunning(done, planned);
+    if (done == 1)
+        setLesson(m_generation->lesson()); // the prefill: the walk-through opens at it
+    else if (!m_growth.isActive())
+        m_growth.start();
+    emit walkThroughGrew();
+}
+
+void MainWindow::showGrownLesson()
+{
+    if (m_generation && m_generation->stepsDone() > 0)
+        m_controller->extendLesson(m_generation->lesson());
+}
+
+void MainWindow::cancelGeneration()
+{
+    if (!generating())
+        return;
+    m_generation->cancel();
+    m_growth.stop();
+    const int done = m_generation->stepsDone();
+    const QString note =
+        done == 0 ? tr("Generation cancelled before its prefill was done: the walk-through shown is the previous one.")
+                  : tr("Generation cancelled after %1 of at most %2 steps: this walk-through ends at step %3. Press "
+                       "Enter in the prompt to generate it whole.")
+                        .arg(done)
+                        .arg(m_generation->stepsPlanned())
+                        .arg(done - 1);
+    showGrownLesson();
+    m_generationBar->showStopped(note);
+    statusBar()->showMessage(note, 15000);
+    emit walkThroughGrew();
+}
+
+void MainWindow::generationFinished()
+{
+    if (m_generation->cancelled())
+        return; // the bar says where the walk-through ends; the generation stays for that
+    m_growth.stop();
+    showGrownLesson();
+    m_generationBar->hide();
+    const int done = m_generation->stepsDone();
+    statusBar()->showMessage(tr("Generated %1 steps with the cache; each step's pass without it runs when the step is shown")
+                                 .arg(done),
+                             5000);
+    emit walkThroughGrew();
 }
 
 void MainWindow::showFrame(const Frame& frame)
@@ -676,6 +807,10 @@ bool MainWindow::filterKey(QObject* watched, QKeyEvent* event)
         return false;
     if (m_presenting) {
         setPresentation(false);
+        return true;
+    }
+    if (generating()) {
+        cancelGeneration();
         return true;
     }
     const bool editing = inSpinBox || qobject_cast<QLineEdit*>(widget) || qobject_cast<QComboBox*>(widget);

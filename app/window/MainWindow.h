@@ -8,6 +8,8 @@
 #include <QMainWindow>
 #include <QTimer>
 
+#include <functional>
+
 class QDockWidget;
 class QKeyEvent;
 class QLabel;
@@ -22,6 +24,8 @@ class GlossaryDialog;
 class TourOverlay;
 class WordListDialog;
 class DiagramWidget;
+class Generation;
+class GenerationBar;
 class ModelBar;
 class PlaybackBar;
 class PlaybackController;
@@ -62,6 +66,9 @@ public:
     // Goes to `step` and `phase` (1..7); a step past the end opens at the last
     // step and returns the note saying so (also in the status bar).
     QString openAt(int step, int phase);
+    // openAt() once `step` is there: at once if it is, else when a generation
+    // running in the background reaches it or ends. Then `opened` hears the note.
+    void openWhenReady(int step, int phase, std::function<void(const QString& note)> opened);
     void demonstrate(Lesson::Kind kind);
     void setThemeName(const QString& name);
     const QString& themeName() const { return m_themeName; }
@@ -82,9 +89,21 @@ public:
     // Help ▸ Words the Models Know, saying which word was refused (empty: none).
     void showWordList(const QString& refusedWord);
 
+    // A walk-through too large to generate at once is generated on a thread
+    // while the window shows the steps so far (LessonFactory::generatesInBackground).
+    bool generating() const;
+    Generation* generation() const { return m_generation; } // the one running or last cancelled; may be null
+    GenerationBar* generationBar() const { return m_generationBar; }
+    // Cancel or Esc: the walk-through keeps the steps generated so far and ends there, as the bar says.
+    void cancelGeneration();
+    // Is `step` there to show: generated already, or no generation is running?
+    bool stepReady(int step) const;
+
 signals:
     // The panes shown and their orientation changed (the View menu follows).
     void panesArranged(bool uncached, bool cached, bool stacked);
+    // A generation's step arrived, or it ended or was cancelled.
+    void walkThroughGrew();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -106,6 +125,11 @@ private:
     void returnFocusToPlayback();
     bool filterKey(QObject* watched, QKeyEvent* event);
     void setLesson(std::shared_ptr<const Lesson> lesson);
+    void startGeneration(Generation* generation);
+    void stopGeneration(); // before another walk-through replaces the one being generated
+    void generationProgressed(int done, int planned);
+    void generationFinished();
+    void showGrownLesson();
     void showFrame(const Frame& frame);
     void reportError(const QString& message);
     kv::GenerationSettings generationSettings() const;
@@ -148,6 +172,9 @@ private:
     bool m_maximizedBeforePresentation = false;
     QByteArray m_stateBeforePresentation; // the docks and toolbars as the user had them
     QTimer m_hideControls;
+    Generation* m_generation = nullptr;
+    GenerationBar* m_generationBar = nullptr;
+    QTimer m_growth; // the steps a generation added reach the views a few times a second, not at every step
 };
 
 } // namespace kvlab

@@ -37,6 +37,13 @@ QString parameterCount(std::int64_t parameters)
     return QString::number(parameters);
 }
 
+// A reader's order: "google/…" beside "GPT-J", not after every capital letter.
+bool lessIgnoringCase(const QString& a, const QString& b)
+{
+    const int order = QString::compare(a, b, Qt::CaseInsensitive);
+    return order != 0 ? order < 0 : a < b;
+}
+
 bool isShipped(const QString& path)
 {
     for (const QString& name : AssetLocator::shippedModelNames())
@@ -113,7 +120,9 @@ void ModelBar::setModels(const QString& currentDirectory, const QString& current
         addRecent(currentDirectory);
     const QSignalBlocker blocker(m_models);
     m_models->clear();
-    for (const QString& name : AssetLocator::shippedModelNames())
+    QStringList shipped = AssetLocator::shippedModelNames();
+    std::sort(shipped.begin(), shipped.end(), lessIgnoringCase);
+    for (const QString& name : shipped)
         m_models->addItem(name, AssetLocator::modelDir(name));
     const QStringList recent = recentModels();
     if (!recent.isEmpty())
@@ -139,7 +148,11 @@ void ModelBar::addHubEntries()
         return;
     addSectionSeparator();
     auto* model = qobject_cast<QStandardItemModel*>(m_models->model());
-    for (const kv::HubCache::Entry& entry : m_hubModels) {
+    std::vector<kv::HubCache::Entry> entries = m_hubModels;
+    std::sort(entries.begin(), entries.end(), [](const kv::HubCache::Entry& a, const kv::HubCache::Entry& b) {
+        return lessIgnoringCase(QString::fromStdString(a.repoId), QString::fromStdString(b.repoId));
+    });
+    for (const kv::HubCache::Entry& entry : entries) {
         const QString folder = QString::fromStdString(entry.folder);
         m_models->addItem(describe(entry), folder);
         const int row = m_models->count() - 1;

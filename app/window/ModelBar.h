@@ -17,10 +17,11 @@ namespace kvlab {
 class PromptEdit;
 
 // The second toolbar: which model, which layer and head, and the prompt.
-// The Model picker lists the shipped models, the recently opened ones (most
-// recent first) and the models of the Hugging Face cache, which it scans on
-// a worker thread; those the lab cannot open are disabled, the reason as
-// their tooltip. "Open model…" comes last.
+// The Model picker lists, each group after a separator, the shipped models
+// and the models of the Hugging Face cache (which it scans on a worker
+// thread), both in alphabetical order ignoring case, and between them the
+// recently opened ones, most recent first. Those the lab cannot open are
+// disabled, the reason as their tooltip. "Open model…" comes last.
 class ModelBar : public QToolBar {
     Q_OBJECT
 

@@ -11,6 +11,26 @@
 
 namespace kvlab {
 
+namespace {
+
+// Lets the window settle at its final size, then grabs what it shows;
+// mid-animation, steps into the phase and grabs a fifth of a second in.
+void grabLater(MainWindow& window, const CliOptions& options)
+{
+    PlaybackController* controller = window.controller();
+    const int settle = options.midAnimation ? 1300 : 1500;
+    if (options.midAnimation)
+        QTimer::singleShot(settle, controller, &PlaybackController::nextPhase);
+    QTimer::singleShot(options.midAnimation ? settle + 200 : settle, &window, [&window, &options] {
+        const bool saved = window.grab().save(options.screenshotPath);
+        if (!saved)
+            std::cerr << "kvcache-lab: could not write " << options.screenshotPath.toStdString() << "\n";
+        QApplication::exit(saved ? 0 : 2);
+    });
+}
+
+} // namespace
+
 int runWindow(const CliOptions& options)
 {
     MainWindow window(options);
@@ -23,25 +43,16 @@ int runWindow(const CliOptions& options)
     window.show();
     if (options.presentation)
         window.setPresentation(true);
-    PlaybackController* controller = window.controller();
-    const QString note = window.openAt(options.startStep, options.startPhase);
-    if (!note.isEmpty())
-        std::cerr << "kvcache-lab: " << note.toStdString() << "\n";
-    if (options.midAnimation)
-        controller->previousPhase();
-    if (!options.screenshotPath.isEmpty()) {
-        // Let the window settle at its final size, then grab what it shows;
-        // mid-animation, step into the phase and grab a fifth of a second in.
-        const int settle = options.midAnimation ? 1300 : 1500;
+    // Opens at the step asked for once it is there: a walk-through generated
+    // in the background shows its first steps while the later ones run.
+    window.openWhenReady(options.startStep, options.startPhase, [&window, &options](const QString& note) {
+        if (!note.isEmpty())
+            std::cerr << "kvcache-lab: " << note.toStdString() << "\n";
         if (options.midAnimation)
-            QTimer::singleShot(settle, controller, &PlaybackController::nextPhase);
-        QTimer::singleShot(options.midAnimation ? settle + 200 : settle, &window, [&window, &options] {
-            const bool saved = window.grab().save(options.screenshotPath);
-            if (!saved)
-                std::cerr << "kvcache-lab: could not write " << options.screenshotPath.toStdString() << "\n";
-            QApplication::exit(saved ? 0 : 2);
-        });
-    }
+            window.controller()->previousPhase();
+        if (!options.screenshotPath.isEmpty())
+            grabLater(window, options);
+    });
     return QApplication::exec();
 }
 

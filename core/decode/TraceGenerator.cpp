@@ -49,8 +49,6 @@ int longestPrompt(const ModelConfig& config)
     return config.nPositions - 2;
 }
 
-namespace {
-
 void checkCapacity(const ModelConfig& config, int promptLength, int maxNew)
 {
     const auto tokens = [](int count) { return std::to_string(count) + (count == 1 ? " token" : " tokens"); };
@@ -65,10 +63,8 @@ void checkCapacity(const ModelConfig& config, int promptLength, int maxNew)
                             + " fit");
 }
 
-} // namespace
-
-Trace generateTrace(DecodeSession& session, const std::vector<int>& prompt, const GenerationSettings& settings,
-                    int eosId, bool resetCache, bool keepHeads)
+int generateSteps(DecodeSession& session, const std::vector<int>& prompt, const GenerationSettings& settings,
+                  int eosId, const StepSink& sink, bool resetCache, bool keepHeads)
 {
     const ModelConfig& config = session.model().config();
     const int maxNew = effectiveMaxNewTokens(config, prompt.size(), settings);
@@ -76,27 +72,40 @@ Trace generateTrace(DecodeSession& session, const std::vector<int>& prompt, cons
         throw KvError("the prompt is empty; give at least one word");
     checkCapacity(config, static_cast<int>(prompt.size()), maxNew);
 
-    Trace trace;
-    trace.mode = session.mode();
-    trace.config = config;
-    trace.prompt = prompt;
     Sampler sampler(settings.sampling);
     TraceRecorder recorder;
-
     using Clock = std::chrono::steady_clock;
+    int chosen = -1;
     for (int index = 0; index < maxNew; ++index) {
         const auto begin = Clock::now();
         ForwardObserver* observer = keepHeads ? &recorder : nullptr;
-        DecodePass result = index == 0 ? session.start(prompt, observer, resetCache)
-                                       : session.next(trace.steps.back().chosenToken, observer);
+        DecodePass result = index == 0 ? session.start(prompt, observer, resetCache) : session.next(chosen, observer);
         const double wallMs = std::chrono::duration<double, std::milli>(Clock::now() - begin).count();
         StepRecord step = recordStep(session, std::move(result), recorder, index, wallMs);
         step.chosenToken = sampler.pick(step.logits, &step.draw);
         step.sampled = sampler.describe(step.logits, step.chosenToken);
-        trace.steps.push_back(std::move(step));
-        if (settings.stopAtEos && trace.steps.back().chosenToken == eosId)
-            break;
+        chosen = step.chosenToken;
+        const bool wanted = sink(std::move(step), session);
+        if (!wanted || (settings.stopAtEos && chosen == eosId))
+            return index + 1;
     }
+    return maxNew;
+}
+
+Trace generateTrace(DecodeSession& session, const std::vector<int>& prompt, const GenerationSettings& settings,
+                    int eosId, bool resetCache, bool keepHeads)
+{
+    Trace trace;
+    trace.mode = session.mode();
+    trace.config = session.model().config();
+    trace.prompt = prompt;
+    generateSteps(
+        session, prompt, settings, eosId,
+        [&trace](StepRecord&& step, const DecodeSession&) {
+            trace.steps.push_back(std::move(step));
+            return true;
+        },
+        resetCache, keepHeads);
     return trace;
 }
 
@@ -106,25 +115,29 @@ Trace pendingUncachedTrace(const Trace& reference)
     trace.mode = DecodeMode::Uncached;
     trace.config = reference.config;
     trace.prompt = reference.prompt;
-    const CostModel costs(reference.config);
     std::vector<int> sequence = reference.prompt;
     for (const StepRecord& known : reference.steps) {
         if (known.index > 0)
             sequence.push_back(reference.steps[static_cast<std::size_t>(known.index - 1)].chosenToken);
-        StepRecord step;
-        step.mode = DecodeMode::Uncached;
-        step.index = known.index;
-        step.prefill = known.prefill;
-        step.pending = true;
-        step.inputTokens = sequence;
-        step.positions.resize(sequence.size());
-        std::iota(step.positions.begin(), step.positions.end(), 0);
-        step.firstNewInput = step.prefill ? 0 : static_cast<int>(sequence.size()) - 1;
-        step.keyTokens = sequence;
-        step.cost.macs = costs.uncachedStep(static_cast<std::int64_t>(sequence.size()));
-        trace.steps.push_back(std::move(step));
+        trace.steps.push_back(pendingUncachedStep(reference.config, sequence, known.index));
     }
     return trace;
+}
+
+StepRecord pendingUncachedStep(const ModelConfig& config, const std::vector<int>& sequence, int index)
+{
+    StepRecord step;
+    step.mode = DecodeMode::Uncached;
+    step.index = index;
+    step.prefill = index == 0;
+    step.pending = true;
+    step.inputTokens = sequence;
+    step.positions.resize(sequence.size());
+    std::iota(step.positions.begin(), step.positions.end(), 0);
+    step.firstNewInput = step.prefill ? 0 : static_cast<int>(sequence.size()) - 1;
+    step.keyTokens = sequence;
+    step.cost.macs = CostModel(config).uncachedStep(static_cast<std::int64_t>(sequence.size()));
+    return step;
 }
 
 } // namespace kv

@@ -3,10 +3,13 @@
 #include "core/util/KvError.h"
 #include "core/decode/Sampler.h"
 #include "core/tensor/TensorOps.h"
+#include "core/decode/TraceGenerator.h"
 #include "core/decode/TraceRecorder.h"
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
+#include <string>
 
 namespace kv {
 
@@ -34,6 +37,59 @@ LazyWalkThrough::LazyWalkThrough(std::shared_ptr<const Transformer> model, WalkT
 {
     if (!m_run.cachedCache)
         throw KvError("walk-through has no cached-path cache to replay its steps from");
+}
+
+LazyWalkThrough::LazyWalkThrough(std::shared_ptr<const Transformer> model, std::vector<int> prompt, int maxSteps,
+                                 SamplingSettings sampling, std::size_t budgetBytes)
+    : m_model(std::move(model))
+    , m_sampling(sampling)
+    , m_budgetBytes(budgetBytes)
+    , m_maxSteps(maxSteps)
+{
+    const ModelConfig& config = m_model->config();
+    for (Trace* trace : {&m_run.cached, &m_run.uncached}) {
+        trace->config = config;
+        trace->prompt = prompt;
+        // Room for every step up front: step() hands out references that must
+        // survive the steps appended after.
+        trace->steps.reserve(static_cast<std::size_t>(maxSteps));
+    }
+    m_run.uncached.mode = DecodeMode::Uncached;
+    m_run.maxAbsLogitDiff.reserve(static_cast<std::size_t>(maxSteps));
+    // The prefill appends the prompt's rows, every later step one.
+    const int rows = static_cast<int>(prompt.size()) + std::max(0, maxSteps - 1);
+    m_growingCache = std::make_shared<KVCache>(config.nLayer, std::max(1, rows), config.kvDim());
+    m_run.cachedCache = m_growingCache;
+}
+
+void LazyWalkThrough::append(StepRecord cachedStep, const KVCache& appendedRows)
+{
+    const std::lock_guard lock(m_mutex);
+    if (!m_growingCache)
+        throw KvError("this walk-through was generated whole; no step can be appended to it");
+    const int index = stepCount();
+    if (cachedStep.index != index || index >= m_maxSteps)
+        throw KvError("step " + std::to_string(cachedStep.index) + " cannot be appended to a walk-through of "
+                      + std::to_string(index) + " steps (at most " + std::to_string(m_maxSteps) + ")");
+    std::vector<int> sequence = m_run.cached.prompt;
+    if (index > 0) {
+        sequence = m_run.uncached.steps.back().inputTokens;
+        sequence.push_back(m_run.cached.steps.back().chosenToken);
+    }
+    for (int layer = 0; layer < appendedRows.layers(); ++layer)
+        m_growingCache->append(layer, appendedRows.keys(layer), appendedRows.values(layer));
+    m_run.cached.steps.push_back(std::move(cachedStep));
+    m_run.uncached.steps.push_back(pendingUncachedStep(m_run.cached.config, sequence, index));
+    m_run.maxAbsLogitDiff.push_back(std::numeric_limits<float>::quiet_NaN());
+}
+
+KVCache LazyWalkThrough::rowsAppended(const KVCache& cache, const StepRecord& step)
+{
+    const int count = static_cast<int>(step.inputTokens.size());
+    KVCache rows(cache.layers(), count, cache.kvDim());
+    for (int layer = 0; layer < cache.layers(); ++layer)
+        rows.append(layer, cache.keys(layer).bottomRows(count), cache.values(layer).bottomRows(count));
+    return rows;
 }
 
 int LazyWalkThrough::stepCount() const

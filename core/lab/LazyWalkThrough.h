@@ -19,13 +19,26 @@ namespace kv {
 // kernels may peel differently at another buffer alignment). Uncached passes deferred by
 // runWalkThrough(..., OnDemand) run the first time their step is asked for.
 // A few recent passes are held, up to a byte budget, so memory no longer
-// grows with steps x layers x heads x length^2. Safe to share between threads.
+// grows with steps x layers x heads x length^2. Safe to share between threads,
+// but for a growing walk-through: append() and run() belong to one thread.
 class LazyWalkThrough {
 public:
     static constexpr std::size_t kDefaultBudgetBytes = 192u << 20;
 
     LazyWalkThrough(std::shared_ptr<const Transformer> model, WalkThrough run, SamplingSettings sampling,
                     std::size_t budgetBytes = kDefaultBudgetBytes);
+    // A walk-through the cached path is still generating, elsewhere: no step
+    // yet; append() adds them as they come, up to `maxSteps`.
+    LazyWalkThrough(std::shared_ptr<const Transformer> model, std::vector<int> prompt, int maxSteps,
+                    SamplingSettings sampling, std::size_t budgetBytes = kDefaultBudgetBytes);
+
+    // Adds the cached path's next step (generateSteps' record, without its
+    // heads) with the cache rows its pass appended, and the uncached step over
+    // the same sequence, pending. Throws KvError for a step out of order, or
+    // past maxSteps, or on a walk-through that was generated whole.
+    void append(StepRecord cachedStep, const KVCache& appendedRows);
+    // The rows `step` appended at the end of `cache`, as a cache of their own.
+    static KVCache rowsAppended(const KVCache& cache, const StepRecord& step);
 
     // The summaries. Uncached steps may still be pending: use step() to read
     // a step's logits, pick or wall time.
@@ -66,6 +79,8 @@ private:
     WalkThrough m_run;
     SamplingSettings m_sampling;
     std::size_t m_budgetBytes;
+    std::shared_ptr<KVCache> m_growingCache; // m_run.cachedCache while append() fills it, else null
+    int m_maxSteps = 0;
     mutable std::mutex m_mutex;
     std::list<Held> m_recent; // most recently used first
     int m_passesRun = 0;

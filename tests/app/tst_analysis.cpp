@@ -130,6 +130,44 @@ private slots:
         QVERIFY2(panel.verdict()->text().contains(named), qPrintable(panel.verdict()->text()));
     }
 
+    // Issue 15, item 6: the 5× entry says what the speedup depends on, names
+    // the bandwidth's spread during the run, and types no figure: remove the
+    // figures the benchmark computed (and the claim's own ≈5×) and no digit is left.
+    void fiveTimesClaimExplainsWhatTheSpeedupDependsOn()
+    {
+        BenchmarkPanel panel;
+        panel.setup(QStringLiteral("tiny"), 4, 2);
+        QSignalSpy done(&panel, &BenchmarkPanel::summaryReady);
+        panel.start();
+        QVERIFY(done.wait(60000));
+        const auto summary = done.takeFirst().at(0).value<kv::BenchmarkSummary>();
+        QVERIFY(!summary.bandwidthReads.empty());
+        const QString verdict = ClaimVerdicts::fiveTimesFaster(summary);
+        for (const char* phrase : {"bound by memory bandwidth", "waits on arithmetic", "grows with the length",
+                                   "model's shape", "how fast each path's code is", "GB/s (median"})
+            QVERIFY2(verdict.contains(QLatin1String(phrase)), qPrintable(QStringLiteral("%1 missing from: %2").arg(QLatin1String(phrase), verdict)));
+        const kv::BenchmarkSummary::Spread spread = summary.bandwidthSpread();
+        const QString named = QStringLiteral("%1–%2 GB/s (median %3)")
+                                  .arg(spread.min, 0, 'f', 1)
+                                  .arg(spread.max, 0, 'f', 1)
+                                  .arg(spread.median, 0, 'f', 1);
+        QVERIFY2(verdict.contains(named), qPrintable(verdict));
+
+        QStringList computed{named, QStringLiteral("≈5×"), QString::fromStdString(summary.shape),
+                             QStringLiteral("%1 tokens").arg(summary.comparedSteps()),
+                             QStringLiteral("threads: %1").arg(summary.rates.threads),
+                             QStringLiteral("%1×").arg(summary.measuredSpeedup(), 0, 'f', 1),
+                             QStringLiteral("%1×").arg(summary.predictedSpeedup(), 0, 'f', 1),
+                             QStringLiteral("%1×").arg(summary.rooflineSpeedup(), 0, 'f', 1),
+                             QStringLiteral("%1%").arg(100 * summary.fractionOfRoofline(kv::DecodeMode::Cached), 0, 'f', 0),
+                             QStringLiteral("%1%").arg(100 * summary.fractionOfRoofline(kv::DecodeMode::Uncached), 0, 'f', 0)};
+        std::sort(computed.begin(), computed.end(), [](const QString& a, const QString& b) { return a.size() > b.size(); });
+        QString rest = verdict;
+        for (const QString& figure : computed)
+            rest.remove(figure);
+        QVERIFY2(!rest.contains(QRegularExpression(QStringLiteral("\\d"))), qPrintable(rest));
+    }
+
     void claimsMenuShowsItsVerdictInTheWindow()
     {
         MainWindow window(*CliOptions::parse({QStringLiteral("kvcache-lab")}).options);

@@ -68,6 +68,37 @@ private:
         bert.addWeights("model.safetensors", {{"w", {2}}});
         FakeHubRepo broken(root, "models--org--broken", "abc");
         broken.addText("config.json", "{oops");
+        // Capitals sort before small letters byte by byte; a reader's order ignores case.
+        FakeHubRepo qwen(root, "models--Qwen--Qwen2.5-0.5B", "abc");
+        qwen.addText("config.json", "{oops");
+        FakeHubRepo smol(root, "models--HuggingFaceTB--SmolLM2-135M", "abc");
+        smol.addText("config.json", "{oops");
+    }
+
+    bool isSeparator(int row) const
+    {
+        return picker()->itemData(row, Qt::AccessibleDescriptionRole).toString() == QStringLiteral("separator");
+    }
+
+    // The picker's rows, split at its separators.
+    QList<QStringList> groups() const
+    {
+        QList<QStringList> found{{}};
+        for (int row = 0; row < picker()->count(); ++row) {
+            if (isSeparator(row))
+                found.append(QStringList());
+            else
+                found.last() << picker()->itemText(row);
+        }
+        return found;
+    }
+
+    static QStringList sortedIgnoringCase(QStringList names)
+    {
+        std::sort(names.begin(), names.end(), [](const QString& a, const QString& b) {
+            return QString::compare(a, b, Qt::CaseInsensitive) < 0;
+        });
+        return names;
     }
 
 private slots:
@@ -129,6 +160,35 @@ private slots:
         QCOMPARE(picker()->currentText(), QStringLiteral("tiny-gqa"));
         clickRow(rowStarting(QStringLiteral("tiny-mha")));
         QTRY_COMPARE(m_window->lessons().modelName(), QStringLiteral("tiny-mha"));
+    }
+
+    void groupsAreSeparatedAndSortedIgnoringCase()
+    {
+        QTemporaryDir alpha;
+        QTemporaryDir beta;
+        // Most recent first: Beta was opened last.
+        QSettings().setValue(QStringLiteral("recentModels"), QStringList{beta.path() + QStringLiteral("/Beta"),
+                                                                          alpha.path() + QStringLiteral("/alpha")});
+        auto* bar = m_window->findChild<ModelBar*>();
+        QVERIFY(bar);
+        bar->setModels(QStringLiteral(KVLAB_ASSETS_DIR "/models/tiny-mha"), QStringLiteral("tiny-mha"));
+        const QList<QStringList> found = groups();
+        QCOMPARE(found.size(), 4);
+        // The shipped models, in order.
+        const QStringList shipped = found.at(0);
+        QVERIFY(shipped.contains(QStringLiteral("tiny-mha")) && shipped.contains(QStringLiteral("tiny-gqa")));
+        QCOMPARE(shipped, sortedIgnoringCase(shipped));
+        // The recent ones, most recent first.
+        QCOMPARE(found.at(1), (QStringList{QStringLiteral("Beta"), QStringLiteral("alpha")}));
+        // The Hugging Face cache: google, HuggingFaceTB, openai-community, org, Qwen.
+        QStringList repos;
+        for (const QString& text : found.at(2))
+            repos << text.section(QLatin1Char(' '), 0, 0);
+        QCOMPARE(repos, (QStringList{QStringLiteral("google/bert-tiny"), QStringLiteral("HuggingFaceTB/SmolLM2-135M"),
+                                     QStringLiteral("openai-community/gpt2"), QStringLiteral("org/broken"),
+                                     QStringLiteral("Qwen/Qwen2.5-0.5B")}));
+        QCOMPARE(found.at(3), QStringList{QStringLiteral("Open model…")});
+        QSettings().remove(QStringLiteral("recentModels"));
     }
 
     void openedFoldersBecomeRecentMostRecentFirst()

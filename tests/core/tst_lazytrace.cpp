@@ -4,6 +4,7 @@
 #include "core/decode/DecodeSession.h"
 #include "core/lab/Demonstrations.h"
 #include "core/lab/LazyWalkThrough.h"
+#include "core/util/KvError.h"
 #include "tests/support/TestModels.h"
 #include "core/decode/TraceGenerator.h"
 
@@ -146,6 +147,44 @@ private slots:
         compareTrace(eagerFrozen, frozen, DecodeMode::Cached, QStringLiteral("frozen position"));
     }
 
+    // The demonstrations with their uncached passes deferred equal the eager
+    // ones, step for step, once each pass has run.
+    void deferredDemonstrationsEqualEagerOnes()
+    {
+        const ModelBundle& bundle = kvtest::shippedModel(QStringLiteral("tiny-mha"));
+        const int eos = bundle.tokenizer->eosId();
+        GenerationSettings settings = budget(6);
+        settings.stopAtEos = true;
+        settings.sampling.temperature = 0.9f;
+        settings.sampling.seed = 11;
+        const auto first = bundle.tokenizer->encode("the cat sat");
+        const auto second = bundle.tokenizer->encode("I");
+        const WalkThrough eager[] = {runStaleCacheDemo(*bundle.model, first, second, settings, eos),
+                                     runFrozenPositionDemo(*bundle.model, second, settings, eos)};
+        LazyWalkThrough deferred[] = {
+            {bundle.model, runStaleCacheDemo(*bundle.model, first, second, settings, eos, UncachedPasses::OnDemand),
+             settings.sampling},
+            {bundle.model, runFrozenPositionDemo(*bundle.model, second, settings, eos, UncachedPasses::OnDemand),
+             settings.sampling}};
+        for (int demo = 0; demo < 2; ++demo) {
+            LazyWalkThrough& lazy = deferred[demo];
+            const WalkThrough& now = eager[demo];
+            QCOMPARE(lazy.pendingCount(), int(now.uncached.steps.size())); // every correct step, none run yet
+            QCOMPARE(lazy.stepCount(), int(std::min(now.uncached.steps.size(), now.cached.steps.size())));
+            QCOMPARE(lazy.run().cached.generated(), now.cached.generated());
+            QCOMPARE(lazy.run().staleCacheRows, now.staleCacheRows);
+            for (int s = 0; s < lazy.stepCount(); ++s) {
+                const StepRecord& a = now.uncached.steps[std::size_t(s)];
+                const StepRecord& b = lazy.step(DecodeMode::Uncached, s);
+                const QString where = QStringLiteral("demo %1 step %2").arg(demo).arg(s);
+                QVERIFY2(a.inputTokens == b.inputTokens && a.chosenToken == b.chosenToken, qPrintable(where));
+                QVERIFY2(kvtest::maxAbsDiff(a.logits, b.logits) <= 1e-5f, qPrintable(where));
+                QVERIFY2(std::abs(now.maxAbsLogitDiff[std::size_t(s)] - lazy.run().maxAbsLogitDiff[std::size_t(s)]) <= 2e-5f,
+                         qPrintable(where));
+            }
+        }
+    }
+
     void recordsHeldStayBounded()
     {
         const ModelConfig config = kvtest::smallConfig(3, 4, 2, 64, 23, 32);
@@ -205,6 +244,92 @@ private slots:
         QCOMPARE(walk.pendingCount(), 5);
         QVERIFY(std::isnan(walk.run().maxAbsLogitDiff[5]));
         QVERIFY(!std::isnan(walk.run().maxAbsLogitDiff[2]));
+    }
+
+    // A walk-through fed step by step, as the window's generation thread
+    // feeds it, equals the one generated whole: summaries, cache rows, and
+    // what every head saw in both modes.
+    void growingWalkThroughEqualsTheWholeOne()
+    {
+        const ModelBundle& bundle = kvtest::shippedModel(QStringLiteral("tiny-gqa"));
+        GenerationSettings settings = budget(9);
+        settings.sampling.temperature = 0.8f;
+        settings.sampling.seed = 3;
+        const std::vector<int> prompt = bundle.tokenizer->encode("the cat sat");
+        const int eos = bundle.tokenizer->eosId();
+        LazyWalkThrough whole(bundle.model, runWalkThrough(*bundle.model, prompt, settings, eos, UncachedPasses::OnDemand),
+                              settings.sampling);
+
+        LazyWalkThrough growing(bundle.model, prompt, 9, settings.sampling);
+        QCOMPARE(growing.stepCount(), 0);
+        DecodeSession session(*bundle.model, DecodeMode::Cached);
+        std::vector<int> heardHeads;
+        const int generated = generateSteps(session, prompt, settings, eos, [&](StepRecord&& step, const DecodeSession& ran) {
+            heardHeads.push_back(int(step.heads.size()));
+            KVCache rows = LazyWalkThrough::rowsAppended(ran.cache(), step);
+            growing.append(std::move(step), rows);
+            return true;
+        });
+        QCOMPARE(generated, 9);
+        QCOMPARE(heardHeads, std::vector<int>(9, 0)); // summaries only
+        QCOMPARE(growing.stepCount(), whole.stepCount());
+        QCOMPARE(growing.pendingCount(), 9);
+        QCOMPARE(growing.run().cached.generated(), whole.run().cached.generated());
+        const KVCache& grown = *growing.run().cachedCache;
+        const KVCache& final = *whole.run().cachedCache;
+        for (int layer = 0; layer < final.layers(); ++layer) {
+            QCOMPARE(grown.length(layer), final.length(layer));
+            QCOMPARE(kvtest::maxAbsDiff(grown.keys(layer), final.keys(layer)), 0.0f);
+            QCOMPARE(kvtest::maxAbsDiff(grown.values(layer), final.values(layer)), 0.0f);
+        }
+        for (int s = 0; s < whole.stepCount(); ++s) {
+            for (DecodeMode mode : {DecodeMode::Cached, DecodeMode::Uncached}) {
+                const StepRecord& a = whole.step(mode, s);
+                const StepRecord& b = growing.step(mode, s);
+                const QString where = QStringLiteral("step %1 mode %2").arg(s).arg(int(mode));
+                QVERIFY2(a.inputTokens == b.inputTokens && a.positions == b.positions && a.keyTokens == b.keyTokens,
+                         qPrintable(where));
+                QVERIFY2(a.chosenToken == b.chosenToken && a.cost.macs == b.cost.macs, qPrintable(where));
+                QVERIFY2(kvtest::maxAbsDiff(a.logits, b.logits) <= 1e-5f, qPrintable(where));
+                compareHeads(whole.heads(mode, s)->heads, *growing.heads(mode, s), where);
+            }
+            QVERIFY(std::abs(growing.run().maxAbsLogitDiff[std::size_t(s)] - whole.run().maxAbsLogitDiff[std::size_t(s)])
+                    <= 2e-5f);
+        }
+    }
+
+    void generationStopsWhenTheSinkSaysSo()
+    {
+        const ModelBundle& bundle = kvtest::shippedModel(QStringLiteral("tiny-mha"));
+        const std::vector<int> prompt = bundle.tokenizer->encode("I");
+        LazyWalkThrough growing(bundle.model, prompt, 12, {});
+        DecodeSession session(*bundle.model, DecodeMode::Cached);
+        const int generated = generateSteps(session, prompt, budget(12), bundle.tokenizer->eosId(),
+                                            [&](StepRecord&& step, const DecodeSession& ran) {
+                                                KVCache rows = LazyWalkThrough::rowsAppended(ran.cache(), step);
+                                                growing.append(std::move(step), rows);
+                                                return growing.stepCount() < 4;
+                                            });
+        QCOMPARE(generated, 4);
+        QCOMPARE(growing.stepCount(), 4);
+        QCOMPARE(session.cache().length(), int(prompt.size()) + 3);
+        QCOMPARE(growing.run().cachedCache->length(), int(prompt.size()) + 3);
+    }
+
+    void appendRefusesAStepOutOfOrder()
+    {
+        const ModelBundle& bundle = kvtest::shippedModel(QStringLiteral("tiny-mha"));
+        const std::vector<int> prompt = bundle.tokenizer->encode("I");
+        const GenerationSettings settings = budget(3);
+        DecodeSession session(*bundle.model, DecodeMode::Cached);
+        const Trace trace = generateTrace(session, prompt, settings, bundle.tokenizer->eosId());
+        LazyWalkThrough growing(bundle.model, prompt, 3, {});
+        const KVCache noRows(bundle.config().nLayer, 1, bundle.config().kvDim());
+        QVERIFY_THROWS_EXCEPTION(KvError, growing.append(trace.steps[1], noRows));
+        LazyWalkThrough whole(bundle.model,
+                              runWalkThrough(*bundle.model, prompt, settings, bundle.tokenizer->eosId(), UncachedPasses::OnDemand),
+                              {});
+        QVERIFY_THROWS_EXCEPTION(KvError, whole.append(trace.steps[0], noRows));
     }
 };
 

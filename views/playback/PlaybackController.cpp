@@ -39,6 +39,12 @@ int PlaybackController::phasesPerStep() const
     return m_frame.lesson ? m_frame.lesson->phases.count() : 0;
 }
 
+void PlaybackController::extendLesson(std::shared_ptr<const Lesson> lesson)
+{
+    m_frame.lesson = std::move(lesson);
+    emitFrame();
+}
+
 int PlaybackController::position() const
 {
     return m_frame.lesson ? m_frame.step * phasesPerStep() + m_frame.phaseNumber() : 0;

@@ -19,6 +19,9 @@ public:
     explicit PlaybackController(QObject* parent = nullptr);
 
     void setLesson(std::shared_ptr<const Lesson> lesson);
+    // The same walk-through, grown by the steps generated since (a new Lesson
+    // over the same walk): the step, phase, layer, head and selection stay.
+    void extendLesson(std::shared_ptr<const Lesson> lesson);
     const Frame& frame() const { return m_frame; }
     bool playing() const { return m_timer.isActive(); }
     double speed() const { return m_speed; }
