@@ -293,7 +293,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(opened, 60000);
         QCOMPARE(heard, QString());
         QCOMPARE(controller().frame().step, last);
-        QCOMPARE(controller().position(), last * kPhaseCount + 2);
+        QCOMPARE(controller().position(), last * controller().phasesPerStep() + 2);
     }
 
     // A demonstration replaces the run; on a large model its uncached passes

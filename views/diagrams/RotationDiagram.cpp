@@ -230,7 +230,7 @@ std::vector<RotationDiagram::Dial> RotationDiagram::dialsOf(const Frame& frame) 
     std::vector<Dial> dials;
     for (int i = 0; i < table.pairs(); ++i) {
         const int a = table.pairFirst(i), b = table.pairSecond(i);
-        dials.push_back({i, angles(newest, i), before(newest, a), before(newest, b), after(newest, a), after(newest, b), {}});
+        dials.push_back({i, angles(newest, i), before(newest, a), before(newest, b), after(newest, a), after(newest, b), {}, {}});
     }
     return dials;
 }
