@@ -6,8 +6,12 @@
 #include "app/window/LessonFactory.h"
 #include "app/window/MainWindow.h"
 #include "views/playback/PlaybackController.h"
+#include "tests/support/TestLessons.h"
 #include "tests/support/TestModels.h"
 #include "views/diagrams/WholeCacheDiagram.h"
+#include "views/style/Typography.h"
+
+#include <QFontMetricsF>
 
 #include <QDockWidget>
 #include <QImage>
@@ -174,6 +178,91 @@ private slots:
         QCOMPARE(WholeCacheDiagram::appendedRows(frame).first, stale);
         QCOMPARE(WholeCacheDiagram::bytes(frame).total, record.cost.kvBytes);
         QCOMPARE(WholeCacheDiagram::bytes(frame).tokens, stale + static_cast<int>(record.inputTokens.size()));
+    }
+
+    // A cache longer than the picture has rows for: the band of hidden tokens says how many,
+    // N = the tokens held minus the ones drawn, and is tall enough for its words; the first
+    // and the newest tokens stay drawn.
+    void elidedBandSaysHowManyTokens()
+    {
+        const kv::ModelBundle& words = kvtest::shippedModel(QStringLiteral("tiny-mha"));
+        const kv::ModelConfig config = kv::ModelConfig::gpt2("random-6x128", 6, 128, 4, 4, 200, words.config().vocabSize);
+        auto model = std::make_shared<const kv::Transformer>(kvtest::randomTransformer(config, 5, 0.1f));
+        const auto lesson = kvtest::lessonFor(model, words.tokenizer, kvtest::randomTokens(20, config.vocabSize), 150);
+        const Frame frame = frameAt(lesson, 120);
+        const WholeCacheDiagram diagram;
+        const QSize size(900, 520);
+        const WholeCacheDiagram::Layout layout = diagram.layout(QRectF(QPointF(0, 0), QSizeF(size)), frame);
+        const QImage image = rendered(diagram, frame, size);
+        for (const WholeCacheDiagram::Grid* grid : {&layout.cached, &layout.uncached}) {
+            const auto drawnTokens = std::count_if(grid->drawn.begin(), grid->drawn.end(), [](int t) { return t >= 0; });
+            QVERIFY(grid->hiddenTokens > 0);
+            QCOMPARE(grid->hiddenTokens, grid->tokens - static_cast<int>(drawnTokens));
+            QCOMPARE(grid->drawn.front(), 0);
+            QCOMPARE(grid->drawn.back(), grid->tokens - 1);
+            QCOMPARE(WholeCacheDiagram::bandText(grid->hiddenTokens),
+                     QStringLiteral("… %1 tokens …").arg(grid->tokens - drawnTokens));
+            const QRectF band = grid->bandRect(0, 0);
+            QVERIFY(band.height() >= 9.0);
+            QVERIFY(grid->blockRect(0, 0).contains(band));
+            // The band says the whole count, in words that fit it, at a size one can read.
+            const auto words = WholeCacheDiagram::bandWords(band, grid->hiddenTokens, layout.labelPx);
+            QVERIFY2(words.text.contains(QString::number(grid->hiddenTokens)), qPrintable(words.text));
+            QVERIFY2(words.px >= 8.0, qPrintable(QString::number(words.px)));
+            QVERIFY(QFontMetricsF(pixelFont(words.px)).horizontalAdvance(words.text) <= band.width());
+            // And they are painted: the band is filled with the canvas colour, so every pixel
+            // off it is ink (anti-aliased small text is mostly partial ink, rarely the pen's
+            // colour itself). A word of this size inks at least one pixel per pixel of height.
+            int inked = 0;
+            for (int y = int(band.top()) + 1; y < int(band.bottom()); ++y)
+                for (int x = int(band.left()) + 1; x < int(band.right()); ++x)
+                    inked += near(image.pixelColor(x, y), frame.theme.background) ? 0 : 1;
+            QVERIFY2(inked >= words.px * words.text.size(), qPrintable(QString::number(inked)));
+            QVERIFY(diagram.tooltipAt(QRectF(QPointF(0, 0), QSizeF(size)), frame, band.center())
+                        .startsWith(QString::number(grid->hiddenTokens)));
+        }
+    }
+
+    // The colour key names every colour the picture uses, below both grids, in those colours.
+    void colourKeySaysWhatTheColoursMean()
+    {
+        const auto lesson = lessonFor(QStringLiteral("tiny-mha"));
+        const Frame frame = frameAt(lesson, 3);
+        const WholeCacheDiagram diagram;
+        const QSize size(1200, 700);
+        const QRectF page(QPointF(0, 0), QSizeF(size));
+        const WholeCacheDiagram::Layout layout = diagram.layout(page, frame);
+        QVERIFY(page.contains(layout.key) && !layout.key.isEmpty());
+        QVERIFY(!layout.key.intersects(layout.cached.area) && !layout.key.intersects(layout.uncached.area));
+        const auto entries = WholeCacheDiagram::colourKey(frame);
+        QStringList texts;
+        QList<QColor> colours;
+        for (const auto& entry : entries) {
+            texts << entry.text;
+            colours << entry.colour;
+        }
+        QVERIFY(colours.contains(frame.theme.stateColor(CellState::New)));      // the appended rows' outline
+        QVERIFY(colours.contains(frame.theme.stateColor(CellState::Recomputed))); // the uncached side's outline
+        QVERIFY(texts.join(' ').contains(QStringLiteral("value")));
+        QVERIFY(!colours.contains(frame.theme.stateColor(CellState::Stale))); // no stale rows in this walk-through
+        // The key is painted: the "new" and "recomputed" colours appear in its band.
+        const QImage image = rendered(diagram, frame, size);
+        const QImage key = image.copy(layout.key.toAlignedRect());
+        for (CellState state : {CellState::New, CellState::Recomputed}) {
+            bool found = false;
+            for (int y = 0; y < key.height() && !found; ++y)
+                for (int x = 0; x < key.width() && !found; ++x)
+                    found = near(key.pixelColor(x, y), frame.theme.stateColor(state));
+            QVERIFY2(found, qPrintable(Theme::stateName(state)));
+        }
+        // With stale rows (the forgotten reset), the key says what they are.
+        LessonFactory factory;
+        factory.loadModel(kvtest::shippedModelDir(QStringLiteral("tiny-mha")));
+        const auto stale = factory.staleCache(QStringLiteral("I"), QStringLiteral("the cat"), kv::GenerationSettings{});
+        bool named = false;
+        for (const auto& entry : WholeCacheDiagram::colourKey(frameAt(stale, 0)))
+            named = named || entry.colour == frame.theme.stateColor(CellState::Stale);
+        QVERIFY(named);
     }
 
     // Clicking a head's cell in the all-heads dock of the real window selects that layer and head in the panes.

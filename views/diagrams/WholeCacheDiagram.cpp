@@ -8,6 +8,7 @@
 #include "views/style/Typography.h"
 
 #include <QFontMetricsF>
+#include <QLinearGradient>
 
 #include <algorithm>
 #include <cmath>
@@ -143,7 +144,12 @@ Grid fitGrid(Side side, const QRectF& area, const Frame& frame, double labelPx)
         const int fit = std::max(3, static_cast<int>(std::floor(layerH / kMinRowPx)));
         grid.tokenPx = layerH / fit;
         grid.frameSlots = fit;
-        grid.drawn = SequenceWindow::around(grid.tokens, fit - 1).keySlots();
+        // The band of hidden tokens is as tall as the words saying how many.
+        const int bandSlots = std::clamp(static_cast<int>(std::ceil(metrics.height() * 1.1 / grid.tokenPx)), 1, fit / 3);
+        const SequenceWindow window = SequenceWindow::around(grid.tokens, fit - bandSlots);
+        for (int token : window.keySlots())
+            grid.drawn.insert(grid.drawn.end(), token < 0 ? bandSlots : 1, token);
+        grid.hiddenTokens = window.hidden();
     }
     if (grid.dimPx >= 3.0 && grid.tokenPx >= 3.0)
         grid.dimPx = grid.tokenPx = std::min(grid.dimPx, grid.tokenPx); // square cells while cells show
@@ -151,6 +157,35 @@ Grid fitGrid(Side side, const QRectF& area, const Frame& frame, double labelPx)
     const double gridW = kvHeads * grid.blockWidth() + (kvHeads - 1) * grid.gapX;
     grid.origin = QPointF(room.left() + std::max(0.0, (room.width() - gridW) / 2), room.top());
     return grid;
+}
+
+// One key entry's width: swatch, gap, words, gap to the next.
+double keyEntryWidth(const WholeCacheDiagram::KeyEntry& entry, double px)
+{
+    const double swatch = entry.swatch == WholeCacheDiagram::KeyEntry::Swatch::Ramp ? 4 * px : 1.4 * px;
+    return swatch + 0.5 * px + QFontMetricsF(pixelFont(px)).horizontalAdvance(entry.text) + 1.5 * px;
+}
+
+// The key's entries flowed into lines of `width`: where each one starts.
+std::vector<QPointF> keyPositions(const std::vector<WholeCacheDiagram::KeyEntry>& entries, double width, double px)
+{
+    const double lineH = QFontMetricsF(pixelFont(px)).height() * 1.3;
+    std::vector<QPointF> at;
+    QPointF next(0, 0);
+    for (const auto& entry : entries) {
+        const double w = keyEntryWidth(entry, px);
+        if (next.x() > 0 && next.x() + w > width)
+            next = QPointF(0, next.y() + lineH);
+        at.push_back(next);
+        next.rx() += w;
+    }
+    return at;
+}
+
+double keyHeight(const std::vector<WholeCacheDiagram::KeyEntry>& entries, double width, double px)
+{
+    const double lineH = QFontMetricsF(pixelFont(px)).height() * 1.3;
+    return keyPositions(entries, width, px).back().y() + lineH;
 }
 
 } // namespace
@@ -183,6 +218,51 @@ std::pair<int, int> Grid::slotsFrom(int from) const
     if (first < 0)
         return {0, 0};
     return {first, last};
+}
+
+QRectF Grid::bandRect(int layer, int kvHead) const
+{
+    const auto first = std::find(drawn.begin(), drawn.end(), -1);
+    if (first == drawn.end())
+        return {};
+    const auto bandSlots = std::count(drawn.begin(), drawn.end(), -1);
+    const QRectF block = blockRect(layer, kvHead);
+    return QRectF(block.left(), block.top() + static_cast<double>(first - drawn.begin()) * tokenPx, block.width(),
+                  static_cast<double>(bandSlots) * tokenPx);
+}
+
+QString WholeCacheDiagram::bandText(int hiddenTokens)
+{
+    return tr("… %1 tokens …").arg(hiddenTokens);
+}
+
+WholeCacheDiagram::BandWords WholeCacheDiagram::bandWords(const QRectF& band, int hiddenTokens, double labelPx)
+{
+    // The words at the largest size up to the labels' at which they fit the block.
+    double px = std::min(labelPx, band.height() / 1.25);
+    QString shown = bandText(hiddenTokens);
+    if (QFontMetricsF(pixelFont(px)).horizontalAdvance(shown) > band.width() - 2)
+        shown = QStringLiteral("…%1…").arg(hiddenTokens);
+    const double natural = QFontMetricsF(pixelFont(px)).horizontalAdvance(shown);
+    if (natural > band.width() - 2)
+        px = std::floor(px * (band.width() - 2) / natural);
+    if (px < kMinBandPx)
+        return {shown, 0.0};
+    return {shown, px};
+}
+
+std::vector<WholeCacheDiagram::KeyEntry> WholeCacheDiagram::colourKey(const Frame& frame)
+{
+    using Swatch = KeyEntry::Swatch;
+    std::vector<KeyEntry> entries{
+        {Swatch::Ramp, QColor(), tr("value of K or V: − 0 +")},
+        {Swatch::Outline, frame.theme.stateColor(CellState::New), tr("appended at this step")},
+        {Swatch::Outline, frame.theme.stateColor(CellState::Recomputed), tr("recomputed without a cache")},
+    };
+    if (frame.lesson->run.staleCacheRows > 0)
+        entries.push_back({Swatch::Filled, frame.theme.stateColor(CellState::Stale), tr("stale: left by an earlier prompt")});
+    entries.push_back({Swatch::Filled, frame.theme.background, tr("… N tokens …: not drawn, to fit")});
+    return entries;
 }
 
 WholeCacheDiagram::Bytes WholeCacheDiagram::bytes(const Frame& frame)
@@ -234,7 +314,9 @@ WholeCacheDiagram::Layout WholeCacheDiagram::layout(const QRectF& rect, const Fr
     for (double height : heights)
         headingH += height;
     layout.heading = QRectF(inner.topLeft(), QSizeF(inner.width(), headingH));
-    const QRectF body(inner.left(), inner.top() + headingH, inner.width(), inner.height() - headingH);
+    const double keyH = keyHeight(colourKey(frame), inner.width(), layout.labelPx);
+    layout.key = QRectF(inner.left(), inner.bottom() - keyH, inner.width(), keyH);
+    const QRectF body(inner.left(), inner.top() + headingH, inner.width(), inner.height() - headingH - keyH - 4);
     // Side by side or one above the other: whichever draws more of the cache, larger.
     constexpr double kGap = 16;
     const double width = (body.width() - kGap) / 2;
@@ -276,6 +358,7 @@ void WholeCacheDiagram::paint(QPainter& painter, const QRectF& rect, const Frame
     }
     paintGrid(painter, place.cached, frame, place.labelPx);
     paintGrid(painter, place.uncached, frame, place.labelPx);
+    paintKey(painter, place.key, frame, place.labelPx);
     painter.restore();
 }
 
@@ -289,7 +372,61 @@ void WholeCacheDiagram::paintGrid(QPainter& painter, const Grid& grid, const Fra
                      metrics.elidedText(areaTitle(frame, grid.side, grid.tokens), Qt::ElideRight, titleRect.width()));
     paintBlocks(painter, grid, frame);
     paintMarks(painter, grid, frame);
+    paintBands(painter, grid, frame, labelPx);
     paintLabels(painter, grid, frame, labelPx);
+}
+
+void WholeCacheDiagram::paintBands(QPainter& painter, const Grid& grid, const Frame& frame, double labelPx) const
+{
+    if (grid.hiddenTokens == 0)
+        return;
+    const kv::ModelConfig& config = frame.lesson->config();
+    for (int layer = 0; layer < config.nLayer; ++layer)
+        for (int kvHead = 0; kvHead < config.nKvHead; ++kvHead) {
+            const QRectF band = grid.bandRect(layer, kvHead);
+            painter.fillRect(band, frame.theme.background);
+            const BandWords words = bandWords(band, grid.hiddenTokens, labelPx);
+            if (words.px <= 0)
+                continue; // the tooltip still says how many
+            painter.setFont(pixelFont(words.px));
+            painter.setPen(frame.theme.mutedText);
+            painter.drawText(band, Qt::AlignCenter, words.text);
+        }
+}
+
+void WholeCacheDiagram::paintKey(QPainter& painter, const QRectF& key, const Frame& frame, double labelPx) const
+{
+    using Swatch = KeyEntry::Swatch;
+    const std::vector<KeyEntry> entries = colourKey(frame);
+    const std::vector<QPointF> at = keyPositions(entries, key.width(), labelPx);
+    const QFontMetricsF metrics(pixelFont(labelPx));
+    painter.setFont(pixelFont(labelPx));
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const KeyEntry& entry = entries[i];
+        const QPointF origin = key.topLeft() + at[i];
+        const double swatchW = entry.swatch == Swatch::Ramp ? 4 * labelPx : 1.4 * labelPx;
+        const QRectF swatch(origin.x(), origin.y() + (metrics.height() - labelPx) / 2, swatchW, labelPx);
+        if (entry.swatch == Swatch::Ramp) {
+            QLinearGradient gradient(swatch.left(), 0, swatch.right(), 0);
+            gradient.setColorAt(0.0, frame.theme.negative);
+            gradient.setColorAt(0.5, frame.theme.neutral);
+            gradient.setColorAt(1.0, frame.theme.positive);
+            painter.setPen(QPen(frame.theme.grid, 1));
+            painter.setBrush(gradient);
+            painter.drawRect(swatch);
+        } else if (entry.swatch == Swatch::Outline) {
+            painter.setPen(QPen(entry.colour, 2.5));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawRect(swatch.adjusted(1.25, 1.25, -1.25, -1.25));
+        } else {
+            painter.setPen(QPen(frame.theme.grid, 1));
+            painter.setBrush(entry.colour);
+            painter.drawRect(swatch);
+        }
+        painter.setPen(frame.theme.text);
+        painter.drawText(QRectF(swatch.right() + 0.5 * labelPx, origin.y(), key.width(), metrics.height()),
+                         Qt::AlignLeft | Qt::AlignVCenter, entry.text);
+    }
 }
 
 void WholeCacheDiagram::paintBlocks(QPainter& painter, const Grid& grid, const Frame& frame) const
@@ -386,6 +523,9 @@ QString WholeCacheDiagram::tooltipAt(const QRectF& rect, const Frame& frame, QPo
         for (int layer = 0; layer < config.nLayer; ++layer)
             for (int kvHead = 0; kvHead < config.nKvHead; ++kvHead)
                 for (int which = 0; which < 2; ++which) {
+                    // The band of hidden tokens spans both halves and the gap between them.
+                    if (grid->hiddenTokens > 0 && grid->bandRect(layer, kvHead).contains(point))
+                        return tr("%1 tokens are hidden here, to fit: hover the ones shown").arg(grid->hiddenTokens);
                     const QRectF half = grid->halfRect(layer, kvHead, which);
                     if (!half.contains(point))
                         continue;
@@ -393,7 +533,7 @@ QString WholeCacheDiagram::tooltipAt(const QRectF& rect, const Frame& frame, QPo
                                                 static_cast<int>(grid->drawn.size()) - 1);
                     const int token = grid->drawn[static_cast<std::size_t>(slot)];
                     if (token < 0)
-                        return tr("Tokens hidden here to fit: hover the ones shown");
+                        return tr("%1 tokens are hidden here, to fit: hover the ones shown").arg(grid->hiddenTokens);
                     const int dim = std::clamp(static_cast<int>((point.x() - half.left()) / grid->dimPx), 0,
                                                grid->headDim - 1);
                     const float value = blockData(frame, grid->side, layer, kvHead, which)(token, dim);

@@ -2,6 +2,7 @@
 
 #include "views/diagrams/Diagram.h"
 
+#include <QColor>
 #include <QCoreApplication>
 
 #include <cstdint>
@@ -45,6 +46,7 @@ public:
         int tokens = 0;        // rows held (cached) or rebuilt (uncached) at this step
         std::vector<int> drawn;  // per drawn row: its token, -1 for the band of hidden tokens
         int frameSlots = 0;      // rows of the block's outline (the walk-through's final length, windowed)
+        int hiddenTokens = 0;    // tokens the band stands for (0: none hidden)
 
         double halfWidth() const { return headDim * dimPx; }
         double blockWidth() const { return 2 * halfWidth() + innerGap; }
@@ -54,14 +56,39 @@ public:
         QRectF halfRect(int layer, int kvHead, int which) const;
         // Drawn rows [firstSlot, lastSlot) of tokens >= `from`, empty when none are drawn.
         std::pair<int, int> slotsFrom(int from) const;
+        // The band of hidden tokens in a block (empty when none are hidden): it says "… N tokens …".
+        QRectF bandRect(int layer, int kvHead) const;
+    };
+
+    // One entry of the colour key: a swatch (an outline in a state's colour,
+    // or the value ramp) and what it means.
+    struct KeyEntry {
+        enum class Swatch { Outline, Filled, Ramp };
+        Swatch swatch = Swatch::Outline;
+        QColor colour;
+        QString text;
     };
 
     struct Layout {
         QRectF heading;
         Grid cached;
         Grid uncached;
+        QRectF key; // the colour key, under both grids
         double labelPx = 11;
     };
+
+    // "… 37 tokens …": what the band of hidden tokens says.
+    static QString bandText(int hiddenTokens);
+    // What a band of hidden tokens shows, and at what pixel size: the full
+    // words, or "…37…" where they are too wide; px 0 when even that is too small.
+    struct BandWords {
+        QString text;
+        double px = 0;
+    };
+    static constexpr double kMinBandPx = 6.0;
+    static BandWords bandWords(const QRectF& band, int hiddenTokens, double labelPx);
+    // What the colours of the picture mean, for this frame (stale rows only when there are some).
+    static std::vector<KeyEntry> colourKey(const Frame& frame);
 
     static Bytes bytes(const Frame& frame);
     // "Per block … · per layer … · total …": the bytes line the diagram prints.
@@ -80,6 +107,8 @@ private:
     void paintBlocks(QPainter& painter, const Grid& grid, const Frame& frame) const;
     void paintMarks(QPainter& painter, const Grid& grid, const Frame& frame) const;
     void paintLabels(QPainter& painter, const Grid& grid, const Frame& frame, double labelPx) const;
+    void paintBands(QPainter& painter, const Grid& grid, const Frame& frame, double labelPx) const;
+    void paintKey(QPainter& painter, const QRectF& key, const Frame& frame, double labelPx) const;
 };
 
 } // namespace kvlab
