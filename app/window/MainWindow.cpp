@@ -39,7 +39,6 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPainter>
 #include <QSettings>
 #include <QSlider>
 #include <QSpinBox>
@@ -718,14 +717,13 @@ void MainWindow::applyTheme()
     const Theme base = Theme::byName(m_themeName);
     m_controller->setTheme(m_presenting ? base.presenting() : base);
     m_docks->setTheme(base);
-    const int textPx = m_presenting ? 26 : 15;
+    const int textPx = m_presenting ? 19 : 15; // presenting: large enough for the hall, leaving the panes room
     m_strip->setFixedHeight(m_presenting ? 120 : 96);
     m_legend->setFixedHeight(m_presenting ? 44 : 36);
     const QString style = QStringLiteral("color: %1; font-size: %2px;").arg(base.text.name()).arg(textPx);
     m_narration->setStyleSheet(style);
     m_stepTitle->setStyleSheet(style);
     centralWidget()->setStyleSheet(QStringLiteral("background: %1;").arg(base.background.name()));
-    update(); // the band the faded toolbars leave in presentation
 }
 
 void MainWindow::setPresentation(bool on)
@@ -741,6 +739,7 @@ void MainWindow::setPresentation(bool on)
     m_presenting = on;
     menuBar()->setVisible(!on);
     statusBar()->setVisible(!on);
+    floatToolBars(on);
     setControlsShown(!on);
     if (on) {
         m_samplingDock->hide();
@@ -770,9 +769,40 @@ void MainWindow::setPresentation(bool on)
     applyTheme();
 }
 
+void MainWindow::floatToolBars(bool floating)
+{
+    const QList<QToolBar*> bars{m_playbackBar, m_modelBar};
+    if (floating) {
+        for (QToolBar* bar : bars) {
+            removeToolBar(bar);
+            bar->setParent(this);
+            bar->show();
+        }
+        placeFloatingToolBars();
+        m_blackScreen->raise();
+    } else if (toolBarArea(m_playbackBar) == Qt::NoToolBarArea) {
+        addToolBar(Qt::TopToolBarArea, m_playbackBar);
+        addToolBarBreak();
+        addToolBar(Qt::TopToolBarArea, m_modelBar);
+        for (QToolBar* bar : bars)
+            bar->show();
+    }
+}
+
+void MainWindow::placeFloatingToolBars()
+{
+    int top = 0;
+    for (QToolBar* bar : {static_cast<QToolBar*>(m_playbackBar), static_cast<QToolBar*>(m_modelBar)}) {
+        const int height = bar->sizeHint().height();
+        bar->setGeometry(0, top, width(), height);
+        bar->raise();
+        top += height;
+    }
+}
+
 void MainWindow::setControlsShown(bool shown)
 {
-    // The toolbars fade rather than hide: they keep their room, so nothing
+    // The toolbars fade rather than hide: floating over the canvas, nothing
     // below them moves when the pointer brings them back.
     m_controlsShown = shown;
     for (QToolBar* bar : {static_cast<QToolBar*>(m_playbackBar), static_cast<QToolBar*>(m_modelBar)}) {
@@ -821,19 +851,12 @@ bool MainWindow::filterKey(QObject* watched, QKeyEvent* event)
     return false;
 }
 
-void MainWindow::paintEvent(QPaintEvent* event)
-{
-    // In presentation the faded toolbars leave their room: in the canvas colour,
-    // not a grey band across a dark room's screen.
-    if (m_presenting)
-        QPainter(this).fillRect(rect(), Theme::byName(m_themeName).background);
-    QMainWindow::paintEvent(event);
-}
-
 bool MainWindow::eventFilter(QObject* watched, QEvent* event)
 {
     if (watched == m_claimVerdict && event->type() == QEvent::MouseButtonPress)
         m_claimVerdict->hide();
+    if (watched == this && m_presenting && event->type() == QEvent::Resize)
+        placeFloatingToolBars();
     if (m_presenting && event->type() == QEvent::MouseMove) {
         setControlsShown(true);
         m_hideControls.start();

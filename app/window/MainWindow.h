@@ -108,7 +108,6 @@ signals:
 protected:
     void closeEvent(QCloseEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
-    void paintEvent(QPaintEvent* event) override;
 
 private:
     void buildCentral();
@@ -122,6 +121,9 @@ private:
     bool startLesson(const QString& prompt);
     void clearError();
     void setControlsShown(bool shown);
+    // Presenting, the toolbars float over the top of the canvas instead of keeping a band.
+    void floatToolBars(bool floating);
+    void placeFloatingToolBars();
     void returnFocusToPlayback();
     bool filterKey(QObject* watched, QKeyEvent* event);
     void setLesson(std::shared_ptr<const Lesson> lesson);

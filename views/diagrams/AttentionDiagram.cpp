@@ -57,11 +57,17 @@ constexpr double kMaxLabelPx = 15.0;
 // Below this token-cell size a pane draws a heatmap; below the next, it elides.
 constexpr double kMinCellsPx = 13.0;
 constexpr double kMinHeatmapPx = 4.0;
+// A pane too short for even that drops column labels and notes and draws cells this small.
+constexpr double kSmallestHeatmapPx = 1.5;
 constexpr double kMaxCellPx = 72.0;
 // In a heatmap the head_dim axis is drawn this much narrower than the token axis.
 constexpr double kHeatmapDimShare = 0.3;
-// Column labels are turned by 50° and cut to the height of their band.
-constexpr double kColumnLabelShare = 1.3;
+// Presenting, numbered cells are this much wider than high: a number ("-1.46")
+// is wider than it is tall, and a pane beside another has width to spare where
+// its height runs out (two rows of matrices, with Kᵀ head_dim cells high).
+constexpr double kPresentationAspect = 1.6;
+// Presenting, the pane's title and stats lines scale up to this much (stats at ~19 px).
+constexpr double kPresentingChromeScale = 1.25;
 
 // The sizes one candidate layout uses.
 struct Sizes {
@@ -71,9 +77,11 @@ struct Sizes {
     double label = 13;
     double labelWidth = 0; // widest row label plus its gap
     double op = 0;         // room for an operator between two matrices
-    double titleSpace = 0, columnLabels = 0, below = 0;
+    double titleSpace = 0, below = 0;
 
-    double cellW(const MatrixSpec& spec) const { return spec.colsAreTokens() ? token : dim; }
+    double aspect = 1;     // numbered cells this many times wider than high
+    double degrees = 50;   // column labels turned by this much
+    double cellW(const MatrixSpec& spec) const { return (spec.colsAreTokens() ? token : dim) * aspect; }
     double cellH(const MatrixSpec& spec) const { return spec.rowsAreTokens() ? token : dim; }
 };
 
@@ -82,34 +90,110 @@ double textWidth(const QString& text, double px, bool bold)
     return QFontMetricsF(pixelFont(px, bold)).horizontalAdvance(text);
 }
 
-// How far turned column labels reach right of the grid's last column.
-double columnLabelReach(const MatrixSpec& spec, double labelPx)
+// The widest column label of `spec` as painted: cut to the longest a label may run.
+double widestColumnLabel(const MatrixSpec& spec, double labelPx)
 {
-    if (spec.colLabels.isEmpty())
-        return 0.0;
     const QFontMetricsF metrics(pixelFont(labelPx));
     double widest = 0;
     for (const QString& label : spec.colLabels)
         widest = std::max(widest, metrics.horizontalAdvance(label));
-    return std::min(widest, kColumnLabelShare * labelPx * 4.2 - labelPx) * 0.643;
+    return std::min(widest, columnLabelRun(labelPx));
 }
 
-// How wide one matrix's slot is: its grid, or its title, caption or note where wider.
+constexpr double kRadiansPerDegree = 3.14159265358979 / 180.0;
+
+// How far turned column labels reach right of the grid's last column.
+double columnLabelReach(const MatrixSpec& spec, double labelPx, double degrees)
+{
+    if (spec.colLabels.isEmpty())
+        return 0.0;
+    const double angle = degrees * kRadiansPerDegree;
+    return widestColumnLabel(spec, labelPx) * std::cos(angle) + 0.4 * labelPx * std::sin(angle);
+}
+
+// How high the band of turned column labels above the grid is: the widest
+// label turned, its line height turned and its gap to the grid.
+double columnLabelHeight(const MatrixSpec& spec, double labelPx, double degrees)
+{
+    if (spec.colLabels.isEmpty())
+        return 0.0;
+    const double angle = degrees * kRadiansPerDegree;
+    return std::ceil(widestColumnLabel(spec, labelPx) * std::sin(angle) + labelPx * (std::cos(angle) + 0.4));
+}
+
+double titleWidth(const MatrixSpec& spec, const Sizes& sizes)
+{
+    return textWidth(spec.title, sizes.label * 1.15, true);
+}
+
+// How far a title may run past its slot on each side: over the operator's gap,
+// half of it each, leaving half a label between two titles.
+double titleSpill(const Sizes& sizes)
+{
+    return std::max(0.0, (sizes.op - 0.5 * sizes.label) / 2);
+}
+
+// How far the title of `spec` runs past its slot of width `slot` on each side.
+double titleOverrun(const MatrixSpec& spec, const Sizes& sizes, double slot)
+{
+    return std::max(0.0, (titleWidth(spec, sizes) - slot) / 2);
+}
+
+// How wide one matrix's slot is: its grid, or its title, caption or note where
+// wider (a title may spill over the gaps beside it).
 double slotWidth(const MatrixSpec& spec, const Sizes& sizes)
 {
     const double grid = spec.cols() * sizes.cellW(spec);
-    const double title = textWidth(spec.title, sizes.label * 1.15, true) + sizes.label;
+    const double title = titleWidth(spec, sizes) - 2 * titleSpill(sizes);
     const double note = spec.note.isEmpty() ? 0.0 : textWidth(spec.note, sizes.label, true) + sizes.label;
     const double caption = textWidth(spec.caption, sizes.label, false) + sizes.label;
-    return std::max({grid + columnLabelReach(spec, sizes.label), title, note, caption});
+    return std::max({grid, title, note, caption});
+}
+
+double labelsWidth(const ByRole<MatrixSpec>& matrices, const RowItem& item, const Sizes& sizes)
+{
+    return item.labels && !matrices[item.role].rowLabels.isEmpty() ? sizes.labelWidth : 0.0;
+}
+
+// How far the turned column labels of row item `i` run past the room right of
+// its grid: they lean over the operator and the next matrix's row labels.
+double overhang(const ByRole<MatrixSpec>& matrices, const std::vector<RowItem>& row, std::size_t i, const Sizes& sizes)
+{
+    const MatrixSpec& spec = matrices[row[i].role];
+    const double reach = columnLabelReach(spec, sizes.label, sizes.degrees);
+    const double beside = (slotWidth(spec, sizes) - spec.cols() * sizes.cellW(spec)) / 2;
+    const double room = i + 1 < row.size() ? sizes.op + labelsWidth(matrices, row[i + 1], sizes) : 0.0;
+    return std::max(0.0, reach - beside - room);
+}
+
+// How far the first title of a row runs left of the row's first labels and
+// slot, and the last one right of its slot and column labels.
+std::pair<double, double> rowOverruns(const ByRole<MatrixSpec>& matrices, const std::vector<RowItem>& row, const Sizes& sizes)
+{
+    const MatrixSpec& first = matrices[row.front().role];
+    const MatrixSpec& last = matrices[row.back().role];
+    const double left = titleOverrun(first, sizes, slotWidth(first, sizes)) - labelsWidth(matrices, row.front(), sizes);
+    const double right = titleOverrun(last, sizes, slotWidth(last, sizes)) - overhang(matrices, row, row.size() - 1, sizes);
+    return {std::max(0.0, left), std::max(0.0, right)};
 }
 
 double rowWidth(const ByRole<MatrixSpec>& matrices, const std::vector<RowItem>& row, const Sizes& sizes)
 {
-    double width = sizes.op * static_cast<double>(row.size() - 1);
-    for (const RowItem& item : row)
-        width += (item.labels ? sizes.labelWidth : 0.0) + slotWidth(matrices[item.role], sizes);
+    const auto [left, right] = rowOverruns(matrices, row, sizes);
+    double width = left + right + sizes.op * static_cast<double>(row.size() - 1);
+    for (std::size_t i = 0; i < row.size(); ++i)
+        width += labelsWidth(matrices, row[i], sizes) + slotWidth(matrices[row[i].role], sizes)
+            + overhang(matrices, row, i, sizes);
     return width;
+}
+
+// The band of turned column labels above a row's grids: as high as its widest label needs.
+double columnBand(const ByRole<MatrixSpec>& matrices, const std::vector<RowItem>& row, const Sizes& sizes)
+{
+    double band = sizes.label * 0.4;
+    for (const RowItem& item : row)
+        band = std::max(band, columnLabelHeight(matrices[item.role], sizes.label, sizes.degrees));
+    return band;
 }
 
 double rowHeight(const ByRole<MatrixSpec>& matrices, const std::vector<RowItem>& row, const Sizes& sizes)
@@ -119,7 +203,7 @@ double rowHeight(const ByRole<MatrixSpec>& matrices, const std::vector<RowItem>&
         const MatrixSpec& spec = matrices[item.role];
         grid = std::max(grid, spec.rows() * sizes.cellH(spec));
     }
-    return sizes.titleSpace + sizes.columnLabels + grid + sizes.below;
+    return sizes.titleSpace + columnBand(matrices, row, sizes) + grid + sizes.below;
 }
 
 // The widest row label of `spec` plus its gap.
@@ -146,46 +230,84 @@ Sizes sizesFor(const ByRole<MatrixSpec>& matrices, Detail detail, double token, 
     sizes.detail = detail;
     sizes.token = token;
     sizes.dim = detail == Detail::Cells ? token : std::max(1.0, token * kHeatmapDimShare);
+    sizes.aspect = presenting && detail == Detail::Cells ? kPresentationAspect : 1.0;
+    sizes.degrees = columnLabelDegrees(presenting);
     // Labels follow the cells within bounds; presenting, they may take more of a cell.
     const double share = presenting ? 0.6 : 0.55;
     sizes.label = std::clamp(token * share, kMinLabelPx * std::min(scale, 1.4), kMaxLabelPx * scale);
     sizes.labelWidth = widestLabel(matrices, sizes.label);
     sizes.op = 2.2 * sizes.label;
     sizes.titleSpace = sizes.label * 2.0;
-    const bool columnLabels = std::any_of(matrices.begin(), matrices.end(),
-                                          [](const MatrixSpec& spec) { return !spec.colLabels.isEmpty(); });
     const bool notes = std::any_of(matrices.begin(), matrices.end(), [](const MatrixSpec& spec) { return !spec.note.isEmpty(); });
-    sizes.columnLabels = columnLabels ? sizes.label * 4.2 : sizes.label * 0.4;
     sizes.below = notes ? sizes.label * 2.9 : sizes.label * 1.6;
     return sizes;
 }
 
-bool fits(const ByRole<MatrixSpec>& matrices, const Sizes& sizes, const QSizeF& body)
+// How the two products are arranged: Q·Kᵀ = scores above weights·V = output,
+// or both on one line (a wide, short pane, as when the panes are stacked).
+enum class Arrangement { TwoRows, OneLine };
+
+const std::vector<RowItem>& bothRows()
 {
-    return rowWidth(matrices, kRowA, sizes) <= body.width() && rowWidth(matrices, kRowB, sizes) <= body.width()
+    static const std::vector<RowItem> both = [] {
+        std::vector<RowItem> all = kRowA;
+        all.insert(all.end(), kRowB.begin(), kRowB.end());
+        return all;
+    }();
+    return both;
+}
+
+// The gap between the two products on one line.
+double productGap(const Sizes& sizes) { return 2.5 * sizes.op; }
+
+bool fits(const ByRole<MatrixSpec>& matrices, const Sizes& sizes, const QSizeF& body, Arrangement arrangement)
+{
+    const double widthA = rowWidth(matrices, kRowA, sizes);
+    const double widthB = rowWidth(matrices, kRowB, sizes);
+    if (arrangement == Arrangement::OneLine)
+        return widthA + productGap(sizes) + widthB <= body.width() && rowHeight(matrices, bothRows(), sizes) <= body.height();
+    return widthA <= body.width() && widthB <= body.width()
         && rowHeight(matrices, kRowA, sizes) + rowHeight(matrices, kRowB, sizes) <= body.height();
 }
 
+// What the solver holds fixed while it searches for a cell size.
+struct Room {
+    QSizeF body;
+    double scale = 1;
+    bool presenting = false;
+    Arrangement arrangement = Arrangement::TwoRows;
+
+    Sizes sizes(const ByRole<MatrixSpec>& matrices, Detail detail, double token) const
+    {
+        return sizesFor(matrices, detail, token, scale, presenting);
+    }
+    bool fits(const ByRole<MatrixSpec>& matrices, Detail detail, double token) const
+    {
+        return ::kvlab::fits(matrices, sizes(matrices, detail, token), body, arrangement);
+    }
+};
+
 // The largest token cell in [low, high] at which everything fits (bisection:
 // every size grows with the cell); `low` when even that does not fit.
-double largestFittingCell(const ByRole<MatrixSpec>& matrices, Detail detail, double low, double high,
-                          double scale, bool presenting, const QSizeF& body)
+double largestFittingCell(const ByRole<MatrixSpec>& matrices, Detail detail, double low, double high, const Room& room)
 {
-    if (fits(matrices, sizesFor(matrices, detail, high, scale, presenting), body))
+    if (room.fits(matrices, detail, high))
         return high;
     for (int round = 0; round < 14; ++round) {
         const double middle = (low + high) / 2;
-        (fits(matrices, sizesFor(matrices, detail, middle, scale, presenting), body) ? low : high) = middle;
+        (room.fits(matrices, detail, middle) ? low : high) = middle;
     }
     return low;
 }
 
 // Places a row centred in `body` with grids starting at `top`; returns the operator centres.
+// `left` < 0: centred. `band`: the height of the column labels above the grids.
 std::vector<QPointF> placeRow(AttentionDiagram::Layout& layout, const std::vector<RowItem>& row, const Sizes& sizes,
-                              const QRectF& body, double top)
+                              const QRectF& body, double top, double left, double band)
 {
-    double x = body.left() + (body.width() - rowWidth(layout.matrices, row, sizes)) / 2;
-    const double titleTop = top - sizes.columnLabels - sizes.titleSpace;
+    double x = (left >= 0 ? left : body.left() + (body.width() - rowWidth(layout.matrices, row, sizes)) / 2)
+        + rowOverruns(layout.matrices, row, sizes).first;
+    const double titleTop = top - band - sizes.titleSpace;
     std::vector<QPointF> operators;
     for (std::size_t i = 0; i < row.size(); ++i) {
         const MatrixSpec& spec = layout.matrices[row[i].role];
@@ -196,10 +318,10 @@ std::vector<QPointF> placeRow(AttentionDiagram::Layout& layout, const std::vecto
             const double rows = std::min(previous.rows() * sizes.cellH(previous), 4.0 * sizes.token);
             operators.emplace_back(x - sizes.op / 2, top + rows / 2);
         }
-        x += row[i].labels ? sizes.labelWidth : 0.0;
+        x += labelsWidth(layout.matrices, row[i], sizes);
         layout.places[row[i].role] = {QPointF(x + (widened - grid) / 2, top), sizes.cellW(spec), sizes.cellH(spec),
                                                titleTop, sizes.detail};
-        x += widened + sizes.op;
+        x += widened + overhang(layout.matrices, row, i, sizes) + sizes.op;
     }
     return operators;
 }
@@ -219,6 +341,111 @@ ByRole<MatrixSpec> windowed(const ByRole<MatrixSpec>& full, const SequenceWindow
     return shown;
 }
 
+// What the solver settled on for one arrangement.
+struct Solution {
+    ByRole<MatrixSpec> shown;
+    Detail detail = Detail::Cells;
+    SequenceWindow window = SequenceWindow::all(0);
+    double cell = 0;
+    Arrangement arrangement = Arrangement::TwoRows;
+    bool fitted = false;
+
+    bool better(const Solution& other) const
+    {
+        if (fitted != other.fitted)
+            return fitted;
+        if (detail != other.detail)
+            return detail == Detail::Cells;
+        if (window.hidden() != other.window.hidden())
+            return window.hidden() < other.window.hidden();
+        return cell > other.cell;
+    }
+};
+
+// The most tokens that fit at the smallest heatmap cell `minimum`, as a window around the current one.
+SequenceWindow fittingWindow(const ByRole<MatrixSpec>& full, const QueryShape& queries, int length, double minimum,
+                             const Room& room)
+{
+    auto fitsShowing = [&](int tokens) {
+        return room.fits(windowed(full, SequenceWindow::around(length, tokens), queries), Detail::Heatmap, minimum);
+    };
+    int low = std::min(length, 4);
+    int high = length - 1;
+    while (low < high) {
+        const int middle = (low + high + 1) / 2;
+        if (fitsShowing(middle))
+            low = middle;
+        else
+            high = middle - 1;
+    }
+    return SequenceWindow::around(length, low);
+}
+
+// What a pane leaves out, one more thing at a time, when it is short of room.
+enum class Reduction {
+    None,
+    RepeatedRowLabels, // the scores' rows (Q's) and V's rows (the weights' columns) unnamed
+    ColumnLabels,      // and no column labels or notes: hovering still names every cell
+};
+
+ByRole<MatrixSpec> reduced(ByRole<MatrixSpec> specs, Reduction reduction)
+{
+    if (reduction >= Reduction::RepeatedRowLabels) {
+        specs[Role::Scores].rowLabels.clear();
+        specs[Role::Values].rowLabels.clear();
+    }
+    if (reduction >= Reduction::ColumnLabels)
+        for (MatrixSpec& spec : specs) {
+            spec.colLabels.clear();
+            spec.note.clear();
+        }
+    return specs;
+}
+
+// A heatmap of `base` at cells of at least `minimum`, windowed around the current token when it must be.
+Solution heatmap(const ByRole<MatrixSpec>& base, const QueryShape& queries, int length, double minimum, const Room& room)
+{
+    Solution result;
+    result.arrangement = room.arrangement;
+    result.detail = Detail::Heatmap;
+    result.window = SequenceWindow::all(length);
+    result.shown = base;
+    result.cell = largestFittingCell(base, Detail::Heatmap, minimum, kMinCellsPx, room);
+    if (!room.fits(base, Detail::Heatmap, result.cell)) {
+        result.window = fittingWindow(base, queries, length, minimum, room);
+        result.shown = windowed(base, result.window, queries);
+        result.cell = largestFittingCell(result.shown, Detail::Heatmap, minimum, kMinCellsPx, room);
+    }
+    result.fitted = room.fits(result.shown, Detail::Heatmap, result.cell);
+    return result;
+}
+
+// 1. Numbered cells, if they stay legible, the repeated row labels left out
+//    if that is what it takes; 2. a heatmap with head_dim narrowed; 3. a
+//    heatmap of a window around the current token; 4. that without column
+//    labels and notes; 5. with smaller heatmap cells: a pane too short for
+//    more draws less, never one box over another.
+Solution solve(const ByRole<MatrixSpec>& full, const QueryShape& queries, int length, const Room& room)
+{
+    for (Reduction reduction : {Reduction::None, Reduction::RepeatedRowLabels}) {
+        Solution result;
+        result.arrangement = room.arrangement;
+        result.window = SequenceWindow::all(length);
+        result.shown = reduced(full, reduction);
+        result.cell = largestFittingCell(result.shown, Detail::Cells, kMinCellsPx, kMaxCellPx, room);
+        result.fitted = room.fits(result.shown, Detail::Cells, result.cell);
+        if (result.fitted)
+            return result;
+    }
+    Solution result;
+    for (Reduction reduction : {Reduction::None, Reduction::RepeatedRowLabels, Reduction::ColumnLabels}) {
+        result = heatmap(reduced(full, reduction), queries, length, kMinHeatmapPx, room);
+        if (result.fitted)
+            return result;
+    }
+    return heatmap(reduced(full, Reduction::ColumnLabels), queries, length, kSmallestHeatmapPx, room);
+}
+
 } // namespace
 
 const MatrixSpec& AttentionDiagram::Layout::matrix(MatrixSpec::Role role) const
@@ -233,7 +460,9 @@ const MatrixPlacement& AttentionDiagram::Layout::place(MatrixSpec::Role role) co
 
 std::vector<std::pair<QString, QRectF>> AttentionDiagram::Layout::boxes() const
 {
-    std::vector<std::pair<QString, QRectF>> all{{QStringLiteral("pane title"), title}, {QStringLiteral("stats lines"), footer}};
+    std::vector<std::pair<QString, QRectF>> all{{QStringLiteral("pane title"), title}};
+    if (!footer.isEmpty())
+        all.emplace_back(QStringLiteral("stats lines"), footer);
     const double lf = labelFontPx;
     for (Role role : ByRole<MatrixSpec>::kRoles) {
         const MatrixSpec& spec = matrices[role];
@@ -259,9 +488,10 @@ std::vector<std::pair<QString, QRectF>> AttentionDiagram::Layout::boxes() const
         }
         if (!spec.colLabels.isEmpty()) {
             // Labels turned by 50° from the column centres, cut to the band's height.
-            const double reach = columnLabelReach(spec, lf);
+            const double reach = columnLabelReach(spec, lf, columnLabelDegrees);
+            const double band = columnLabelHeight(spec, lf, columnLabelDegrees);
             all.emplace_back(name + QStringLiteral(" column labels"),
-                             QRectF(grid.left(), grid.top() - lf * 4.2, grid.width() + reach, lf * 4.2 - 1));
+                             QRectF(grid.left(), grid.top() - band, grid.width() + reach, band - 1));
         }
     }
     return all;
@@ -273,14 +503,23 @@ AttentionDiagram::Layout AttentionDiagram::layout(const QRectF& rect, const Fram
     ByRole<MatrixSpec> full = attentionMatrices(frame, m_mode);
     // The output's rows are the weights' rows: one set of labels is enough.
     full[Role::Output].rowLabels.clear();
+    if (frame.theme.presentation) {
+        // Presenting, every pixel goes to the cells: the scores' rows are Q's
+        // rows (named left of Q), and V's rows are the weights' columns.
+        full[Role::Scores].rowLabels.clear();
+        full[Role::Values].rowLabels.clear();
+    }
     const double s = std::clamp(std::min(rect.width() / 900.0, rect.height() / 640.0), 0.75, 2.2) * frame.theme.typeScale;
-    result.scale = s;
-    const double pad = 12.0 * s;
-    result.title = QRectF(rect.left() + pad, rect.top() + pad * 0.6, rect.width() - 2 * pad, 30.0 * s);
-    const double footerHeight = 4 * 19.0 * s;
+    // The pane's title, stats lines and padding: presenting, as large as the
+    // narration under the panes, and no larger; the rest goes to the cells.
+    const double chrome = frame.theme.presentation ? std::min(s, kPresentingChromeScale) : s;
+    result.scale = chrome;
+    const double pad = 12.0 * chrome;
+    result.title = QRectF(rect.left() + pad, rect.top() + pad * 0.6, rect.width() - 2 * pad, 30.0 * chrome);
+    const double footerHeight = 4 * 19.0 * chrome;
     result.footer = QRectF(rect.left() + pad, rect.bottom() - footerHeight - pad * 0.5, rect.width() - 2 * pad, footerHeight);
-    const QRectF body(rect.left() + pad, result.title.bottom() + pad * 0.5, rect.width() - 2 * pad,
-                      result.footer.top() - result.title.bottom() - pad);
+    QRectF body(rect.left() + pad, result.title.bottom() + pad * 0.5, rect.width() - 2 * pad,
+                result.footer.top() - result.title.bottom() - pad);
     result.body = body;
     const bool presenting = frame.theme.presentation;
 
@@ -289,58 +528,54 @@ AttentionDiagram::Layout AttentionDiagram::layout(const QRectF& rect, const Fram
                              head.appendedFrom};
     const int length = static_cast<int>(head.keys.rows());
 
-    // 1. Numbered cells, if they stay legible; 2. a heatmap with head_dim
-    //    narrowed; 3. a heatmap of a window around the current token.
-    Detail detail = Detail::Cells;
-    SequenceWindow window = SequenceWindow::all(length);
-    ByRole<MatrixSpec> shown = full;
-    double cell = largestFittingCell(shown, Detail::Cells, kMinCellsPx, kMaxCellPx, s, presenting, body.size());
-    if (!fits(shown, sizesFor(shown, Detail::Cells, cell, s, presenting), body.size())) {
-        detail = Detail::Heatmap;
-        cell = largestFittingCell(shown, detail, kMinHeatmapPx, kMinCellsPx, s, presenting, body.size());
-        if (!fits(shown, sizesFor(shown, detail, cell, s, presenting), body.size())) {
-            // The most tokens that still fit at the smallest heatmap cell.
-            auto fitsShowing = [&](int tokens) {
-                const auto candidate = windowed(full, SequenceWindow::around(length, tokens), queries);
-                return fits(candidate, sizesFor(candidate, detail, kMinHeatmapPx, s, presenting), body.size());
-            };
-            int low = std::min(length, 4);
-            int high = length - 1;
-            while (low < high) {
-                const int middle = (low + high + 1) / 2;
-                if (fitsShowing(middle))
-                    low = middle;
-                else
-                    high = middle - 1;
-            }
-            window = SequenceWindow::around(length, low);
-            shown = windowed(full, window, queries);
-            cell = largestFittingCell(shown, detail, kMinHeatmapPx, kMinCellsPx, s, presenting, body.size());
-        }
+    Room twoRows{body.size(), s, presenting, Arrangement::TwoRows};
+    Room oneLine = twoRows;
+    oneLine.arrangement = Arrangement::OneLine;
+    // Whichever arrangement draws more: numbered cells before a heatmap, then the larger cell.
+    Solution best = solve(full, queries, length, twoRows);
+    Solution line = solve(full, queries, length, oneLine);
+    if (!best.fitted && !line.fitted) {
+        // Too short a pane even for that: the stats lines give their room to the matrices.
+        result.footer = QRectF(result.footer.left(), rect.bottom() - pad * 0.5, result.footer.width(), 0);
+        body.setBottom(result.footer.top() - pad * 0.5);
+        result.body = body;
+        twoRows.body = oneLine.body = body.size();
+        best = solve(full, queries, length, twoRows);
+        line = solve(full, queries, length, oneLine);
     }
-    if (!fits(shown, sizesFor(shown, detail, cell, s, presenting), body.size())) {
-        // Too short a pane even for that: leave out the column labels and the
-        // notes (hovering still names every cell) rather than overlap.
-        for (MatrixSpec& spec : shown) {
-            spec.colLabels.clear();
-            spec.note.clear();
-        }
-        cell = largestFittingCell(shown, detail, kMinHeatmapPx, kMinCellsPx, s, presenting, body.size());
-    }
-    result.matrices = std::move(shown);
-    result.detail = detail;
-    result.hiddenTokens = window.hidden();
-    const Sizes sizes = sizesFor(result.matrices, detail, cell, s, presenting);
+    if (line.better(best))
+        best = line;
+    const Room& room = best.arrangement == Arrangement::OneLine ? oneLine : twoRows;
+    result.matrices = std::move(best.shown);
+    result.detail = best.detail;
+    result.hiddenTokens = best.window.hidden();
+    const double cell = best.cell;
+    const Sizes sizes = room.sizes(result.matrices, best.detail, cell);
     result.labelFontPx = sizes.label;
+    result.columnLabelDegrees = sizes.degrees;
     result.operatorPx = std::min(26.0 * s, sizes.label * 1.8);
 
-    const double heightA = rowHeight(result.matrices, kRowA, sizes);
-    const double heightB = rowHeight(result.matrices, kRowB, sizes);
-    const double spare = std::max(0.0, body.height() - heightA - heightB);
-    const double topA = body.top() + spare * 0.2 + sizes.titleSpace + sizes.columnLabels;
-    const double topB = body.top() + spare * 0.5 + heightA + sizes.titleSpace + sizes.columnLabels;
-    result.operators = placeRow(result, kRowA, sizes, body, topA);
-    const auto second = placeRow(result, kRowB, sizes, body, topB);
+    std::vector<QPointF> second;
+    if (best.arrangement == Arrangement::OneLine) {
+        const double height = rowHeight(result.matrices, bothRows(), sizes);
+        const double band = columnBand(result.matrices, bothRows(), sizes);
+        const double top = body.top() + std::max(0.0, body.height() - height) * 0.3 + sizes.titleSpace + band;
+        const double widthA = rowWidth(result.matrices, kRowA, sizes);
+        const double width = widthA + productGap(sizes) + rowWidth(result.matrices, kRowB, sizes);
+        const double left = body.left() + std::max(0.0, body.width() - width) / 2;
+        result.operators = placeRow(result, kRowA, sizes, body, top, left, band);
+        second = placeRow(result, kRowB, sizes, body, top, left + widthA + productGap(sizes), band);
+    } else {
+        const double heightA = rowHeight(result.matrices, kRowA, sizes);
+        const double heightB = rowHeight(result.matrices, kRowB, sizes);
+        const double spare = std::max(0.0, body.height() - heightA - heightB);
+        const double bandA = columnBand(result.matrices, kRowA, sizes);
+        const double bandB = columnBand(result.matrices, kRowB, sizes);
+        const double topA = body.top() + spare * 0.2 + sizes.titleSpace + bandA;
+        const double topB = body.top() + spare * 0.5 + heightA + sizes.titleSpace + bandB;
+        result.operators = placeRow(result, kRowA, sizes, body, topA, -1, bandA);
+        second = placeRow(result, kRowB, sizes, body, topB, -1, bandB);
+    }
     result.operators.insert(result.operators.end(), second.begin(), second.end());
     return result;
 }
@@ -384,10 +619,15 @@ void AttentionDiagram::paintHeader(QPainter& painter, const Layout& layout, cons
     const QString title = cached ? tr("WITH KV cache") : tr("WITHOUT KV cache");
     painter.drawText(layout.title, Qt::AlignLeft | Qt::AlignVCenter, title);
     const double titleWidth = QFontMetricsF(painter.font()).horizontalAdvance(title);
-    painter.setFont(pixelFont(14.0 * layout.scale));
+    // The subtitle as large as fits beside the title, down to the smallest
+    // legible size; past that, cut with an ellipsis rather than at the pane's edge.
+    const QRectF room = layout.title.adjusted(titleWidth + 12 * layout.scale, 0, 0, 0);
+    const QString subtitle = Narrator::paneSubtitle(frame, m_mode);
+    const double px = std::max(kMinLabelPx, fittingPixelSize(subtitle, room.width(), 14.0 * layout.scale, false));
+    painter.setFont(pixelFont(px));
     painter.setPen(frame.theme.text);
-    painter.drawText(layout.title.adjusted(titleWidth + 12 * layout.scale, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter,
-                     Narrator::paneSubtitle(frame, m_mode));
+    painter.drawText(room, Qt::AlignLeft | Qt::AlignVCenter,
+                     QFontMetricsF(painter.font()).elidedText(subtitle, Qt::ElideRight, room.width()));
 }
 
 void AttentionDiagram::paintOperators(QPainter& painter, const Layout& layout, const Frame& frame) const
@@ -403,6 +643,8 @@ void AttentionDiagram::paintOperators(QPainter& painter, const Layout& layout, c
 
 void AttentionDiagram::paintFooter(QPainter& painter, const Layout& layout, const Frame& frame) const
 {
+    if (layout.footer.isEmpty())
+        return; // a pane too short for them: the matrices took their room
     const Narrator::Verdict verdict = Narrator::paneVerdict(frame, m_mode);
     const QStringList lines{Narrator::paneWork(frame, m_mode), Narrator::paneMacs(frame, m_mode),
                             Narrator::paneMemory(frame, m_mode), verdict.text};

@@ -32,6 +32,7 @@ public:
         ByRole<MatrixPlacement> places;
         double labelFontPx = 13;
         double operatorPx = 20;
+        double columnLabelDegrees = 50; // how far the column labels are turned
         double scale = 1;
         Detail detail = Detail::Cells;
         int hiddenTokens = 0; // tokens the elided band stands for

@@ -33,7 +33,9 @@ QSize DiagramWidget::sizeHint() const
 QSize DiagramWidget::minimumSizeHint() const
 {
     const QSizeF preferred = m_diagram->preferredSize();
-    return QSize(std::min(320, int(preferred.width())), std::min(int(preferred.height()), 36));
+    // Narrow enough for two panes and the docks on a 1024-wide screen: the
+    // diagrams lay themselves out for the room they get.
+    return QSize(std::min(kMinimumWidth, int(preferred.width())), std::min(int(preferred.height()), 36));
 }
 
 QImage DiagramWidget::render(qreal devicePixelRatio) const

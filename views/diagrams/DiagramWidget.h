@@ -23,6 +23,7 @@ public:
     void setFrame(const Frame& frame);
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
+    static constexpr int kMinimumWidth = 280;
 
     // Renders the diagram alone into an image of the widget's size.
     QImage render(qreal devicePixelRatio = 1.0) const;

@@ -198,16 +198,17 @@ void paintLabels(QPainter& painter, const MatrixSpec& spec, const MatrixPlacemen
         painter.drawText(label, Qt::AlignRight | Qt::AlignVCenter, spec.rowLabels[r]);
     }
     const int lastCol = spec.colLabels.size() - 1;
-    // Rotated by 50°, neighbours clear each other once they are this far apart.
-    for (int c : thinnedLabels(spec.colLabels.size(), place.cellW, fontPx * 1.6, lastCol, spec.highlightCol)) {
+    const double degrees = columnLabelDegrees(theme.presentation);
+    // Turned, neighbours clear each other once they are a line height over sin(angle) apart.
+    const double spacing = fontPx * 1.25 / std::sin(degrees * 3.14159265358979 / 180.0);
+    for (int c : thinnedLabels(spec.colLabels.size(), place.cellW, spacing, lastCol, spec.highlightCol)) {
         const QRectF cell = place.cellRect(0, c);
         const QPointF anchor(cell.center().x(), cell.top() - fontPx * 0.35);
         painter.save();
         painter.translate(anchor);
-        painter.rotate(-50);
+        painter.rotate(-degrees);
         painter.setPen(c == spec.highlightCol ? theme.text : theme.mutedText);
-        // Cut to the height of the label band (4.2 label sizes, turned by 50°).
-        const QString text = QFontMetricsF(painter.font()).elidedText(spec.colLabels[c], Qt::ElideRight, fontPx * 4.2 * 1.3 - fontPx);
+        const QString text = QFontMetricsF(painter.font()).elidedText(spec.colLabels[c], Qt::ElideRight, columnLabelRun(fontPx));
         painter.drawText(QRectF(0, -fontPx, 400, fontPx * 1.4), Qt::AlignLeft | Qt::AlignVCenter, text);
         painter.restore();
     }
@@ -272,7 +273,7 @@ double numberPixelSize(const MatrixSpec& spec, const MatrixPlacement& place)
 {
     if (place.detail != Detail::Cells)
         return 0.0;
-    double px = std::min(place.cellH * 0.42, 26.0);
+    double px = std::min(place.cellH * 0.58, 26.0);
     if (px < kMinNumberPx)
         return 0.0;
     QString widest;

@@ -40,6 +40,13 @@ struct MatrixPlacement {
 // `stride`-th one, plus the ones that must show (the newest, the selected).
 std::vector<int> thinnedLabels(int count, double spacing, double labelExtent, int mustShowA, int mustShowB);
 
+// Column labels are turned by this many degrees: steeply in a window; presenting,
+// where cells are wider than high, flatter, so that their band is lower.
+inline double columnLabelDegrees(bool presenting) { return presenting ? 35.0 : 50.0; }
+
+// The longest a turned column label runs, at this label size; longer ones are cut.
+inline double columnLabelRun(double labelPx) { return labelPx * 4.46; }
+
 // The pixel size of in-cell numbers when every number of `spec` fits whole
 // in a cell of this placement; 0 when they do not fit at a legible size.
 double numberPixelSize(const MatrixSpec& spec, const MatrixPlacement& place);

@@ -1,0 +1,189 @@
+// The panes as the real window lays them out, in every arrangement, at every
+// size from a 1024x768 screen with the docks open to 3840x2160: no text box
+// over a matrix or another text, nothing outside its pane; the presentation's
+// cells large enough for a lecture hall; a window that fits a 1024-wide screen.
+#include "app/cli/CliOptions.h"
+#include "app/window/AnalysisDocks.h"
+#include "app/window/MainWindow.h"
+#include "views/diagrams/AttentionDiagram.h"
+#include "views/diagrams/DiagramWidget.h"
+#include "views/playback/PlaybackController.h"
+
+#include <QAction>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QtTest>
+
+using namespace kvlab;
+using kv::DecodeMode;
+
+namespace {
+
+std::unique_ptr<MainWindow> openWindow(const QStringList& arguments)
+{
+    // As the window runner opens it: shown, then presenting, then at the step asked for.
+    const CliOptions options = *CliOptions::parse(QStringList{QStringLiteral("kvcache-lab")} + arguments).options;
+    auto window = std::make_unique<MainWindow>(options);
+    window->controller()->setReducedMotion(true);
+    window->show();
+    if (options.presentation)
+        window->setPresentation(true);
+    window->openAt(options.startStep, options.startPhase);
+    return window;
+}
+
+void openDocks(MainWindow& window)
+{
+    if (!window.samplingToggle()->isChecked())
+        window.samplingToggle()->trigger();
+    for (QAction* toggle : window.docks()->toggleActions())
+        if (!toggle->isChecked())
+            toggle->trigger();
+}
+
+double overlapArea(const QRectF& a, const QRectF& b)
+{
+    const QRectF both = a.intersected(b);
+    return both.isValid() ? both.width() * both.height() : 0.0;
+}
+
+// The layout of a pane as the widget paints it.
+AttentionDiagram::Layout paneLayout(const DiagramWidget& pane)
+{
+    const auto& diagram = dynamic_cast<const AttentionDiagram&>(pane.diagram());
+    return diagram.layout(pane.contentRect(), pane.frame());
+}
+
+// Every box of the pane inside it, and none over another: a text over a
+// matrix (a stats line over a grid, a title over labels) fails.
+void checkPane(const DiagramWidget& pane, const QString& where)
+{
+    const auto layout = paneLayout(pane);
+    const auto boxes = layout.boxes();
+    const QRectF inside = pane.contentRect().adjusted(-0.5, -0.5, 0.5, 0.5);
+    for (std::size_t i = 0; i < boxes.size(); ++i) {
+        QVERIFY2(inside.contains(boxes[i].second),
+                 qPrintable(QStringLiteral("%1: %2 leaves the pane").arg(where, boxes[i].first)));
+        for (std::size_t j = i + 1; j < boxes.size(); ++j)
+            QVERIFY2(overlapArea(boxes[i].second, boxes[j].second) < 1.0,
+                     qPrintable(QStringLiteral("%1: %2 overlaps %3").arg(where, boxes[i].first, boxes[j].first)));
+    }
+}
+
+double scoreCell(const DiagramWidget& pane)
+{
+    return paneLayout(pane).place(MatrixSpec::Role::Scores).cellW;
+}
+
+} // namespace
+
+class TestWindowLayout : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("KV Cache Lab Tests"));
+        QSettings().clear();
+    }
+
+    void noTextOverAMatrixInAnyArrangement_data()
+    {
+        QTest::addColumn<QString>("layout");
+        QTest::addColumn<QString>("size");
+        QTest::addColumn<bool>("docks");
+        for (const char* layout : {"side", "stacked", "uncached", "cached"})
+            for (const char* size : {"1024x768", "1600x960", "1920x1080", "3840x2160"})
+                for (bool docks : {false, true})
+                    QTest::newRow(qPrintable(QStringLiteral("%1 %2%3").arg(layout, size, docks ? " all docks" : "")))
+                        << QString(layout) << QString(size) << docks;
+    }
+
+    void noTextOverAMatrixInAnyArrangement()
+    {
+        QFETCH(QString, layout);
+        QFETCH(QString, size);
+        QFETCH(bool, docks);
+        auto window = openWindow({QStringLiteral("--size"), size, QStringLiteral("--layout"), layout,
+                                  QStringLiteral("--step"), QStringLiteral("3"), QStringLiteral("--phase"),
+                                  QStringLiteral("4")});
+        QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+        if (docks) // else the docks a first start shows: the charts
+            openDocks(*window);
+        QTest::qWait(20);
+        for (DecodeMode mode : {DecodeMode::Uncached, DecodeMode::Cached}) {
+            const DiagramWidget& pane = *window->pane(mode);
+            if (!pane.isVisible())
+                continue;
+            const QString where = QStringLiteral("%1 %2 %3").arg(layout, size, mode == DecodeMode::Cached ? "cached" : "uncached");
+            checkPane(pane, where);
+            qInfo("%s: pane %dx%d, scores' cells %.1f px", qPrintable(where), pane.width(), pane.height(), scoreCell(pane));
+        }
+    }
+
+    // The default walk-through presented at 1920x1080: cells a lecture hall can read.
+    void presentationCellsAreLarge_data()
+    {
+        QTest::addColumn<int>("step");
+        QTest::addColumn<int>("phase");
+        for (int step : {1, 3})
+            for (int phase : {2, 4, 5, 7})
+                QTest::newRow(qPrintable(QStringLiteral("step %1 phase %2").arg(step).arg(phase))) << step << phase;
+    }
+
+    void presentationCellsAreLarge()
+    {
+        QFETCH(int, step);
+        QFETCH(int, phase);
+        auto window = openWindow({QStringLiteral("--present"), QStringLiteral("--size"), QStringLiteral("1920x1080"),
+                                  QStringLiteral("--step"), QString::number(step), QStringLiteral("--phase"),
+                                  QString::number(phase)});
+        QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+        QTest::qWait(20);
+        QVERIFY(window->presenting());
+        for (DecodeMode mode : {DecodeMode::Uncached, DecodeMode::Cached}) {
+            const DiagramWidget& pane = *window->pane(mode);
+            const auto layout = paneLayout(pane);
+            QCOMPARE(layout.detail, Detail::Cells);
+            const MatrixPlacement& scores = layout.place(MatrixSpec::Role::Scores);
+            double smallestNumber = 1e9;
+            for (const MatrixSpec& spec : layout.matrices)
+                smallestNumber = std::min(smallestNumber, numberPixelSize(spec, layout.place(spec.role)));
+            qInfo("presenting step %d phase %d %s: pane %dx%d, cells %.1f x %.1f px, numbers %.1f px", step, phase,
+                  mode == DecodeMode::Cached ? "cached" : "uncached", pane.width(), pane.height(), scores.cellW,
+                  scores.cellH, smallestNumber);
+            QVERIFY2(scores.cellW >= kPresentationCellPx, qPrintable(QString::number(scores.cellW)));
+            QVERIFY2(smallestNumber >= kPresentationNumberPx, qPrintable(QString::number(smallestNumber)));
+            checkPane(pane, QStringLiteral("presentation"));
+        }
+    }
+
+    // The window fits a 1024x768 screen with the docks a first start shows (the
+    // charts), and is no wider than 1024 with every dock open.
+    void windowFitsA1024Screen()
+    {
+        auto window = openWindow({QStringLiteral("--size"), QStringLiteral("1024x768")});
+        QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+        QTest::qWait(20);
+        qInfo("first start: window %dx%d, minimum %dx%d", window->width(), window->height(),
+              window->minimumSizeHint().width(), window->minimumSizeHint().height());
+        QVERIFY2(window->minimumSizeHint().width() <= 1024, qPrintable(QString::number(window->minimumSizeHint().width())));
+        QVERIFY2(window->minimumSizeHint().height() <= 768, qPrintable(QString::number(window->minimumSizeHint().height())));
+        QCOMPARE(window->size(), QSize(1024, 768));
+        openDocks(*window);
+        QTest::qWait(20);
+        qInfo("every dock: window %dx%d, minimum %dx%d", window->width(), window->height(),
+              window->minimumSizeHint().width(), window->minimumSizeHint().height());
+        QVERIFY2(window->minimumSizeHint().width() <= 1024, qPrintable(QString::number(window->minimumSizeHint().width())));
+        QCOMPARE(window->width(), 1024);
+    }
+
+private:
+    // Measured before this test: 16 px square cells at step 3, too small for any number.
+    static constexpr double kPresentationCellPx = 36.0;
+    static constexpr double kPresentationNumberPx = 12.0;
+};
+
+QTEST_MAIN(TestWindowLayout)
+#include "tst_windowlayout.moc"
