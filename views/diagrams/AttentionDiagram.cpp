@@ -66,6 +66,9 @@ constexpr double kHeatmapDimShare = 0.3;
 // is wider than it is tall, and a pane beside another has width to spare where
 // its height runs out (two rows of matrices, with Kᵀ head_dim cells high).
 constexpr double kPresentationAspect = 1.6;
+// In a window, a pane whose height runs out with width to spare (one pane
+// alone) widens its numbered cells up to this much, so that numbers fit them.
+constexpr double kMaxWindowAspect = 1.8;
 // Presenting, the pane's title and stats lines scale up to this much (stats at ~19 px).
 constexpr double kPresentingChromeScale = 1.25;
 
@@ -277,13 +280,16 @@ struct Room {
     bool presenting = false;
     Arrangement arrangement = Arrangement::TwoRows;
 
-    Sizes sizes(const ByRole<MatrixSpec>& matrices, Detail detail, double token) const
+    Sizes sizes(const ByRole<MatrixSpec>& matrices, Detail detail, double token, double aspect = 0) const
     {
-        return sizesFor(matrices, detail, token, scale, presenting);
+        Sizes result = sizesFor(matrices, detail, token, scale, presenting);
+        if (aspect > 0)
+            result.aspect = aspect;
+        return result;
     }
-    bool fits(const ByRole<MatrixSpec>& matrices, Detail detail, double token) const
+    bool fits(const ByRole<MatrixSpec>& matrices, Detail detail, double token, double aspect = 0) const
     {
-        return ::kvlab::fits(matrices, sizes(matrices, detail, token), body, arrangement);
+        return ::kvlab::fits(matrices, sizes(matrices, detail, token, aspect), body, arrangement);
     }
 };
 
@@ -347,6 +353,7 @@ struct Solution {
     Detail detail = Detail::Cells;
     SequenceWindow window = SequenceWindow::all(0);
     double cell = 0;
+    double aspect = 0; // 0: the arrangement's own (square in a window)
     Arrangement arrangement = Arrangement::TwoRows;
     bool fitted = false;
 
@@ -379,6 +386,21 @@ SequenceWindow fittingWindow(const ByRole<MatrixSpec>& full, const QueryShape& q
             high = middle - 1;
     }
     return SequenceWindow::around(length, low);
+}
+
+// In a window: how much wider than high numbered cells of height `cell` can be
+// (1 when the width ran out first, as side by side).
+double widestAspect(const ByRole<MatrixSpec>& matrices, double cell, const Room& room)
+{
+    double low = 1.0;
+    double high = kMaxWindowAspect;
+    if (room.fits(matrices, Detail::Cells, cell, high))
+        return high;
+    for (int round = 0; round < 12; ++round) {
+        const double middle = (low + high) / 2;
+        (room.fits(matrices, Detail::Cells, cell, middle) ? low : high) = middle;
+    }
+    return low;
 }
 
 // What a pane leaves out, one more thing at a time, when it is short of room.
@@ -434,8 +456,11 @@ Solution solve(const ByRole<MatrixSpec>& full, const QueryShape& queries, int le
         result.shown = reduced(full, reduction);
         result.cell = largestFittingCell(result.shown, Detail::Cells, kMinCellsPx, kMaxCellPx, room);
         result.fitted = room.fits(result.shown, Detail::Cells, result.cell);
-        if (result.fitted)
+        if (result.fitted) {
+            if (!room.presenting)
+                result.aspect = widestAspect(result.shown, result.cell, room);
             return result;
+        }
     }
     Solution result;
     for (Reduction reduction : {Reduction::None, Reduction::RepeatedRowLabels, Reduction::ColumnLabels}) {
@@ -550,7 +575,7 @@ AttentionDiagram::Layout AttentionDiagram::layout(const QRectF& rect, const Fram
     result.detail = best.detail;
     result.hiddenTokens = best.window.hidden();
     const double cell = best.cell;
-    const Sizes sizes = room.sizes(result.matrices, best.detail, cell);
+    const Sizes sizes = room.sizes(result.matrices, best.detail, cell, best.aspect);
     result.labelFontPx = sizes.label;
     result.columnLabelDegrees = sizes.degrees;
     result.operatorPx = std::min(26.0 * s, sizes.label * 1.8);
