@@ -19,7 +19,9 @@ struct CliOptions {
 
     Mode mode = Mode::Window;
     QString prompt = QStringLiteral("I");
+    bool promptGiven = false; // --prompt was on the command line (it may be empty: BOS alone)
     QString modelDir;     // empty: the shipped tiny-mha model
+    QString tokenizerPath; // --tokenizer: a llama2.c tokenizer.bin for a .bin model; empty: the model's own
     int maxNewTokens = 0; // 0: until [EOS] or the context is full
     kv::SamplingSettings sampling;
     int startStep = 0;     // window: open at this step...

@@ -5,6 +5,7 @@
 #include "core/io/ModelBundle.h"
 #include "core/util/NumberFormat.h"
 #include "core/lab/WalkThrough.h"
+#include "core/tokenizer/IdTokenizer.h"
 
 #include <algorithm>
 #include <iomanip>
@@ -105,6 +106,19 @@ void printSummary(std::ostream& out, const kv::WalkThrough& run)
         << worst.str() << ")\n";
 }
 
+// The prompt's ids. Without --prompt, a model whose tokens are only ids
+// (a llama2.c checkpoint without its tokenizer.bin) starts from BOS alone,
+// as run.c does; the others from the default prompt.
+std::vector<int> promptIds(const CliOptions& options, const kv::Tokenizer& tokenizer)
+{
+    const bool idsOnly = dynamic_cast<const kv::IdTokenizer*>(&tokenizer) != nullptr;
+    const std::string text = !options.promptGiven && idsOnly ? std::string() : options.prompt.toStdString();
+    std::vector<int> ids = tokenizer.encode(text);
+    if (ids.empty())
+        throw kv::KvError("the prompt is empty; give at least one word, e.g. --prompt \"I\"");
+    return ids;
+}
+
 } // namespace
 
 int runTextWalkThrough(const CliOptions& options, std::ostream& out, std::ostream& err)
@@ -112,8 +126,8 @@ int runTextWalkThrough(const CliOptions& options, std::ostream& out, std::ostrea
     const std::string modelDir =
         (options.modelDir.isEmpty() ? AssetLocator::defaultModelDir() : options.modelDir).toStdString();
     try {
-        const kv::ModelBundle bundle = kv::ModelBundle::load(modelDir);
-        const std::vector<int> prompt = bundle.tokenizer->encode(options.prompt.toStdString());
+        const kv::ModelBundle bundle = kv::ModelBundle::load(modelDir, {options.tokenizerPath.toStdString()});
+        const std::vector<int> prompt = promptIds(options, *bundle.tokenizer);
         kv::GenerationSettings settings;
         settings.maxNewTokens = options.maxNewTokens;
         settings.sampling = options.sampling;

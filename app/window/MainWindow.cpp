@@ -91,7 +91,7 @@ MainWindow::MainWindow(const CliOptions& options, QWidget* parent)
         setPaneLayout(*options.paneLayout);
     if (!options.modelDir.isEmpty()) {
         // A model asked for by name is that model or an error, never silently another.
-        m_startupError = loadModel(options.modelDir);
+        m_startupError = loadModel(options.modelDir, options.tokenizerPath);
         if (!m_startupError.isEmpty())
             return;
     } else {
@@ -407,10 +407,10 @@ void MainWindow::addShortcutsToWindow()
     }
 }
 
-QString MainWindow::loadModel(const QString& directory)
+QString MainWindow::loadModel(const QString& directory, const QString& tokenizerPath)
 {
     try {
-        m_lessons.loadModel(directory);
+        m_lessons.loadModel(directory, tokenizerPath);
     } catch (const kv::KvError& error) {
         return QString::fromStdString(error.what());
     }

@@ -50,7 +50,7 @@ std::string HuggingFaceFolderFormat::mismatch(const std::string& path) const
     return {};
 }
 
-ModelBundle HuggingFaceFolderFormat::load(const std::string& path) const
+ModelBundle HuggingFaceFolderFormat::load(const std::string& path, const LoadOptions& /*options*/) const
 {
     const fs::path dir(path);
     ModelConfig config = HuggingFaceConfig::fromJsonFile((dir / "config.json").string());
