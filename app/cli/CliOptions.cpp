@@ -1,6 +1,7 @@
 #include "app/cli/CliOptions.h"
 
 #include "app/cli/CommandLine.h"
+#include "core/tokenizer/IdTokenizer.h"
 
 #include <QCommandLineParser>
 #include <QRegularExpression>
@@ -137,6 +138,11 @@ CliOptions::Result CliOptions::parse(const QStringList& arguments)
     }
     result.options = options;
     return result;
+}
+
+QString CliOptions::defaultPrompt(const kv::Tokenizer& tokenizer)
+{
+    return dynamic_cast<const kv::IdTokenizer*>(&tokenizer) ? QString() : CliOptions().prompt;
 }
 
 } // namespace kvlab

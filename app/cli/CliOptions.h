@@ -8,6 +8,10 @@
 
 #include <optional>
 
+namespace kv {
+class Tokenizer;
+}
+
 namespace kvlab {
 
 // What the command line asked for. Parsing never exits the process: errors
@@ -38,6 +42,11 @@ struct CliOptions {
 
     struct Result;
     static Result parse(const QStringList& arguments);
+
+    // The prompt a walk-through starts from when none is given: "I", or BOS
+    // alone (the empty prompt, as llama2.c's run.c starts) for a model whose
+    // tokens are only ids (a llama2.c checkpoint without its tokenizer.bin).
+    static QString defaultPrompt(const kv::Tokenizer& tokenizer);
 };
 
 struct CliOptions::Result {

@@ -5,7 +5,6 @@
 #include "core/io/ModelBundle.h"
 #include "core/util/NumberFormat.h"
 #include "core/lab/WalkThrough.h"
-#include "core/tokenizer/IdTokenizer.h"
 
 #include <algorithm>
 #include <iomanip>
@@ -106,14 +105,11 @@ void printSummary(std::ostream& out, const kv::WalkThrough& run)
         << worst.str() << ")\n";
 }
 
-// The prompt's ids. Without --prompt, a model whose tokens are only ids
-// (a llama2.c checkpoint without its tokenizer.bin) starts from BOS alone,
-// as run.c does; the others from the default prompt.
+// The prompt's ids: --prompt's, else the model's default prompt.
 std::vector<int> promptIds(const CliOptions& options, const kv::Tokenizer& tokenizer)
 {
-    const bool idsOnly = dynamic_cast<const kv::IdTokenizer*>(&tokenizer) != nullptr;
-    const std::string text = !options.promptGiven && idsOnly ? std::string() : options.prompt.toStdString();
-    std::vector<int> ids = tokenizer.encode(text);
+    const QString text = options.promptGiven ? options.prompt : CliOptions::defaultPrompt(tokenizer);
+    std::vector<int> ids = tokenizer.encode(text.toStdString());
     if (ids.empty())
         throw kv::KvError("the prompt is empty; give at least one word, e.g. --prompt \"I\"");
     return ids;

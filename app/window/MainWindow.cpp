@@ -100,10 +100,13 @@ MainWindow::MainWindow(const CliOptions& options, QWidget* parent)
             openModel(AssetLocator::defaultModelDir());
     }
     m_sampling->setSettings(options.sampling);
-    if (!runPrompt(options.prompt)) {
+    const QString fallback = m_lessons.hasModel() ? CliOptions::defaultPrompt(*m_lessons.bundle().tokenizer)
+                                                  : CliOptions().prompt;
+    const QString prompt = options.promptGiven ? options.prompt : fallback;
+    if (!runPrompt(prompt)) {
         // Keep the words to fix, marked, with the message; show the default walk-through meanwhile.
-        m_modelBar->prompt()->setText(options.prompt);
-        startLesson(CliOptions().prompt);
+        m_modelBar->prompt()->setText(prompt);
+        startLesson(fallback);
     }
 }
 
@@ -432,8 +435,14 @@ bool MainWindow::openModel(const QString& directory)
 bool MainWindow::openModelFolder(const QString& directory)
 {
     const QString error = loadModel(directory);
-    if (error.isEmpty())
-        return runPrompt(m_lastPrompt);
+    if (error.isEmpty()) {
+        if (runPrompt(m_lastPrompt))
+            return true;
+        // The new model cannot read the last prompt (a llama2.c model's tokens are ids): its default
+        // walk-through shows beside the message, as at startup.
+        startLesson(CliOptions::defaultPrompt(*m_lessons.bundle().tokenizer));
+        return false;
+    }
     QMessageBox box(QMessageBox::Warning, tr("Could not open the model"),
                     tr("The model in “%1” could not be opened.").arg(QDir::toNativeSeparators(directory)),
                     QMessageBox::Ok, this);
