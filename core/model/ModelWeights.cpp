@@ -80,6 +80,8 @@ std::vector<float> extract(const ModelWeights& weights, const WeightEntry& entry
 {
     Matrix stored;
     withTensor(weights, entry, [&](const auto& tensor) {
+        if (tensor.size() == 0)
+            throw KvError("weight " + entry.name + " is not held here (a packed model's layers: Transformer::copyWeights)");
         const Matrix block = tensor.middleCols(entry.column, entry.outputs());
         stored = entry.storage == WeightStorage::OutIn ? Matrix(block.transpose()) : block;
     });
@@ -110,7 +112,11 @@ ModelWeights ModelWeights::fromSafetensors(const SafetensorsFile& file, const Mo
         if (info.shape != entry.shape)
             throw LoadError(file.sourceOf(name), "tensor \"" + name + "\" has shape " + shapeText(info.shape)
                                                      + ", expected " + shapeText(entry.shape) + " for this config");
-        place(weights, entry, config, file.floats(name));
+        // F32 is read where it lies in the mapped file; other dtypes are widened first.
+        if (const auto stored = file.inPlace(name))
+            place(weights, entry, config, *stored);
+        else
+            place(weights, entry, config, file.floats(name));
     }
     return weights;
 }
