@@ -327,6 +327,14 @@ const char* SafetensorsFile::data(const TensorInfo& tensor) const
     return shard.bytes().data() + shard.dataStart + tensor.begin;
 }
 
+void SafetensorsFile::release(const std::string& name) const
+{
+    const TensorInfo& tensor = info(name);
+    const Shard& shard = m_shards[tensor.shard];
+    if (shard.mapped)
+        shard.mapped->release(std::as_bytes(std::span<const char>(data(tensor), tensor.end - tensor.begin)));
+}
+
 std::optional<std::span<const float>> SafetensorsFile::inPlace(const std::string& name) const
 {
     const TensorInfo& tensor = info(name);

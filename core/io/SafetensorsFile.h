@@ -64,6 +64,9 @@ public:
     // An F32 tensor's values where they lie in the file, without a copy;
     // nothing for another dtype or data not aligned to 4 bytes (read floats()).
     std::optional<std::span<const float>> inPlace(const std::string& name) const;
+    // Lets the tensor's mapped pages go from memory once it has been copied
+    // out (MappedFile::release); its values stay readable, from the file.
+    void release(const std::string& name) const;
 
 private:
     struct Shard {

@@ -117,6 +117,7 @@ ModelWeights ModelWeights::fromSafetensors(const SafetensorsFile& file, const Mo
             place(weights, entry, config, *stored);
         else
             place(weights, entry, config, file.floats(name));
+        file.release(name); // the copy is made: the file's pages need not stay resident beside it
     }
     return weights;
 }
