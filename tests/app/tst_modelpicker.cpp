@@ -229,6 +229,8 @@ private slots:
         QCOMPARE(m_window->lessons().modelName(), QStringLiteral("stories260K"));
         QVERIFY2(m_window->promptError()->text().contains(QStringLiteral("\"I\" is not a token id")),
                  qPrintable(m_window->promptError()->text()));
+        // A walk-through this long is generated on a thread: wait for its lesson.
+        QTRY_COMPARE(m_window->controller()->frame().lesson->modelName, QStringLiteral("stories260K"));
         QCOMPARE(m_window->controller()->frame().lesson->run.cached.prompt, std::vector<int>{1});
         QCOMPARE(m_window->controller()->frame().lesson->token(1), QStringLiteral("#1"));
         QCOMPARE(ModelBar::recentModels().value(0), file);
