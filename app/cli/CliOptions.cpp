@@ -1,6 +1,7 @@
 #include "app/cli/CliOptions.h"
 
 #include "app/cli/CommandLine.h"
+#include "core/tokenizer/IdTokenizer.h"
 
 #include <QCommandLineParser>
 #include <QRegularExpression>
@@ -46,7 +47,8 @@ CliOptions::Result CliOptions::parse(const QStringList& arguments)
     const QCommandLineOption version(QStringLiteral("version"), QStringLiteral("Show the version."));
     const QCommandLineOption text(QStringLiteral("text"), QStringLiteral("Walk through in the terminal, one line per step."));
     const QCommandLineOption prompt(QStringLiteral("prompt"), QStringLiteral("Prompt words (default: \"I\")."), QStringLiteral("TEXT"));
-    const QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Model folder (config.json, model.safetensors, vocab.txt)."), QStringLiteral("DIR"));
+    const QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Model: a folder (config.json, model.safetensors, vocab.txt or tokenizer.json) or a llama2.c .bin file."), QStringLiteral("DIR"));
+    const QCommandLineOption tokenizer(QStringLiteral("tokenizer"), QStringLiteral("With a llama2.c .bin model: its tokenizer.bin (default: tokenizer.bin beside it, else tokens shown as #ids)."), QStringLiteral("FILE"));
     const QCommandLineOption maxNew(QStringLiteral("max-new"), QStringLiteral("Most new tokens to generate (default: until [EOS] or the context is full)."), QStringLiteral("N"));
     const QCommandLineOption temperature(QStringLiteral("temperature"), QStringLiteral("Sampling temperature; 0 is greedy (default)."), QStringLiteral("T"));
     const QCommandLineOption topK(QStringLiteral("top-k"), QStringLiteral("Sample among the K likeliest tokens (0: all)."), QStringLiteral("K"));
@@ -60,7 +62,7 @@ CliOptions::Result CliOptions::parse(const QStringList& arguments)
     const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("Window: light or dark."), QStringLiteral("NAME"));
     const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window: open at this size, e.g. 1920x1080, instead of the saved one (also in presentation)."), QStringLiteral("WxH"));
     const QCommandLineOption layout(QStringLiteral("layout"), QStringLiteral("Window: arrange the panes side (by side), stacked, uncached (alone) or cached (alone)."), QStringLiteral("NAME"));
-    parser.addOptions({help, version, text, prompt, model, maxNew, temperature, topK, topP, seed, step, phase, screenshot,
+    parser.addOptions({help, version, text, prompt, model, tokenizer, maxNew, temperature, topK, topP, seed, step, phase, screenshot,
                        present, theme, midAnimation, size, layout});
 
     Result result;
@@ -80,9 +82,15 @@ CliOptions::Result CliOptions::parse(const QStringList& arguments)
     const QString fullHelp = parser.helpText();
     options.helpText = fullHelp.mid(fullHelp.indexOf(QStringLiteral("Options:")) + QStringLiteral("Options:\n").size());
     options.mode = parser.isSet(text) ? Mode::Text : Mode::Window;
-    if (parser.isSet(prompt))
+    options.promptGiven = parser.isSet(prompt);
+    if (options.promptGiven)
         options.prompt = parser.value(prompt);
     options.modelDir = parser.value(model);
+    options.tokenizerPath = parser.value(tokenizer);
+    if (!options.tokenizerPath.isEmpty() && options.modelDir.isEmpty()) {
+        result.error = QStringLiteral("--tokenizer goes with a llama2.c .bin model: give it with --model FILE.bin");
+        return result;
+    }
     options.screenshotPath = parser.value(screenshot);
     options.presentation = parser.isSet(present);
     options.midAnimation = parser.isSet(midAnimation);
@@ -128,12 +136,13 @@ CliOptions::Result CliOptions::parse(const QStringList& arguments)
         result.error = QString::fromUtf8(error.what());
         return result;
     }
-    if (options.prompt.trimmed().isEmpty()) {
-        result.error = QStringLiteral("the prompt is empty; give at least one word, e.g. --prompt \"I\"");
-        return result;
-    }
     result.options = options;
     return result;
+}
+
+QString CliOptions::defaultPrompt(const kv::Tokenizer& tokenizer)
+{
+    return dynamic_cast<const kv::IdTokenizer*>(&tokenizer) ? QString() : CliOptions().prompt;
 }
 
 } // namespace kvlab

@@ -8,6 +8,10 @@
 
 #include <optional>
 
+namespace kv {
+class Tokenizer;
+}
+
 namespace kvlab {
 
 // What the command line asked for. Parsing never exits the process: errors
@@ -19,7 +23,9 @@ struct CliOptions {
 
     Mode mode = Mode::Window;
     QString prompt = QStringLiteral("I");
+    bool promptGiven = false; // --prompt was on the command line (it may be empty: BOS alone)
     QString modelDir;     // empty: the shipped tiny-mha model
+    QString tokenizerPath; // --tokenizer: a llama2.c tokenizer.bin for a .bin model; empty: the model's own
     int maxNewTokens = 0; // 0: until [EOS] or the context is full
     kv::SamplingSettings sampling;
     int startStep = 0;     // window: open at this step...
@@ -36,6 +42,11 @@ struct CliOptions {
 
     struct Result;
     static Result parse(const QStringList& arguments);
+
+    // The prompt a walk-through starts from when none is given: "I", or BOS
+    // alone (the empty prompt, as llama2.c's run.c starts) for a model whose
+    // tokens are only ids (a llama2.c checkpoint without its tokenizer.bin).
+    static QString defaultPrompt(const kv::Tokenizer& tokenizer);
 };
 
 struct CliOptions::Result {

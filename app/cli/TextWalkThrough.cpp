@@ -105,6 +105,16 @@ void printSummary(std::ostream& out, const kv::WalkThrough& run)
         << worst.str() << ")\n";
 }
 
+// The prompt's ids: --prompt's, else the model's default prompt.
+std::vector<int> promptIds(const CliOptions& options, const kv::Tokenizer& tokenizer)
+{
+    const QString text = options.promptGiven ? options.prompt : CliOptions::defaultPrompt(tokenizer);
+    std::vector<int> ids = tokenizer.encode(text.toStdString());
+    if (ids.empty())
+        throw kv::KvError("the prompt is empty; give at least one word, e.g. --prompt \"I\"");
+    return ids;
+}
+
 } // namespace
 
 int runTextWalkThrough(const CliOptions& options, std::ostream& out, std::ostream& err)
@@ -112,8 +122,8 @@ int runTextWalkThrough(const CliOptions& options, std::ostream& out, std::ostrea
     const std::string modelDir =
         (options.modelDir.isEmpty() ? AssetLocator::defaultModelDir() : options.modelDir).toStdString();
     try {
-        const kv::ModelBundle bundle = kv::ModelBundle::load(modelDir);
-        const std::vector<int> prompt = bundle.tokenizer->encode(options.prompt.toStdString());
+        const kv::ModelBundle bundle = kv::ModelBundle::load(modelDir, {options.tokenizerPath.toStdString()});
+        const std::vector<int> prompt = promptIds(options, *bundle.tokenizer);
         kv::GenerationSettings settings;
         settings.maxNewTokens = options.maxNewTokens;
         settings.sampling = options.sampling;

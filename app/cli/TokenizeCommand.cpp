@@ -18,6 +18,7 @@ namespace {
 struct TokenizeRequest {
     QString text;
     QString modelPath;
+    QString tokenizerPath; // --tokenizer: a llama2.c tokenizer.bin for a .bin model
     bool help = false;
     QString helpText;
 };
@@ -36,6 +37,9 @@ void addOptions(QCommandLineParser& parser)
          QStringLiteral("A model folder (its tokenizer.json, vocab.json + merges.txt, or vocab.txt) or checkpoint "
                         "file (default: the shipped tiny-mha)."),
          QStringLiteral("DIR")},
+        {QStringLiteral("tokenizer"),
+         QStringLiteral("With a llama2.c .bin model: its tokenizer.bin (default: tokenizer.bin beside it)."),
+         QStringLiteral("FILE")},
     });
 }
 
@@ -55,15 +59,19 @@ TokenizeRequest parseRequest(const QStringList& arguments)
         throw UsageError("give the text to tokenize as one argument (quote it if it holds spaces)");
     request.text = positional.constFirst();
     request.modelPath = parser.isSet("model") ? parser.value("model") : AssetLocator::defaultModelDir();
+    request.tokenizerPath = parser.value("tokenizer");
+    if (!request.tokenizerPath.isEmpty() && !parser.isSet("model"))
+        throw UsageError("--tokenizer goes with a llama2.c .bin model: give it with --model FILE.bin");
     return request;
 }
 
-// A folder's tokenizer by its files; a checkpoint file's own.
-std::shared_ptr<const kv::Tokenizer> tokenizerOf(const QString& path)
+// A folder's tokenizer by its files; a checkpoint file's own, or the one
+// given beside it (which the checkpoint's format judges).
+std::shared_ptr<const kv::Tokenizer> tokenizerOf(const TokenizeRequest& request)
 {
-    if (QFileInfo(path).isDir())
-        return kv::loadTokenizer(path.toStdString());
-    return kv::ModelBundle::load(path.toStdString()).tokenizer;
+    if (QFileInfo(request.modelPath).isDir() && request.tokenizerPath.isEmpty())
+        return kv::loadTokenizer(request.modelPath.toStdString());
+    return kv::ModelBundle::load(request.modelPath.toStdString(), {request.tokenizerPath.toStdString()}).tokenizer;
 }
 
 std::string escaped(const std::string& piece)
@@ -101,7 +109,7 @@ int runTokenizeCommand(const QStringList& arguments, std::ostream& out, std::ost
         return 0;
     }
     try {
-        const std::shared_ptr<const kv::Tokenizer> tokenizer = tokenizerOf(request.modelPath);
+        const std::shared_ptr<const kv::Tokenizer> tokenizer = tokenizerOf(request);
         const std::vector<int> ids = tokenizer->encode(request.text.toStdString());
         std::string idList;
         for (std::size_t i = 0; i < ids.size(); ++i)

@@ -27,18 +27,20 @@ std::vector<int> correctTokens(const Lesson& lesson, int shown)
 
 } // namespace
 
-void LessonFactory::loadModel(const QString& directory)
+void LessonFactory::loadModel(const QString& directory, const QString& tokenizerPath)
 {
-    m_bundle = kv::ModelBundle::load(directory.toStdString());
+    m_bundle = kv::ModelBundle::load(directory.toStdString(), {tokenizerPath.toStdString()});
 }
 
 std::vector<int> LessonFactory::encode(const QString& prompt) const
 {
     if (!hasModel())
         throw kv::KvError("no model is loaded");
-    if (prompt.trimmed().isEmpty())
+    // A model with a BOS token starts from it alone on an empty prompt, as llama2.c's run.c does.
+    std::vector<int> ids = m_bundle.tokenizer->encode(prompt.toStdString());
+    if (ids.empty())
         throw kv::KvError("the prompt is empty; type at least one word");
-    return m_bundle.tokenizer->encode(prompt.toStdString());
+    return ids;
 }
 
 std::shared_ptr<Lesson> LessonFactory::wrap(kv::WalkThrough run, Lesson::Kind kind,

@@ -20,7 +20,8 @@ class LessonFactory {
     Q_DECLARE_TR_FUNCTIONS(LessonFactory)
 
 public:
-    void loadModel(const QString& directory); // keeps the old model on failure
+    // Keeps the old model on failure. `tokenizerPath`: a llama2.c tokenizer.bin for a .bin model.
+    void loadModel(const QString& directory, const QString& tokenizerPath = {});
     bool hasModel() const { return m_bundle.model != nullptr; }
     const kv::ModelBundle& bundle() const { return m_bundle; }
     QString modelName() const { return QString::fromStdString(m_bundle.config().name); }

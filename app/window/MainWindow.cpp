@@ -90,7 +90,7 @@ MainWindow::MainWindow(const CliOptions& options, QWidget* parent)
         setPaneLayout(*options.paneLayout);
     if (!options.modelDir.isEmpty()) {
         // A model asked for by name is that model or an error, never silently another.
-        m_startupError = loadModel(options.modelDir);
+        m_startupError = loadModel(options.modelDir, options.tokenizerPath);
         if (!m_startupError.isEmpty())
             return;
     } else {
@@ -99,10 +99,13 @@ MainWindow::MainWindow(const CliOptions& options, QWidget* parent)
             openModel(AssetLocator::defaultModelDir());
     }
     m_sampling->setSettings(options.sampling);
-    if (!runPrompt(options.prompt)) {
+    const QString fallback = m_lessons.hasModel() ? CliOptions::defaultPrompt(*m_lessons.bundle().tokenizer)
+                                                  : CliOptions().prompt;
+    const QString prompt = options.promptGiven ? options.prompt : fallback;
+    if (!runPrompt(prompt)) {
         // Keep the words to fix, marked, with the message; show the default walk-through meanwhile.
-        m_modelBar->prompt()->setText(options.prompt);
-        startLesson(CliOptions().prompt);
+        m_modelBar->prompt()->setText(prompt);
+        startLesson(fallback);
     }
 }
 
@@ -406,10 +409,10 @@ void MainWindow::addShortcutsToWindow()
     }
 }
 
-QString MainWindow::loadModel(const QString& directory)
+QString MainWindow::loadModel(const QString& directory, const QString& tokenizerPath)
 {
     try {
-        m_lessons.loadModel(directory);
+        m_lessons.loadModel(directory, tokenizerPath);
     } catch (const kv::KvError& error) {
         return QString::fromStdString(error.what());
     }
@@ -431,8 +434,14 @@ bool MainWindow::openModel(const QString& directory)
 bool MainWindow::openModelFolder(const QString& directory)
 {
     const QString error = loadModel(directory);
-    if (error.isEmpty())
-        return runPrompt(m_lastPrompt);
+    if (error.isEmpty()) {
+        if (runPrompt(m_lastPrompt))
+            return true;
+        // The new model cannot read the last prompt (a llama2.c model's tokens are ids): its default
+        // walk-through shows beside the message, as at startup.
+        startLesson(CliOptions::defaultPrompt(*m_lessons.bundle().tokenizer));
+        return false;
+    }
     QMessageBox box(QMessageBox::Warning, tr("Could not open the model"),
                     tr("The model in “%1” could not be opened.").arg(QDir::toNativeSeparators(directory)),
                     QMessageBox::Ok, this);

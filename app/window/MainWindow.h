@@ -117,7 +117,7 @@ private:
     void buildHelp(QMenu* help);
     void offerWordList(const QString& word);
     void addShortcutsToWindow();
-    QString loadModel(const QString& directory); // the error, or empty
+    QString loadModel(const QString& directory, const QString& tokenizerPath = {}); // the error, or empty
     bool startLesson(const QString& prompt);
     void clearError();
     void setControlsShown(bool shown);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/io/LoadOptions.h"
 #include "core/io/ModelBundle.h"
 
 #include <string>
@@ -23,8 +24,12 @@ public:
     virtual std::string mismatch(const std::string& path) const = 0;
     bool supports(const std::string& path) const { return mismatch(path).empty(); }
 
+    // True when the format reads a tokenizer file given apart from the
+    // checkpoint (LoadOptions::tokenizerPath); the others bring their own.
+    virtual bool takesTokenizerFile() const { return false; }
+
     // The model at `path`; throws LoadError naming the file at fault.
-    virtual ModelBundle load(const std::string& path) const = 0;
+    virtual ModelBundle load(const std::string& path, const LoadOptions& options) const = 0;
 };
 
 } // namespace kv

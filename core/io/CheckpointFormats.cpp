@@ -1,6 +1,7 @@
 #include "core/io/CheckpointFormats.h"
 
 #include "core/io/HuggingFaceFolderFormat.h"
+#include "core/io/Llama2cBinFormat.h"
 #include "core/io/LoadError.h"
 #include "core/io/ModelFolderFormat.h"
 
@@ -18,6 +19,7 @@ const std::vector<std::unique_ptr<const CheckpointFormat>>& CheckpointFormats::a
         std::vector<std::unique_ptr<const CheckpointFormat>> list;
         list.push_back(std::make_unique<HuggingFaceFolderFormat>()); // config.json names a model_type
         list.push_back(std::make_unique<ModelFolderFormat>());
+        list.push_back(std::make_unique<Llama2cBinFormat>());
         return list;
     }();
     return formats;
@@ -41,10 +43,15 @@ const CheckpointFormat& CheckpointFormats::find(const std::string& path)
     throw LoadError(path, "is not a model this app can open: expected " + reasons);
 }
 
-ModelBundle CheckpointFormats::load(const std::string& path)
+ModelBundle CheckpointFormats::load(const std::string& path, const LoadOptions& options)
 {
     try {
-        return find(path).load(path);
+        const CheckpointFormat& format = find(path);
+        if (!options.tokenizerPath.empty() && !format.takesTokenizerFile())
+            throw LoadError(options.tokenizerPath, "a separate tokenizer file goes with a llama2.c .bin checkpoint only; "
+                                                       + path + " is a " + format.name()
+                                                       + ", which brings its own tokenizer");
+        return format.load(path, options);
     } catch (const LoadError&) {
         throw;
     } catch (const nlohmann::json::exception&) {

@@ -18,10 +18,11 @@ public:
     // each format, what it expected and why `path` is not it.
     static const CheckpointFormat& find(const std::string& path);
 
-    // find(path).load(path), behind the error boundary: whatever a library
-    // throws (nlohmann, std::filesystem, bad_alloc or length_error on a hostile
-    // size) leaves as a LoadError in words.
-    static ModelBundle load(const std::string& path);
+    // find(path).load(path, options), behind the error boundary: whatever a
+    // library throws (nlohmann, std::filesystem, bad_alloc or length_error on a
+    // hostile size) leaves as a LoadError in words. A tokenizer file given for
+    // a format that brings its own tokenizer is a LoadError naming both.
+    static ModelBundle load(const std::string& path, const LoadOptions& options = {});
 };
 
 } // namespace kv

@@ -50,7 +50,7 @@ std::string HuggingFaceFolderFormat::mismatch(const std::string& path) const
     return {};
 }
 
-ModelBundle HuggingFaceFolderFormat::load(const std::string& path) const
+ModelBundle HuggingFaceFolderFormat::load(const std::string& path, const LoadOptions& /*options*/) const
 {
     const fs::path dir(path);
     ModelConfig config = HuggingFaceConfig::fromJsonFile((dir / "config.json").string());
@@ -64,10 +64,11 @@ ModelBundle HuggingFaceFolderFormat::load(const std::string& path) const
     if (config.name.empty())
         config.name = dir.parent_path().filename().string();
 
-    const SafetensorsFile file = SafetensorsFile::read(ModelFolderFormat::weightsPath(path));
-    const std::string prefix = config.family == ModelFamily::Gpt2 ? gpt2Prefix(file) : "";
-    ModelWeights weights = ModelWeights::fromSafetensors(
-        file, config, [&](const WeightEntry& entry) { return prefix + entry.name; });
+    ModelWeights weights = [&] { // the mapped file is let go before the model packs its copy
+        const SafetensorsFile file = SafetensorsFile::read(ModelFolderFormat::weightsPath(path));
+        const std::string prefix = config.family == ModelFamily::Gpt2 ? gpt2Prefix(file) : "";
+        return ModelWeights::fromSafetensors(file, config, [&](const WeightEntry& entry) { return prefix + entry.name; });
+    }();
     auto model = std::make_shared<const Transformer>(std::move(config), std::move(weights));
     return ModelBundle{path, std::move(model), std::move(tokenizer)};
 }

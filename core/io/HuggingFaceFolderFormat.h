@@ -15,7 +15,7 @@ public:
     std::string name() const override;
     std::string expected() const override;
     std::string mismatch(const std::string& path) const override;
-    ModelBundle load(const std::string& path) const override;
+    ModelBundle load(const std::string& path, const LoadOptions& options) const override;
 };
 
 } // namespace kv

@@ -28,21 +28,23 @@ ModelConfig Llama2cFormat::configFor(const Llama2cHeader& header, const std::str
 std::shared_ptr<const Tokenizer> Llama2cFormat::tokenizerFor(const std::string& checkpointPath,
                                                              const std::string& tokenizerPath, int vocabSize)
 {
-    std::string path = tokenizerPath;
-    if (path.empty()) {
-        const std::filesystem::path beside = std::filesystem::path(checkpointPath).parent_path() / kTokenizerFileName;
-        std::error_code error;
-        if (std::filesystem::is_regular_file(beside, error))
-            path = beside.string();
+    if (!tokenizerPath.empty()) {
+        auto tokenizer = std::make_shared<const Llama2cTokenizer>(Llama2cTokenizer::fromFile(tokenizerPath));
+        if (tokenizer->size() != vocabSize)
+            throw LoadError(tokenizerPath, "holds " + groupDigits(tokenizer->size()) + " tokens but the checkpoint "
+                                               + checkpointPath + " has a vocabulary of " + groupDigits(vocabSize)
+                                               + ": they do not belong together");
+        return tokenizer;
     }
-    if (path.empty())
-        return std::make_shared<const IdTokenizer>(vocabSize, Llama2cTokenizer::kBosId, Llama2cTokenizer::kEosId);
-    auto tokenizer = std::make_shared<const Llama2cTokenizer>(Llama2cTokenizer::fromFile(path));
-    if (tokenizer->size() != vocabSize)
-        throw LoadError(path, "holds " + groupDigits(tokenizer->size()) + " tokens but the checkpoint "
-                                  + checkpointPath + " has a vocabulary of " + groupDigits(vocabSize)
-                                  + ": they do not belong together");
-    return tokenizer;
+    // The file beside the checkpoint is a guess: it serves only when its vocabulary is the model's.
+    const std::filesystem::path beside = std::filesystem::path(checkpointPath).parent_path() / kTokenizerFileName;
+    std::error_code error;
+    if (std::filesystem::is_regular_file(beside, error)) {
+        auto tokenizer = std::make_shared<const Llama2cTokenizer>(Llama2cTokenizer::fromFile(beside.string()));
+        if (tokenizer->size() == vocabSize)
+            return tokenizer;
+    }
+    return std::make_shared<const IdTokenizer>(vocabSize, Llama2cTokenizer::kBosId, Llama2cTokenizer::kEosId);
 }
 
 } // namespace kv

@@ -21,9 +21,11 @@ public:
     static ModelConfig configFor(const Llama2cHeader& header, const std::string& name, const std::string& source);
 
     // The tokenizer for the checkpoint at `checkpointPath`: `tokenizerPath`
-    // when given, else tokenizer.bin beside the checkpoint, else an IdTokenizer
-    // (tokens shown as "#17"). A tokenizer whose vocabulary size differs from
-    // `vocabSize` is a LoadError naming both files and both sizes.
+    // when given (one whose vocabulary size differs from `vocabSize` is a
+    // LoadError naming both files and both sizes), else tokenizer.bin beside
+    // the checkpoint when its size is `vocabSize` (llama2.c keeps the 32,000-
+    // token one beside models of other vocabularies), else an IdTokenizer
+    // (tokens shown as "#17").
     static std::shared_ptr<const Tokenizer> tokenizerFor(const std::string& checkpointPath,
                                                          const std::string& tokenizerPath, int vocabSize);
 };

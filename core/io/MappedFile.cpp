@@ -3,6 +3,7 @@
 #include "core/io/LoadError.h"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -33,6 +34,15 @@ std::shared_ptr<const MappedFile> MappedFile::open(const std::string& path)
     }
     ::close(fd); // the mapping keeps the file open
     return std::shared_ptr<const MappedFile>(new MappedFile(path, data, size));
+}
+
+void MappedFile::release(std::span<const std::byte> range) const
+{
+    const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const auto begin = (reinterpret_cast<std::uintptr_t>(range.data()) + page - 1) / page * page;
+    const auto end = (reinterpret_cast<std::uintptr_t>(range.data()) + range.size()) / page * page;
+    if (end > begin)
+        ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED); // advice: a failure costs only memory
 }
 
 MappedFile::~MappedFile()

@@ -20,6 +20,11 @@ public:
 
     const std::string& path() const { return m_path; }
     std::span<const std::byte> bytes() const { return {static_cast<const std::byte*>(m_data), m_size}; }
+    // Drops the whole pages inside `range` (a part of bytes()) from this
+    // process's memory; they stay valid and are read from the file again if
+    // touched. A loader calls it once it has copied a tensor out, so the
+    // mapped file and the copy are not both resident.
+    void release(std::span<const std::byte> range) const;
 
 private:
     MappedFile(std::string path, void* data, std::size_t size) : m_path(std::move(path)), m_data(data), m_size(size) {}

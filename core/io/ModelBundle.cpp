@@ -4,9 +4,9 @@
 
 namespace kv {
 
-ModelBundle ModelBundle::load(const std::string& path)
+ModelBundle ModelBundle::load(const std::string& path, const LoadOptions& options)
 {
-    return CheckpointFormats::load(path);
+    return CheckpointFormats::load(path, options);
 }
 
 } // namespace kv

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/io/LoadOptions.h"
 #include "core/tokenizer/Tokenizer.h"
 #include "core/model/Transformer.h"
 
@@ -17,8 +18,9 @@ struct ModelBundle {
     const ModelConfig& config() const { return model->config(); }
 
     // The model at `path` in whichever checkpoint format supports it
-    // (CheckpointFormats). Throws LoadError naming the file at fault.
-    static ModelBundle load(const std::string& path);
+    // (CheckpointFormats), with `options` (a separate tokenizer file). Throws
+    // LoadError naming the file at fault.
+    static ModelBundle load(const std::string& path, const LoadOptions& options = {});
 };
 
 } // namespace kv

@@ -45,7 +45,7 @@ std::string ModelFolderFormat::weightsPath(const std::string& folder)
     return (isRegularFile(single) ? single : fs::path(folder) / "model.safetensors.index.json").string();
 }
 
-ModelBundle ModelFolderFormat::load(const std::string& path) const
+ModelBundle ModelFolderFormat::load(const std::string& path, const LoadOptions& /*options*/) const
 {
     const fs::path dir(path);
     const std::string configPath = (dir / "config.json").string();

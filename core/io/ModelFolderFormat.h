@@ -12,7 +12,7 @@ public:
     std::string name() const override;
     std::string expected() const override;
     std::string mismatch(const std::string& path) const override;
-    ModelBundle load(const std::string& path) const override;
+    ModelBundle load(const std::string& path, const LoadOptions& options) const override;
 
     // The weights file of `folder`: model.safetensors, or else the sharded index.
     static std::string weightsPath(const std::string& folder);

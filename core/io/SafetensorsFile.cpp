@@ -163,21 +163,43 @@ SafetensorsFile SafetensorsFile::read(const std::string& path)
     return readSingle(path);
 }
 
+std::span<const char> SafetensorsFile::Shard::bytes() const
+{
+    if (!mapped)
+        return owned;
+    return {reinterpret_cast<const char*>(mapped->bytes().data()), mapped->bytes().size()};
+}
+
 SafetensorsFile SafetensorsFile::readSingle(const std::string& path)
 {
-    return parse(readBytes(path), path);
+    std::error_code error;
+    if (std::filesystem::is_directory(path, error))
+        throw LoadError(path, "is a folder, not a file");
+    std::shared_ptr<const MappedFile> mapped;
+    try {
+        mapped = MappedFile::open(path);
+    } catch (const LoadError&) {
+        throw LoadError(path, "cannot open file");
+    }
+    return fromShard(Shard{path, {}, std::move(mapped)});
 }
 
 SafetensorsFile SafetensorsFile::parse(std::vector<char> bytes, const std::string& source)
 {
+    return fromShard(Shard{source, std::move(bytes), nullptr});
+}
+
+SafetensorsFile SafetensorsFile::fromShard(Shard loaded)
+{
     SafetensorsFile file;
+    const std::string source = loaded.source;
     file.m_source = source;
-    file.m_shards.push_back(Shard{source, std::move(bytes), 0});
+    file.m_shards.push_back(std::move(loaded));
     Shard& shard = file.m_shards.front();
-    const std::size_t size = shard.bytes.size();
+    const std::size_t size = shard.bytes().size();
     if (size < kLengthFieldBytes)
         throw LoadError(source, "truncated: " + std::to_string(size) + " bytes, shorter than the 8-byte header length");
-    const std::uint64_t headerLength = readLittleEndian64(shard.bytes.data());
+    const std::uint64_t headerLength = readLittleEndian64(shard.bytes().data());
     if (headerLength > kMaxHeaderBytes)
         throw LoadError(source, "header length " + std::to_string(headerLength) + " exceeds the "
                                     + std::to_string(kMaxHeaderBytes) + " bytes safetensors allows (a corrupt file?)");
@@ -209,7 +231,7 @@ std::map<std::string, SafetensorsFile::TensorInfo> SafetensorsFile::readHeader(c
         throw LoadError(path, "the header cannot be read");
     SafetensorsFile file;
     file.m_source = path;
-    file.m_shards.push_back(Shard{path, std::move(head), 0});
+    file.m_shards.push_back(Shard{path, std::move(head), nullptr});
     file.parseHeader(static_cast<std::size_t>(headerLength));
     file.checkRanges(static_cast<std::size_t>(size - kLengthFieldBytes - headerLength));
     return file.m_tensors;
@@ -246,7 +268,7 @@ SafetensorsFile SafetensorsFile::readSharded(const std::string& indexPath)
 
 void SafetensorsFile::parseHeader(std::size_t headerLength)
 {
-    const std::vector<char>& bytes = m_shards.front().bytes;
+    const std::span<const char> bytes = m_shards.front().bytes();
     const std::string text(bytes.data() + kLengthFieldBytes, headerLength);
     const nlohmann::json header = parseJson(text, m_source, "the header");
     if (!header.is_object())
@@ -302,7 +324,24 @@ const std::string& SafetensorsFile::sourceOf(const std::string& name) const
 const char* SafetensorsFile::data(const TensorInfo& tensor) const
 {
     const Shard& shard = m_shards[tensor.shard];
-    return shard.bytes.data() + shard.dataStart + tensor.begin;
+    return shard.bytes().data() + shard.dataStart + tensor.begin;
+}
+
+void SafetensorsFile::release(const std::string& name) const
+{
+    const TensorInfo& tensor = info(name);
+    const Shard& shard = m_shards[tensor.shard];
+    if (shard.mapped)
+        shard.mapped->release(std::as_bytes(std::span<const char>(data(tensor), tensor.end - tensor.begin)));
+}
+
+std::optional<std::span<const float>> SafetensorsFile::inPlace(const std::string& name) const
+{
+    const TensorInfo& tensor = info(name);
+    const char* bytes = data(tensor);
+    if (tensor.dtype != "F32" || reinterpret_cast<std::uintptr_t>(bytes) % alignof(float) != 0)
+        return std::nullopt;
+    return std::span<const float>(reinterpret_cast<const float*>(bytes), static_cast<std::size_t>(tensor.elementCount()));
 }
 
 std::vector<float> SafetensorsFile::floats(const std::string& name) const

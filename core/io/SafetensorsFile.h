@@ -1,7 +1,12 @@
 #pragma once
 
+#include "core/io/MappedFile.h"
+
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -14,6 +19,8 @@ namespace kv {
 // begin <= end, every range inside the data, no two ranges overlapping, and
 // shape product x dtype size == the range's length. Every problem is a
 // LoadError naming the file (and the tensor, where there is one).
+// Files are memory-mapped (MappedFile), never read into memory: an F32
+// tensor can be read where it lies (inPlace) as long as the object lives.
 class SafetensorsFile {
 public:
     struct TensorInfo {
@@ -29,7 +36,7 @@ public:
     static constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;
 
     // A .safetensors file, or a sharded checkpoint by its index (a name ending
-    // in ".index.json").
+    // in ".index.json"), mapped into memory.
     static SafetensorsFile read(const std::string& path);
     static SafetensorsFile parse(std::vector<char> bytes, const std::string& source);
     // model.safetensors.index.json: its "weight_map" names, per tensor, the
@@ -54,15 +61,24 @@ public:
     // The tensor's values as float32: F32 as stored, F16 and BF16 widened
     // exactly. Throws if it is missing or of another dtype.
     std::vector<float> floats(const std::string& name) const;
+    // An F32 tensor's values where they lie in the file, without a copy;
+    // nothing for another dtype or data not aligned to 4 bytes (read floats()).
+    std::optional<std::span<const float>> inPlace(const std::string& name) const;
+    // Lets the tensor's mapped pages go from memory once it has been copied
+    // out (MappedFile::release); its values stay readable, from the file.
+    void release(const std::string& name) const;
 
 private:
     struct Shard {
         std::string source;
-        std::vector<char> bytes;
+        std::vector<char> owned;                  // parse()'s bytes, or readHeader()'s header alone
+        std::shared_ptr<const MappedFile> mapped; // read()'s file
         std::size_t dataStart = 0;
+        std::span<const char> bytes() const;
     };
 
     static SafetensorsFile readSingle(const std::string& path);
+    static SafetensorsFile fromShard(Shard shard);
     void parseHeader(std::size_t headerLength);
     void checkRanges(std::size_t dataSize) const;
     const char* data(const TensorInfo& tensor) const;

@@ -58,7 +58,7 @@ void withTensor(Weights& w, const WeightEntry& entry, Visitor&& visit)
 
 // Writes `values` (the entry's stored shape, row-major) into its in-memory
 // tensor, allocating it on first use; OutIn matrices are transposed to (in, out).
-void place(ModelWeights& weights, const WeightEntry& entry, const ModelConfig& config, const std::vector<float>& values)
+void place(ModelWeights& weights, const WeightEntry& entry, const ModelConfig& config, std::span<const float> values)
 {
     const Eigen::Index rows = entry.shape.size() == 2 ? entry.shape[0] : 1;
     const Eigen::Index cols = entry.shape.size() == 2 ? entry.shape[1] : entry.shape[0];
@@ -80,6 +80,8 @@ std::vector<float> extract(const ModelWeights& weights, const WeightEntry& entry
 {
     Matrix stored;
     withTensor(weights, entry, [&](const auto& tensor) {
+        if (tensor.size() == 0)
+            throw KvError("weight " + entry.name + " is not held here (a packed model's layers: Transformer::copyWeights)");
         const Matrix block = tensor.middleCols(entry.column, entry.outputs());
         stored = entry.storage == WeightStorage::OutIn ? Matrix(block.transpose()) : block;
     });
@@ -110,7 +112,29 @@ ModelWeights ModelWeights::fromSafetensors(const SafetensorsFile& file, const Mo
         if (info.shape != entry.shape)
             throw LoadError(file.sourceOf(name), "tensor \"" + name + "\" has shape " + shapeText(info.shape)
                                                      + ", expected " + shapeText(entry.shape) + " for this config");
-        place(weights, entry, config, file.floats(name));
+        // F32 is read where it lies in the mapped file; other dtypes are widened first.
+        if (const auto stored = file.inPlace(name))
+            place(weights, entry, config, *stored);
+        else
+            place(weights, entry, config, file.floats(name));
+        file.release(name); // the copy is made: the file's pages need not stay resident beside it
+    }
+    return weights;
+}
+
+ModelWeights ModelWeights::fromStored(const ModelConfig& config, const std::string& source,
+                                      const std::function<StoredTensor(const WeightEntry&)>& tensorOf)
+{
+    ModelWeights weights = emptyWeights(config);
+    for (const WeightEntry& entry : weightTable(config)) {
+        const StoredTensor stored = tensorOf(entry);
+        if (stored.shape != entry.shape)
+            throw LoadError(source, "tensor \"" + entry.name + "\" has shape " + shapeText(stored.shape) + ", expected "
+                                        + shapeText(entry.shape) + " for this config");
+        if (stored.values.size() != static_cast<std::size_t>(entry.elements()))
+            throw LoadError(source, "tensor \"" + entry.name + "\" holds " + std::to_string(stored.values.size())
+                                        + " values, not the " + std::to_string(entry.elements()) + " of its shape");
+        place(weights, entry, config, stored.values);
     }
     return weights;
 }

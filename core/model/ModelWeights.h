@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <span>
+#include <string>
 #include <vector>
 
 namespace kv {
@@ -33,6 +35,18 @@ struct ModelWeights {
     // the table's tensors otherwise (Hugging Face's "transformer." prefix).
     static ModelWeights fromSafetensors(const SafetensorsFile& file, const ModelConfig& config,
                                         const std::function<std::string(const WeightEntry&)>& nameOf);
+
+    // A tensor as a checkpoint stores it, read in place: its stored shape and
+    // its values, row-major (a view into a mapped file, say).
+    struct StoredTensor {
+        std::vector<std::int64_t> shape;
+        std::span<const float> values;
+    };
+    // Reads every tensor the config's table names through tensorOf(entry)
+    // (which throws LoadError for one it lacks); a tensor of another shape is
+    // a LoadError naming `source`, the tensor and both shapes.
+    static ModelWeights fromStored(const ModelConfig& config, const std::string& source,
+                                   const std::function<StoredTensor(const WeightEntry&)>& tensorOf);
 
     // GPT-2-style initialisation (normal with standard deviation `scale`, 0.02
     // in GPT-2; norm gains around 1), reproducible from the seed.

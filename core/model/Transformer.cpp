@@ -36,15 +36,35 @@ Transformer::Transformer(ModelConfig config, ModelWeights weights)
         m_rotary = RotaryTable(m_config.nPositions, m_config.headDim(), m_config.ropeTheta, m_config.ropeLayout);
 }
 
-std::vector<Transformer::PackedLayer> Transformer::pack(const ModelWeights& weights, ProductKernel kernel)
+std::vector<Transformer::PackedLayer> Transformer::pack(ModelWeights& weights, ProductKernel kernel)
 {
     std::vector<PackedLayer> packed;
     if (kernel != ProductKernel::Blas || !PackedMatrix::available())
         return packed;
-    for (const LayerWeights& layer : weights.layers)
+    for (LayerWeights& layer : weights.layers) {
         packed.push_back({PackedMatrix(layer.qkvWeight), PackedMatrix(layer.outWeight), PackedMatrix(layer.upWeight),
                           packIfPresent(layer.gateWeight), PackedMatrix(layer.downWeight)});
+        // The packed copy is the only one the products read: the originals go
+        // layer by layer, so the weights are never held twice (GPT-2 small: 324 MiB).
+        for (Matrix* original : {&layer.qkvWeight, &layer.outWeight, &layer.upWeight, &layer.gateWeight, &layer.downWeight})
+            *original = Matrix();
+    }
     return packed;
+}
+
+ModelWeights Transformer::copyWeights() const
+{
+    ModelWeights copy = m_weights;
+    for (std::size_t i = 0; i < m_packed.size(); ++i) {
+        const PackedLayer& packed = m_packed[i];
+        LayerWeights& layer = copy.layers[i];
+        layer.qkvWeight = packed.qkv.unpacked();
+        layer.outWeight = packed.out.unpacked();
+        layer.upWeight = packed.up.unpacked();
+        layer.gateWeight = packed.gate.empty() ? Matrix() : packed.gate.unpacked();
+        layer.downWeight = packed.down.unpacked();
+    }
+    return copy;
 }
 
 const Transformer::PackedLayer& Transformer::packedLayer(int index) const

@@ -28,7 +28,12 @@ public:
     Transformer(ModelConfig config, ModelWeights weights);
 
     const ModelConfig& config() const { return m_config; }
+    // The weights as given, but for a packed model (kernel() Blas on a build
+    // with AVX2/FMA): its layers' projection matrices live only in the packed
+    // copy the products read, and are empty here.
     const ModelWeights& weights() const { return m_weights; }
+    // Every weight, the packed ones unpacked: a full copy, made on purpose.
+    ModelWeights copyWeights() const;
     // Rotary models: the cosines, sines and angles q and k are rotated by (empty otherwise).
     const RotaryTable& rotary() const { return m_rotary; }
 
@@ -53,7 +58,8 @@ private:
         PackedMatrix gate; // SwiGLU only
         PackedMatrix down;
     };
-    static std::vector<PackedLayer> pack(const ModelWeights& weights, ProductKernel kernel);
+    // Packs every layer's matrices and empties the originals in `weights`.
+    static std::vector<PackedLayer> pack(ModelWeights& weights, ProductKernel kernel);
     // The layer's packed matrices (all empty when nothing is packed).
     const PackedLayer& packedLayer(int index) const;
     // out = x . weights, through the packed copy when there is one.

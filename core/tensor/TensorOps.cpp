@@ -173,6 +173,20 @@ void matrixTimesColumn(const float* w, Eigen::Index m, Eigen::Index k, Eigen::In
     }
 }
 
+// Eigen's vectorised exp, tanh and sums round an element by the packet lane
+// it falls in, and packets start at an aligned address: the same row at two
+// addresses (a query alone in cached decode, or row i of an uncached pass)
+// gives different bits. A row computed in this buffer, which starts aligned,
+// gives the same bits wherever it came from. One per thread, grown once.
+using AlignedRow = Eigen::Map<Eigen::Array<float, 1, Eigen::Dynamic>, Eigen::AlignedMax>;
+AlignedRow alignedRow(Eigen::Index size)
+{
+    thread_local std::vector<float, Eigen::aligned_allocator<float>> buffer;
+    if (static_cast<Eigen::Index>(buffer.size()) < size)
+        buffer.resize(static_cast<std::size_t>(size));
+    return AlignedRow(buffer.data(), size);
+}
+
 } // namespace
 
 ProductKernel kernelFor(Eigen::Index weightElements)
@@ -256,8 +270,10 @@ void siluMultiplyInPlace(Eigen::Ref<Matrix> gate, const Eigen::Ref<const Matrix>
     const Eigen::Index rows = gate.rows();
 #pragma omp parallel for num_threads(computeThreads()) if (worthThreads(gate.size()))
     for (Eigen::Index r = 0; r < rows; ++r) {
-        auto g = gate.row(r).array();
+        AlignedRow g = alignedRow(gate.cols());
+        g = gate.row(r).array();
         g = g / (1.0f + (-g).exp()) * up.row(r).array();
+        gate.row(r) = g.matrix();
     }
 }
 
@@ -269,24 +285,32 @@ void geluTanhInPlace(Eigen::Ref<Matrix> x)
     const Eigen::Index rows = x.rows();
 #pragma omp parallel for num_threads(computeThreads()) if (worthThreads(x.size()))
     for (Eigen::Index r = 0; r < rows; ++r) {
-        auto v = x.row(r).array();
+        AlignedRow v = alignedRow(x.cols());
+        v = x.row(r).array();
         v = 0.5f * v * (1.0f + (sqrtTwoOverPi * (v + 0.044715f * v.cube())).tanh());
+        x.row(r) = v.matrix();
     }
 }
 
 void softmaxRows(const Eigen::Ref<const Matrix>& scores, Eigen::Ref<Matrix> weights)
 {
+    // Each row over its visible part only (a causal mask's -inf entries are
+    // its tail) and in an aligned buffer: a query's weights are then the same
+    // bits alone (cached decode) or among others, its row padded (uncached).
+    constexpr float masked = -std::numeric_limits<float>::infinity();
     for (Eigen::Index r = 0; r < scores.rows(); ++r) {
-        const float maximum = scores.row(r).maxCoeff();
-        weights.row(r) = (scores.row(r).array() - maximum).exp().matrix();
-        weights.row(r) /= weights.row(r).sum();
-        // Eigen's vectorised exp turns a -inf mask into a subnormal, not 0.
-        // Subnormals would make the next product ~60x slower on x86 (and a
-        // masked weight must be exactly 0), so anything below the smallest
-        // normal float becomes 0.
-        weights.row(r) = (weights.row(r).array() < std::numeric_limits<float>::min())
-                             .select(0.0f, weights.row(r).array())
-                             .matrix();
+        Eigen::Index visible = scores.cols();
+        while (visible > 1 && scores(r, visible - 1) == masked)
+            --visible;
+        AlignedRow row = alignedRow(visible);
+        row = scores.row(r).head(visible).array();
+        row = (row - row.maxCoeff()).exp();
+        row /= row.sum();
+        // A masked weight must be exactly 0, and subnormals would make the
+        // next product ~60x slower on x86: below the smallest normal float is 0.
+        row = (row < std::numeric_limits<float>::min()).select(0.0f, row);
+        weights.row(r).head(visible) = row.matrix();
+        weights.row(r).tail(scores.cols() - visible).setZero();
     }
 }
 

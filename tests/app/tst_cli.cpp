@@ -1,3 +1,5 @@
+#include "core/io/ModelBundle.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
@@ -37,6 +39,18 @@ private:
                 QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
     }
 
+    // "3,7,1": the shipped default model's ids of `text`.
+    static QString idsOf(const std::string& text)
+    {
+        const std::vector<int> ids = kv::ModelBundle::load(KVLAB_ASSETS_DIR "/models/tiny-mha").tokenizer->encode(text);
+        QStringList list;
+        for (const int id : ids)
+            list << QString::number(id);
+        return list.join(',');
+    }
+
+    static QString llama2c(const char* file) { return QStringLiteral(KVLAB_SHARED_DATA "/llama2c/") + file; }
+
 private slots:
     void defaultWalkThroughEndsWithTheSentence()
     {
@@ -44,7 +58,7 @@ private slots:
         QCOMPARE(result.exitCode, 0);
         const QStringList lines = result.out.trimmed().split('\n');
         QCOMPARE(lines.at(lines.size() - 2), QStringLiteral("generated: I saw a beautiful car [EOS]"));
-        QVERIFY(lines.last().startsWith("ids: "));
+        QCOMPARE(lines.last(), "ids: " + idsOf("I saw a beautiful car [EOS]"));
         QCOMPARE(lines.filter(QRegularExpression("^step +\\d+ ")).size(), 5);
         QVERIFY(lines.filter("step  0  prefill  in: I@0").size() == 1);
         QVERIFY(lines.filter(QRegularExpression("step  3  decode   in: beautiful@3 +next: car ")).size() == 1);
@@ -57,7 +71,7 @@ private slots:
         const Run result = run({});
         QCOMPARE(result.exitCode, 0);
         QVERIFY(result.err.contains("no display"));
-        QVERIFY(result.out.contains("\ngenerated: I saw a beautiful car [EOS]\nids: "));
+        QVERIFY(result.out.trimmed().endsWith("generated: I saw a beautiful car [EOS]\nids: " + idsOf("I saw a beautiful car [EOS]")));
     }
 
     void gqaModelAlsoGeneratesTheSentence()
@@ -97,6 +111,63 @@ private slots:
         QCOMPARE(result.exitCode, 0);
         QCOMPARE(result.out.trimmed().split('\n').last(), "ids: " + expected.join(','));
         QVERIFY(result.out.contains("both paths chose the same tokens: yes"));
+    }
+
+    // llama2.c's stories260K has no tokenizer here: from BOS alone, its ids are
+    // run.c's greedy ids, and every token is shown as "#N".
+    void llama2cCheckpointWalksThroughFromBos()
+    {
+        if (!QFile::exists(llama2c("stories260K-greedy.json")))
+            QSKIP(qPrintable("the reference data is absent: " + llama2c("") + " (see ../shared/data/README.md)"));
+        QFile reference(llama2c("stories260K-greedy.json"));
+        QVERIFY(reference.open(QIODevice::ReadOnly));
+        const QJsonArray greedy = QJsonDocument::fromJson(reference.readAll()).object()["greedy_ids"].toArray();
+        QStringList expected{"1"};
+        for (const QJsonValue& id : greedy)
+            expected << QString::number(id.toInt());
+        const QString maxNew = QString::number(greedy.size());
+        for (const bool promptGiven : {true, false}) {
+            QStringList arguments = {"--text", "--model", llama2c("stories260K.bin"), "--max-new", maxNew};
+            if (promptGiven)
+                arguments << "--prompt" << "";
+            const Run result = run(arguments);
+            QCOMPARE(result.exitCode, 0);
+            const QStringList lines = result.out.trimmed().split('\n');
+            QCOMPARE(lines.last(), "ids: " + expected.join(','));
+            QVERIFY2(lines.at(lines.size() - 2).startsWith("generated: #1 #" + expected.at(1) + " #"), qPrintable(result.out));
+            QVERIFY(lines.filter(QRegularExpression("^step +0  prefill  in: #1@0 ")).size() == 1);
+            QVERIFY(result.out.contains("model: stories260K (llama, 5 layers, d=64, 8 heads, 4 KV heads"));
+            QVERIFY(result.out.contains("both paths chose the same tokens: yes"));
+        }
+    }
+
+    // The 32,000-token tokenizer.bin does not belong to the 512-token model: both files and sizes are named.
+    void llama2cTokenizerOfAnotherVocabularyIsRefused()
+    {
+        if (!QFile::exists(llama2c("tokenizer.bin")) || !QFile::exists(llama2c("stories260K.bin")))
+            QSKIP(qPrintable("the reference data is absent: " + llama2c("") + " (see ../shared/data/README.md)"));
+        for (const QStringList& mode : {QStringList{"--text"}, QStringList{"--tokenize", "Once upon a time"}}) {
+            const Run result = run(QStringList(mode.first()) + mode.mid(1) + QStringList{"--model", llama2c("stories260K.bin"),
+                                                                                   "--tokenizer", llama2c("tokenizer.bin")});
+            QCOMPARE(result.exitCode, mode.first() == "--text" ? 2 : 1);
+            QVERIFY2(result.err.contains(llama2c("tokenizer.bin") + ": holds 32,000 tokens but the checkpoint "
+                                         + llama2c("stories260K.bin") + " has a vocabulary of 512"),
+                     qPrintable(result.err));
+            QVERIFY(result.out.isEmpty());
+        }
+    }
+
+    void tokenizerWithoutABinModelIsAUsageError()
+    {
+        const Run alone = run({"--text", "--tokenizer", "tokenizer.bin"});
+        QCOMPARE(alone.exitCode, 2);
+        QVERIFY2(alone.err.contains("--tokenizer goes with a llama2.c .bin model"), qPrintable(alone.err));
+        const Run folder = run({"--text", "--model", KVLAB_ASSETS_DIR "/models/tiny-gqa", "--tokenizer", "tokenizer.bin"});
+        QCOMPARE(folder.exitCode, 2);
+        QVERIFY2(folder.err.contains("tokenizer.bin: a separate tokenizer file goes with a llama2.c .bin checkpoint only; "),
+                 qPrintable(folder.err));
+        QVERIFY2(folder.err.contains("tiny-gqa is a KV Cache Lab model folder, which brings its own tokenizer"),
+                 qPrintable(folder.err));
     }
 
     void samplingIsReproducible()

@@ -7,6 +7,7 @@
 #include "core/io/ModelFolderWriter.h"
 #include "tests/support/TestModels.h"
 #include "core/lab/WalkThrough.h"
+#include "core/tensor/PackedMatrix.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -289,10 +290,17 @@ private slots:
         QCOMPARE(bundle.config().nEmbd, 768);
         QCOMPARE(bundle.config().nPositions, 256);
         std::int64_t parameters = 0;
-        for (const auto& [name, tensor] : bundle.model->weights().toTensors(bundle.config()))
+        const ModelWeights copy = bundle.model->copyWeights();
+        for (const auto& [name, tensor] : copy.toTensors(bundle.config()))
             parameters += std::int64_t(tensor.second.size());
         const std::int64_t d = 768;
         QCOMPARE(parameters, 149 * d + 256 * d + 12 * (12 * d * d + 13 * d) + 2 * d);
+        // Packed (the BLAS kernel on an AVX2/FMA build), the layers' matrices
+        // are held once, in the packed copy; unpacked, they are the file's.
+        const bool packed = bundle.model->kernel() == ProductKernel::Blas && PackedMatrix::available();
+        QCOMPARE(bundle.model->weights().layers[11].downWeight.size() == 0, packed);
+        const std::vector<float> stored = SafetensorsFile::read(folder + "/model.safetensors").floats("h.11.mlp.c_proj.weight");
+        QCOMPARE(copy.layers[11].downWeight, Matrix(Eigen::Map<const Matrix>(stored.data(), 4 * d, d)));
         QVERIFY(bytes > parameters * 4);
         DecodeSession session(*bundle.model, DecodeMode::Cached);
         QVERIFY(session.start(bundle.tokenizer->encode("I saw a")).logits.allFinite());

@@ -66,6 +66,30 @@ private slots:
         QCOMPARE(read.floats("b"), (std::vector<float>{-0.5f}));
     }
 
+    // A mapped F32 tensor is read where it lies; released, its pages leave
+    // memory but its values are read from the file again.
+    void f32IsReadInPlaceAndStaysReadableAfterRelease()
+    {
+        const std::string file = path("inplace.safetensors");
+        std::vector<float> big(3 * 4096); // spans whole pages, so release() drops some
+        for (std::size_t i = 0; i < big.size(); ++i)
+            big[i] = static_cast<float>(i) * 0.5f;
+        SafetensorsFile::write(file, {{"big", {{3, 4096}, big}}, {"b", {{1}, {-0.5f}}}});
+        const SafetensorsFile read = SafetensorsFile::read(file);
+        const auto view = read.inPlace("big");
+        QVERIFY(view.has_value()); // the writer keeps the data 4-byte aligned
+        QCOMPARE(std::vector<float>(view->begin(), view->end()), big);
+        read.release("big");
+        QCOMPARE(std::vector<float>(view->begin(), view->end()), big);
+        QCOMPARE(read.floats("big"), big);
+        // Bytes handed to parse() are not a mapping: nothing to release, still readable.
+        std::ifstream in(file, std::ios::binary);
+        const SafetensorsFile parsed = SafetensorsFile::parse(
+            std::vector<char>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()), file);
+        parsed.release("b");
+        QCOMPARE(parsed.floats("b"), std::vector<float>{-0.5f});
+    }
+
     void modelWeightsRoundTrip()
     {
         const ModelConfig config = kvtest::smallConfig(2, 4, 2);

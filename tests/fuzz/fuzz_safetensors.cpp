@@ -1,7 +1,7 @@
 // libFuzzer target for the safetensors reader: any bytes either parse into
 // tensors whose data lies inside the file, or are a kv::LoadError. Anything
 // else (a crash, another exception type, a sanitizer report) is a bug.
-// fuzz-sources: core/io/SafetensorsFile.cpp core/io/LoadError.cpp core/io/HalfFloat.cpp core/io/JsonKind.cpp
+// fuzz-sources: core/io/SafetensorsFile.cpp core/io/MappedFile.cpp core/io/LoadError.cpp core/io/HalfFloat.cpp core/io/JsonKind.cpp
 // fuzz-seeds: assets/models/*/model.safetensors
 #include "core/io/LoadError.h"
 #include "core/io/SafetensorsFile.h"

@@ -3,7 +3,7 @@
 // checkpoint whose every tensor comes from one of those shards, or are a
 // kv::LoadError. Anything else (a crash, another exception type, a sanitizer
 // report, a file opened outside the index's folder) is a bug.
-// fuzz-sources: core/io/SafetensorsFile.cpp core/io/LoadError.cpp core/io/HalfFloat.cpp core/io/JsonKind.cpp
+// fuzz-sources: core/io/SafetensorsFile.cpp core/io/MappedFile.cpp core/io/LoadError.cpp core/io/HalfFloat.cpp core/io/JsonKind.cpp
 // fuzz-seeds: tests/fuzz/seeds/safetensors-index/*.json
 #include "core/io/LoadError.h"
 #include "core/io/SafetensorsFile.h"
