@@ -4,6 +4,7 @@
 // stage, not just "the logits differ".
 #include "core/decode/DecodeSession.h"
 #include "core/model/ForwardObserver.h"
+#include "tests/support/StageRecorder.h"
 #include "tests/support/TestModels.h"
 
 #include <QtTest>
@@ -19,32 +20,7 @@ namespace {
 
 constexpr float kTolerance = 1e-4f;
 
-// Keeps a copy of every stage and every head's attention weights of one pass.
-class StageRecorder : public ForwardObserver {
-public:
-    void onHead(HeadRecord&& record) override { m_weights[{record.layer, record.head}] = record.weights; }
-    void onStage(int layer, ForwardStage stage, const Eigen::Ref<const Matrix>& value) override
-    {
-        m_stages[{layer, stageName(stage)}] = value;
-    }
-
-    bool has(int layer, const std::string& stage) const { return m_stages.count({layer, stage}) > 0; }
-    const Matrix& stage(int layer, const std::string& stage) const { return m_stages.at({layer, stage}); }
-    const Matrix& weights(int layer, int head) const { return m_weights.at({layer, head}); }
-
-private:
-    std::map<std::pair<int, std::string>, Matrix> m_stages;
-    std::map<std::pair<int, int>, Matrix> m_weights;
-};
-
-Matrix fromJson(const nlohmann::json& rows)
-{
-    Matrix matrix(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(rows.at(0).size()));
-    for (Eigen::Index r = 0; r < matrix.rows(); ++r)
-        for (Eigen::Index c = 0; c < matrix.cols(); ++c)
-            matrix(r, c) = rows.at(static_cast<std::size_t>(r)).at(static_cast<std::size_t>(c)).get<float>();
-    return matrix;
-}
+using kvtest::StageRecorder;
 
 // "tiny-llama layer 1 k: max |diff| 3e-3 at [4][7]" when `actual` is off;
 // the max |diff| either way.
@@ -116,7 +92,7 @@ private slots:
             for (const std::string& stage : stages) {
                 const QString label = QStringLiteral("%1 layer %2 %3").arg(model).arg(layer).arg(QString::fromStdString(stage));
                 QVERIFY2(recorder.has(layer, stage), qPrintable(label + ": the pass did not report it"));
-                const Comparison c = compare(label, recorder.stage(layer, stage), fromJson(expected.at(stage)));
+                const Comparison c = compare(label, recorder.stage(layer, stage), kvtest::matrixFromJson(expected.at(stage)));
                 worstPerStage << QStringLiteral("L%1 %2 %3").arg(layer).arg(QString::fromStdString(stage)).arg(double(c.maxDiff), 0, 'g', 2);
                 if (!(c.maxDiff <= kTolerance))
                     failures << c.message;
@@ -125,7 +101,7 @@ private slots:
             for (int head = 0; head < config.nHead; ++head) {
                 const QString label = QStringLiteral("%1 layer %2 attn_weights head %3").arg(model).arg(layer).arg(head);
                 const Comparison c = compare(label, recorder.weights(layer, head),
-                                             fromJson(expected.at("attn_weights").at(std::size_t(head))));
+                                             kvtest::matrixFromJson(expected.at("attn_weights").at(std::size_t(head))));
                 worstWeights = std::max(worstWeights, c.maxDiff);
                 if (!(c.maxDiff <= kTolerance))
                     failures << c.message;
@@ -137,7 +113,7 @@ private slots:
 
         // The logits of every position: a pass over each prefix (the forward
         // pass returns the last token's).
-        const Matrix expectedLogits = fromJson(golden.at("logits"));
+        const Matrix expectedLogits = kvtest::matrixFromJson(golden.at("logits"));
         Matrix logits(expectedLogits.rows(), expectedLogits.cols());
         DecodeSession session(*bundle.model, DecodeMode::Cached);
         for (std::size_t t = 0; t < tokens.size(); ++t)

@@ -4,6 +4,7 @@
 #include "core/io/LoadError.h"
 #include "core/tokenizer/IdTokenizer.h"
 #include "core/tokenizer/Llama2cTokenizer.h"
+#include "tests/support/BinaryFile.h"
 #include "tests/support/TestModels.h"
 
 #include <QTemporaryDir>
@@ -19,6 +20,9 @@
 
 using namespace kv;
 
+using kvtest::put;
+using kvtest::putFloats;
+
 namespace {
 
 const QString kShared = QStringLiteral(KVLAB_SHARED_DATA "/llama2c");
@@ -30,19 +34,6 @@ const QString kShared = QStringLiteral(KVLAB_SHARED_DATA "/llama2c");
 std::string shared(const char* file)
 {
     return (kShared + "/" + file).toStdString();
-}
-
-template <typename T>
-void put(std::string& bytes, T value)
-{
-    char raw[sizeof(T)];
-    std::memcpy(raw, &value, sizeof(T));
-    bytes.append(raw, sizeof(T));
-}
-
-void putFloats(std::string& bytes, const std::vector<float>& values)
-{
-    bytes.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float));
 }
 
 int argmax(const RowVector& logits)
@@ -110,10 +101,7 @@ private:
 
     std::string write(const QString& name, const std::string& bytes) const
     {
-        const std::string file = (m_dir.path() + "/" + name).toStdString();
-        QDir().mkpath(QFileInfo(QString::fromStdString(file)).path());
-        std::ofstream(file, std::ios::binary) << bytes;
-        return file;
+        return kvtest::writeBinary(m_dir.path(), name, bytes);
     }
 
 private slots:

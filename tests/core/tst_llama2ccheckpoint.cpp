@@ -2,6 +2,8 @@
 #include "core/io/LoadError.h"
 #include "core/util/NumberFormat.h"
 
+#include "tests/support/BinaryFile.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -17,22 +19,12 @@
 
 using namespace kv;
 
+using kvtest::put;
+using kvtest::putFloats;
+
 namespace {
 
 const QString kShared260K = QStringLiteral(KVLAB_SHARED_DATA "/llama2c/stories260K.bin");
-
-template <typename T>
-void put(std::string& bytes, T value)
-{
-    char raw[sizeof(T)];
-    std::memcpy(raw, &value, sizeof(T));
-    bytes.append(raw, sizeof(T));
-}
-
-void putFloats(std::string& bytes, const std::vector<float>& values)
-{
-    bytes.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float));
-}
 
 // The seven numbers of a llama2.c header, as written (vocab signed in version 0).
 struct Shape {
@@ -269,9 +261,7 @@ private:
 
     std::string write(const char* name, const std::string& bytes) const
     {
-        const std::string file = (m_dir.path() + "/" + name).toStdString();
-        std::ofstream(file, std::ios::binary) << bytes;
-        return file;
+        return kvtest::writeBinary(m_dir.path(), QString::fromUtf8(name), bytes);
     }
 
     // The problem of the LoadError opening `bytes` as a file raises, checked to name the file.

@@ -5,6 +5,8 @@
 #include "core/tokenizer/Llama2cTokenizer.h"
 #include "core/tokenizer/TokenizeError.h"
 
+#include "tests/support/BinaryFile.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -14,6 +16,8 @@
 
 using namespace kv;
 
+using kvtest::put;
+
 namespace {
 
 const QString kShared = QStringLiteral(KVLAB_SHARED_DATA "/llama2c");
@@ -21,14 +25,6 @@ const QString kShared = QStringLiteral(KVLAB_SHARED_DATA "/llama2c");
 #define REQUIRE_SHARED(file)                                                                                        \
     if (!QFile::exists(kShared + "/" file))                                                                         \
     QSKIP(qPrintable("the reference data is absent: " + kShared + "/" file " (see ../shared/data/README.md)"))
-
-template <typename T>
-void put(std::string& bytes, T value)
-{
-    char raw[sizeof(T)];
-    std::memcpy(raw, &value, sizeof(T));
-    bytes.append(raw, sizeof(T));
-}
 
 // A tokenizer.bin of `count` pieces: <unk>, BOS, EOS, then "t3", "t4", ...
 std::string tokenizerBytes(int count)
@@ -54,10 +50,7 @@ private:
 
     std::string write(const QString& name, const std::string& bytes) const
     {
-        const std::string file = (m_dir.path() + "/" + name).toStdString();
-        QDir().mkpath(QFileInfo(QString::fromStdString(file)).path());
-        std::ofstream(file, std::ios::binary) << bytes;
-        return file;
+        return kvtest::writeBinary(m_dir.path(), name, bytes);
     }
 
 private slots:

@@ -2,6 +2,8 @@
 #include "core/tokenizer/Llama2cTokenizer.h"
 #include "core/tokenizer/TokenizeError.h"
 
+#include "tests/support/BinaryFile.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -14,6 +16,8 @@
 
 using namespace kv;
 
+using kvtest::put;
+
 namespace {
 
 const QString kSharedData = QStringLiteral(KVLAB_SHARED_DATA "/llama2c");
@@ -22,14 +26,6 @@ const QString kSharedData = QStringLiteral(KVLAB_SHARED_DATA "/llama2c");
 #define REQUIRE_SHARED_TOKENIZER()                                                                                  \
     if (!QFile::exists(kSharedData + "/tokenizer.bin"))                                                             \
     QSKIP(qPrintable("the reference data is absent: " + kSharedData + "/tokenizer.bin (see ../shared/data/README.md)"))
-
-template <typename T>
-void put(std::string& bytes, T value)
-{
-    char raw[sizeof(T)];
-    std::memcpy(raw, &value, sizeof(T));
-    bytes.append(raw, sizeof(T));
-}
 
 struct Piece {
     float score;

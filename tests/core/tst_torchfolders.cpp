@@ -14,6 +14,7 @@
 #include "core/decode/TraceGenerator.h"
 #include "core/io/ModelBundle.h"
 #include "core/model/ForwardObserver.h"
+#include "tests/support/StageRecorder.h"
 #include "tests/support/TestModels.h"
 
 #include <QtTest>
@@ -47,33 +48,7 @@ nlohmann::json readReference(const QString& name)
     return reference;
 }
 
-// Keeps a copy of every stage and every head's attention weights of one pass.
-class StageRecorder : public ForwardObserver {
-public:
-    void onHead(HeadRecord&& record) override { m_weights[{record.layer, record.head}] = record.weights; }
-    void onStage(int layer, ForwardStage stage, const Eigen::Ref<const Matrix>& value) override
-    {
-        m_stages[{layer, stageName(stage)}] = value;
-    }
-
-    bool has(int layer, const std::string& stage) const { return m_stages.count({layer, stage}) > 0; }
-    const Matrix& stage(int layer, const std::string& stage) const { return m_stages.at({layer, stage}); }
-    bool hasWeights(int layer, int head) const { return m_weights.count({layer, head}) > 0; }
-    const Matrix& weights(int layer, int head) const { return m_weights.at({layer, head}); }
-
-private:
-    std::map<std::pair<int, std::string>, Matrix> m_stages;
-    std::map<std::pair<int, int>, Matrix> m_weights;
-};
-
-Matrix fromJson(const nlohmann::json& rows)
-{
-    Matrix matrix(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(rows.at(0).size()));
-    for (Eigen::Index r = 0; r < matrix.rows(); ++r)
-        for (Eigen::Index c = 0; c < matrix.cols(); ++c)
-            matrix(r, c) = rows.at(static_cast<std::size_t>(r)).at(static_cast<std::size_t>(c)).get<float>();
-    return matrix;
-}
+using kvtest::StageRecorder;
 
 // The largest |actual - expected|, or infinity when the shapes differ.
 float worstDiff(const Matrix& actual, const Matrix& expected)
@@ -179,7 +154,7 @@ private slots:
             for (const std::string& name : names) {
                 const QString label = QStringLiteral("L%1 %2").arg(layer).arg(QString::fromStdString(name));
                 QVERIFY2(recorder.has(layer, name), qPrintable(label + ": the pass did not report it"));
-                const float diff = worstDiff(recorder.stage(layer, name), fromJson(expected.at(name)));
+                const float diff = worstDiff(recorder.stage(layer, name), kvtest::matrixFromJson(expected.at(name)));
                 worst << QStringLiteral("%1 %2").arg(label).arg(double(diff), 0, 'g', 2);
                 if (!(diff <= kStageTolerance))
                     failures << label;
@@ -187,14 +162,14 @@ private slots:
             for (int head = 0; head < config.nHead; ++head) {
                 QVERIFY(recorder.hasWeights(layer, head));
                 const float diff = worstDiff(recorder.weights(layer, head),
-                                             fromJson(expected.at("attn_weights").at(std::size_t(head))));
+                                             kvtest::matrixFromJson(expected.at("attn_weights").at(std::size_t(head))));
                 if (!(diff <= kStageTolerance))
                     failures << QStringLiteral("L%1 attn_weights head %2: %3").arg(layer).arg(head).arg(double(diff));
             }
         }
 
         // Every position's logits: the cached session over the text.
-        const Matrix expectedLogits = fromJson(stages.at("logits"));
+        const Matrix expectedLogits = kvtest::matrixFromJson(stages.at("logits"));
         Matrix logits(expectedLogits.rows(), expectedLogits.cols());
         DecodeSession session(*bundle.model, DecodeMode::Cached);
         for (std::size_t t = 0; t < tokens.size(); ++t)

@@ -492,30 +492,13 @@ std::vector<std::pair<QString, QRectF>> AttentionDiagram::Layout::boxes() const
     for (Role role : ByRole<MatrixSpec>::kRoles) {
         const MatrixSpec& spec = matrices[role];
         const MatrixPlacement& at = places[role];
-        const QRectF grid = at.gridRect(spec);
-        const QString name = spec.title;
-        all.emplace_back(name + QStringLiteral(" grid"), grid);
-        const double titleW = textWidth(spec.title, lf * 1.15, true);
-        all.emplace_back(name + QStringLiteral(" title"),
-                         QRectF(grid.center().x() - titleW / 2, at.titleTop, titleW, lf * 1.8));
-        const double captionW = textWidth(spec.caption, lf, false);
-        all.emplace_back(name + QStringLiteral(" caption"),
-                         QRectF(grid.center().x() - captionW / 2, grid.bottom() + 2, captionW, lf * 1.2));
-        if (!spec.note.isEmpty()) {
-            const double noteW = textWidth(spec.note, lf, true);
-            all.emplace_back(name + QStringLiteral(" note"),
-                             QRectF(grid.center().x() - noteW / 2, grid.bottom() + 2 + lf * 1.3, noteW, lf * 1.2));
-        }
-        if (!spec.rowLabels.isEmpty()) {
-            const double w = rowLabelWidth(spec, lf) - lf * 0.4;
-            all.emplace_back(name + QStringLiteral(" row labels"),
-                             QRectF(grid.left() - lf * 0.4 - w, grid.top(), w, grid.height()));
-        }
+        appendMatrixBoxes(all, spec.title, spec, at, lf);
         if (!spec.colLabels.isEmpty()) {
-            // Labels turned by 50° from the column centres, cut to the band's height.
+            // Labels turned from the column centres, cut to the band's height.
+            const QRectF grid = at.gridRect(spec);
             const double reach = columnLabelReach(spec, lf, columnLabelDegrees);
             const double band = columnLabelHeight(spec, lf, columnLabelDegrees);
-            all.emplace_back(name + QStringLiteral(" column labels"),
+            all.emplace_back(spec.title + QStringLiteral(" column labels"),
                              QRectF(grid.left(), grid.top() - band, grid.width() + reach, band - 1));
         }
     }

@@ -5,6 +5,7 @@
 #include <QFontMetricsF>
 #include <QPainterPath>
 
+#include <algorithm>
 #include <cmath>
 
 namespace kvlab {
@@ -267,6 +268,31 @@ QString compactNumber(double value)
     if (text == QLatin1String("-.00"))
         text = QStringLiteral(".00");
     return text;
+}
+
+void appendMatrixBoxes(std::vector<std::pair<QString, QRectF>>& boxes, const QString& name, const MatrixSpec& spec,
+                       const MatrixPlacement& place, double labelFontPx)
+{
+    const double lf = labelFontPx;
+    const auto width = [](const QString& text, double px, bool bold) {
+        return QFontMetricsF(pixelFont(px, bold)).horizontalAdvance(text);
+    };
+    const QRectF grid = place.gridRect(spec);
+    const auto centred = [&](const QString& part, double textWidth, double top, double height) {
+        boxes.emplace_back(name + part, QRectF(grid.center().x() - textWidth / 2, top, textWidth, height));
+    };
+    boxes.emplace_back(name + QStringLiteral(" grid"), grid);
+    centred(QStringLiteral(" title"), width(spec.title, lf * 1.15, true), place.titleTop, lf * 1.8);
+    centred(QStringLiteral(" caption"), width(spec.caption, lf, false), grid.bottom() + 2, lf * 1.2);
+    if (!spec.note.isEmpty())
+        centred(QStringLiteral(" note"), width(spec.note, lf, true), grid.bottom() + 2 + lf * 1.3, lf * 1.2);
+    if (!spec.rowLabels.isEmpty()) {
+        double widest = 0;
+        for (const QString& label : spec.rowLabels)
+            widest = std::max(widest, width(label, lf, false));
+        boxes.emplace_back(name + QStringLiteral(" row labels"),
+                           QRectF(grid.left() - lf * 0.4 - widest, grid.top(), widest, grid.height()));
+    }
 }
 
 double numberPixelSize(const MatrixSpec& spec, const MatrixPlacement& place)

@@ -7,6 +7,8 @@
 #include <QRectF>
 
 #include <optional>
+#include <utility>
+#include <vector>
 
 namespace kvlab {
 
@@ -50,6 +52,13 @@ inline double columnLabelRun(double labelPx) { return labelPx * 4.46; }
 // The pixel size of in-cell numbers when every number of `spec` fits whole
 // in a cell of this placement; 0 when they do not fit at a legible size.
 double numberPixelSize(const MatrixSpec& spec, const MatrixPlacement& place);
+
+// The boxes a matrix painted at `place` takes: its grid, title, caption, note
+// and row labels, named "NAME grid", "NAME title"... (what the layout tests
+// check for overlaps). Column labels are the diagram's to add: their band
+// depends on how it turns them.
+void appendMatrixBoxes(std::vector<std::pair<QString, QRectF>>& boxes, const QString& name, const MatrixSpec& spec,
+                       const MatrixPlacement& place, double labelFontPx);
 
 // Paints a matrix: value-coloured cells with their state as a thick border
 // (or outlined runs in a heatmap), numbers when they fit, labels, title,

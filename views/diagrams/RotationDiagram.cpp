@@ -337,30 +337,9 @@ RotationDiagram::Layout RotationDiagram::layout(const QRectF& body, const Frame&
 std::vector<std::pair<QString, QRectF>> RotationDiagram::Layout::boxes() const
 {
     std::vector<std::pair<QString, QRectF>> all;
-    const double lf = labelFontPx;
-    for (std::size_t i = 0; i < matrices.size(); ++i) {
-        const MatrixSpec& spec = matrices[i];
-        const QRectF grid = places[i].gridRect(spec);
-        const QString name = QStringLiteral("%1 (%2)").arg(spec.title).arg(i);
-        all.emplace_back(name + QStringLiteral(" grid"), grid);
-        const double titleW = textWidth(spec.title, lf * 1.15, true);
-        all.emplace_back(name + QStringLiteral(" title"), QRectF(grid.center().x() - titleW / 2, places[i].titleTop, titleW, lf * 1.8));
-        const double captionW = textWidth(spec.caption, lf);
-        all.emplace_back(name + QStringLiteral(" caption"),
-                         QRectF(grid.center().x() - captionW / 2, grid.bottom() + 2, captionW, lf * 1.2));
-        if (!spec.note.isEmpty()) {
-            const double noteW = textWidth(spec.note, lf, true);
-            all.emplace_back(name + QStringLiteral(" note"),
-                             QRectF(grid.center().x() - noteW / 2, grid.bottom() + 2 + lf * 1.3, noteW, lf * 1.2));
-        }
-        if (!spec.rowLabels.isEmpty()) {
-            double widest = 0;
-            for (const QString& label : spec.rowLabels)
-                widest = std::max(widest, textWidth(label, lf));
-            all.emplace_back(name + QStringLiteral(" row labels"),
-                             QRectF(grid.left() - lf * 0.4 - widest, grid.top(), widest, grid.height()));
-        }
-    }
+    for (std::size_t i = 0; i < matrices.size(); ++i)
+        appendMatrixBoxes(all, QStringLiteral("%1 (%2)").arg(matrices[i].title).arg(i), matrices[i], places[i],
+                          labelFontPx);
     if (!dials.empty())
         all.emplace_back(QStringLiteral("dial title"), dialTitle);
     for (const Dial& dial : dials) {
