@@ -271,8 +271,8 @@ private slots:
 
     void bosStaysFirstAndAlone()
     {
-        // A hostile vocabulary holding BOS's piece joined to the dummy-prefix
-        // space (found by fuzz_llama2c_tokenizer): run.c would merge BOS away;
+        // A hostile vocabulary holding BOS's piece joined to the leading
+        // space run.c adds (found by fuzz_llama2c_tokenizer): run.c would merge BOS away;
         // here every encoding still starts with BOS on its own.
         std::vector<Piece> pieces = basePieces();
         const int space = static_cast<int>(pieces.size());
