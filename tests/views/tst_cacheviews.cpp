@@ -1,6 +1,7 @@
 #include "views/diagrams/AllHeadsWidget.h"
 #include "app/window/AnalysisDocks.h"
 #include "views/diagrams/ByteText.h"
+#include "views/diagrams/PageDiagram.h"
 #include "app/cli/CliOptions.h"
 #include "app/export/ExportJob.h"
 #include "app/window/LessonFactory.h"
@@ -293,6 +294,46 @@ private slots:
         QTest::mouseClick(widget, Qt::LeftButton, {}, layout.uncached.cellRect(0, 1).center().toPoint());
         QCOMPARE(window.controller()->frame().layer, 0);
         QCOMPARE(window.controller()->frame().head, 1);
+    }
+
+    void pageKeepsTheStripWholeOnALongWalkThrough_data()
+    {
+        QTest::addColumn<QString>("view");
+        QTest::newRow("both panes") << QStringLiteral("both");
+        QTest::newRow("whole-cache") << QStringLiteral("whole-cache");
+        QTest::newRow("all-heads") << QStringLiteral("all-heads");
+    }
+
+    // 140 tokens do not fit a page's strip: it elides the middle at its own
+    // height. Shrunk to the width its unelided tokens would need, it was a
+    // sliver whose boxes spilled over the title of the view below it.
+    void pageKeepsTheStripWholeOnALongWalkThrough()
+    {
+        QFETCH(QString, view);
+        const kv::ModelBundle& words = kvtest::shippedModel(QStringLiteral("tiny-mha"));
+        const kv::ModelConfig config = kv::ModelConfig::gpt2("random-2x64", 2, 64, 4, 4, 200, words.config().vocabSize);
+        auto model = std::make_shared<const kv::Transformer>(kvtest::randomTransformer(config, 5, 0.1f));
+        const auto lesson = kvtest::lessonFor(model, words.tokenizer, kvtest::randomTokens(20, config.vocabSize), 130);
+        const Frame frame = frameAt(lesson, 120);
+        PageDiagram::Options options;
+        options.view = exportViewFromId(view).value();
+        options.caption = false;
+        options.legend = false;
+        const QImage page = rendered(PageDiagram(options), frame, QSize(1920, 1080));
+        // The strip fills its band with the panel colour: left of its first box, a column
+        // of panel pixels runs from the strip's top to its bottom.
+        const int x = 27;
+        int top = 0;
+        while (top < page.height() && page.pixelColor(x, top) != frame.theme.panel)
+            ++top;
+        int bottom = top;
+        while (bottom < page.height() && page.pixelColor(x, bottom) == frame.theme.panel)
+            ++bottom;
+        QVERIFY2(bottom - top >= 100, qPrintable(QStringLiteral("strip %1 px high").arg(bottom - top)));
+        // Below the band, before the view starts, nothing of the strip: background across the page.
+        for (int column = 0; column < page.width(); ++column)
+            QVERIFY2(page.pixelColor(column, bottom + 2) == frame.theme.background,
+                     qPrintable(QStringLiteral("ink at (%1, %2) under the strip").arg(column).arg(bottom + 2)));
     }
 
     void exportWritesEachView_data()

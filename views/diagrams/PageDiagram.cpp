@@ -134,9 +134,10 @@ QRectF PageDiagram::paintKey(QPainter& painter, const QRectF& rect, const Frame&
 {
     QRectF body = rect;
     if (paintsStrip()) {
-        const double height = fittedHeight(m_strip, kWindowStripHeight, body.width(), frame);
-        m_strip.paint(painter, QRectF(body.left(), body.top(), body.width(), height), frame);
-        body.setTop(body.top() + height + kGap);
+        // The strip fits its width itself (smaller type, then "… N …"), so it
+        // keeps its height: shrunk to a probe's width it overflowed its rect.
+        m_strip.paint(painter, QRectF(body.left(), body.top(), body.width(), kWindowStripHeight), frame);
+        body.setTop(body.top() + kWindowStripHeight + kGap);
     }
     if (paintsLegend()) {
         const double height = fittedHeight(m_legend, kLegendHeight, body.width(), frame);
@@ -208,7 +209,7 @@ void PageDiagram::paintPanes(QPainter& painter, const QRectF& rect, const Frame&
 
 void PageDiagram::paintStripAlone(QPainter& painter, const QRectF& rect, const Frame& frame) const
 {
-    const double height = fittedHeight(m_strip, std::min(rect.height(), kLoneStripHeight), rect.width(), frame);
+    const double height = std::min(rect.height(), kLoneStripHeight);
     m_strip.paint(painter, QRectF(rect.left(), rect.center().y() - height / 2, rect.width(), height), frame);
 }
 
@@ -218,9 +219,8 @@ void PageDiagram::paintWindow(QPainter& painter, const QRectF& rect, const Frame
     const double banner = paintBanner(painter, rect, frame);
     if (banner > 0)
         top += banner + kGap;
-    const double stripHeight = fittedHeight(m_strip, kWindowStripHeight, rect.width(), frame);
-    m_strip.paint(painter, QRectF(rect.left(), top, rect.width(), stripHeight), frame);
-    top += stripHeight + kGap;
+    m_strip.paint(painter, QRectF(rect.left(), top, rect.width(), kWindowStripHeight), frame);
+    top += kWindowStripHeight + kGap;
 
     QTextDocument narration;
     layOutNarration(narration, frame, rect.width());
