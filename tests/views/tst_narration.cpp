@@ -4,10 +4,14 @@
 #include "views/playback/Narrator.h"
 #include "core/util/NumberFormat.h"
 #include "tests/support/TestModels.h"
+#include "views/diagrams/DiagramWidget.h"
 #include "views/diagrams/TokenStripDiagram.h"
 
 #include <QRegularExpression>
 #include <QTextDocumentFragment>
+#include <QApplication>
+#include <QHelpEvent>
+#include <QToolTip>
 #include <QtTest>
 
 #include <set>
@@ -318,6 +322,38 @@ private slots:
         QVERIFY2(text.contains(QStringLiteral("only the new token's q is drawn here")), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("slide into the cache in the next phase")), qPrintable(text));
         QVERIFY2(!text.contains(QStringLiteral("one q, k and v row")), qPrintable(text));
+    }
+
+    // Llama's BOS is "<s>": in the narration (rich text) and in a tooltip it is
+    // a token to show, not a strike-through tag over the rest of the text.
+    void tokenTextIsNeverReadAsMarkup()
+    {
+        LessonFactory llama;
+        llama.loadModel(QStringLiteral(KVLAB_TEST_DATA "/hf-llama-random"));
+        const auto lesson = llama.normal(QStringLiteral("Hello world"), kv::GenerationSettings{});
+        QCOMPARE(lesson->token(lesson->record(kv::DecodeMode::Cached, 0).inputTokens.front()), QStringLiteral("<s>"));
+        for (const Phase phase : {Phase::TokenIn, Phase::Softmax, Phase::NextToken}) {
+            const QString narration = Narrator::narration(frameAt(0, phase, 0, lesson));
+            QVERIFY2(!narration.contains(QStringLiteral("<s>")), qPrintable(narration));
+            if (phase == Phase::TokenIn)
+                QVERIFY2(plain(narration).contains(QStringLiteral("“<s> ")), qPrintable(plain(narration)));
+        }
+
+        DiagramWidget strip(std::make_unique<TokenStripDiagram>());
+        strip.resize(1200, 110);
+        strip.setFrame(frameAt(0, Phase::TokenIn, 0, lesson));
+        strip.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&strip));
+        const auto boxes = TokenStripDiagram().boxes(QRectF(strip.rect()), frameAt(0, Phase::TokenIn, 0, lesson));
+        QVERIFY(!boxes.empty() && boxes.front().text == QStringLiteral("<s>"));
+        const QPoint point = boxes.front().rect.center().toPoint();
+        QHelpEvent help(QEvent::ToolTip, point, strip.mapToGlobal(point));
+        QApplication::sendEvent(&strip, &help);
+        QTRY_VERIFY(QToolTip::isVisible());
+        QVERIFY2(QToolTip::text().contains(QStringLiteral("&lt;s&gt;")), qPrintable(QToolTip::text()));
+        QVERIFY2(plain(QToolTip::text()).startsWith(QStringLiteral("\"<s>\" at position 0")),
+                 qPrintable(plain(QToolTip::text())));
+        QToolTip::hideText();
     }
 };
 

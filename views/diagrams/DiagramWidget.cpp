@@ -3,6 +3,7 @@
 #include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QTextDocument>
 #include <QToolTip>
 #include <QWheelEvent>
 
@@ -139,7 +140,9 @@ bool DiagramWidget::event(QEvent* event)
         if (text.isEmpty())
             QToolTip::hideText();
         else
-            QToolTip::showText(help->globalPos(), text, this);
+            // As rich text made from the plain text: a token such as "<s>"
+            // would otherwise make Qt guess rich text and read it as a tag.
+            QToolTip::showText(help->globalPos(), Qt::convertFromPlainText(text, Qt::WhiteSpaceNormal), this);
         return true;
     }
     return QWidget::event(event);

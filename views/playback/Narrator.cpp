@@ -20,9 +20,17 @@ QString number(std::int64_t value)
     return QString::fromStdString(kv::groupDigits(value));
 }
 
+// For the panes' plain-text lines.
 QString quoted(const QString& text)
 {
     return QStringLiteral("“%1”").arg(text);
+}
+
+// For the narration, which is rich text: a token such as Llama's "<s>" would
+// otherwise be read as a tag (strike-through to the end of the text).
+QString quotedInHtml(const QString& text)
+{
+    return quoted(text.toHtmlEscaped());
 }
 
 QString tokensText(const Frame& frame, const std::vector<int>& tokens, std::size_t from = 0)
@@ -206,7 +214,7 @@ QString prefillTokenIn(const Frame& frame)
     const auto without = uncached.cost.macs.total();
     const auto with = cached.cost.macs.total();
     QString text = Narrator::tr("<b>Prefill.</b> The prompt %1 goes through the model at once, at %2. ")
-                       .arg(quoted(tokensText(frame, cached.inputTokens)), positionsText(0, n - 1));
+                       .arg(quotedInHtml(tokensText(frame, cached.inputTokens)), positionsText(0, n - 1));
     text += positionInput(frame, n == 1 ? 0 : -1);
     const int stale = frame.lesson->run.staleCacheRows;
     if (stale > 0)
@@ -229,7 +237,7 @@ QString decodeTokenIn(const Frame& frame)
 {
     const kv::StepRecord& cached = frame.record(DecodeMode::Cached);
     const kv::StepRecord& uncached = frame.record(DecodeMode::Uncached);
-    const QString token = quoted(tokensText(frame, cached.inputTokens));
+    const QString token = quotedInHtml(tokensText(frame, cached.inputTokens));
     const int position = cached.positions.back();
     const int correct = uncached.positions.back();
     const int n = static_cast<int>(uncached.inputTokens.size());
@@ -240,7 +248,7 @@ QString decodeTokenIn(const Frame& frame)
     text += positionInput(frame, position);
     return text + Narrator::tr("Without a cache the model must feed %1 %2 through every layer again; with the cache it "
                                "feeds only %3.")
-                      .arg(allTokens(n), quoted(tokensText(frame, uncached.inputTokens)), token);
+                      .arg(allTokens(n), quotedInHtml(tokensText(frame, uncached.inputTokens)), token);
 }
 
 QString projectNarration(const Frame& frame)
@@ -398,8 +406,8 @@ QString softmaxNarration(const Frame& frame)
     const int best = mostAttended(head);
     return Narrator::tr("Softmax turns each row of scores into weights that add up to 1. In this head, %1 attends most "
                         "to %2 (weight %3).")
-        .arg(quoted(frame.lesson->token(cached.inputTokens.back())))
-        .arg(quoted(frame.lesson->token(cached.keyTokens[static_cast<std::size_t>(best)])))
+        .arg(quotedInHtml(frame.lesson->token(cached.inputTokens.back())))
+        .arg(quotedInHtml(frame.lesson->token(cached.keyTokens[static_cast<std::size_t>(best)])))
         .arg(head.weights(head.weights.rows() - 1, best), 0, 'f', 2);
 }
 
@@ -513,7 +521,7 @@ double Narrator::drawnProbability(const kv::StepRecord& record)
 QString Narrator::drawnToken(const Frame& frame, DecodeMode mode)
 {
     const kv::StepRecord& record = frame.record(mode);
-    const QString token = quoted(frame.lesson->token(record.chosenToken));
+    const QString token = quotedInHtml(frame.lesson->token(record.chosenToken));
     const double p = drawnProbability(record);
     if (record.sampled.greedy())
         return tr("%1 with p = %2").arg(token, probability(p));
