@@ -26,11 +26,13 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <set>
+#include <thread>
 
 using namespace kvlab;
 
@@ -98,6 +100,27 @@ ModelLoad::Loader gatedLoader(std::shared_ptr<Gate> gate)
         lock.unlock();
         options.onProgress({kBytesTotal, kBytesTotal});
         return kv::ModelBundle::load(path);
+    };
+}
+
+// The real loader, held at its first report until the window cancels (its
+// report answers false); then the format hears that answer. `formatStopped`
+// says whether the format then threw LoadCancelled.
+ModelLoad::Loader loaderHeldUntilCancelled(std::shared_ptr<std::atomic<bool>> formatStopped)
+{
+    return [formatStopped](const std::string& path, const kv::LoadOptions& options) {
+        kv::LoadOptions held = options;
+        held.onProgress = [report = options.onProgress](const kv::LoadProgress& progress) {
+            while (report(progress))
+                std::this_thread::sleep_for(std::chrono::milliseconds(20)); // polling the answer, not timing the test
+            return false;
+        };
+        try {
+            return kv::ModelBundle::load(path, held);
+        } catch (const kv::LoadCancelled&) {
+            *formatStopped = true;
+            throw;
+        }
     };
 }
 
@@ -406,6 +429,43 @@ private slots:
         QVERIFY2(m_window->promptError()->text().contains(QStringLiteral("Could not open the model"))
                      && m_window->promptError()->text().contains(QStringLiteral("model.safetensors")),
                  qPrintable(m_window->promptError()->text()));
+    }
+
+    // The formats report as they load: the last report, shown in the bar,
+    // is the whole of the checkpoint's tensor bytes.
+    void theRealLoaderReportsItsBytes()
+    {
+        m_window->setModelLoader(&kv::ModelBundle::load);
+        QSignalSpy ended(m_window.get(), &MainWindow::modelLoadEnded);
+        m_window->openModelFolder(kTinyGqa);
+        QSignalSpy progressed(m_window->modelLoad(), &ModelLoad::progressed);
+        const std::uint64_t onDisk = m_window->modelLoad()->bytesOnDisk();
+        QVERIFY(ended.wait(20000));
+        QCOMPARE(m_window->lessons().modelName(), QStringLiteral("tiny-gqa"));
+        QVERIFY(!progressed.isEmpty());
+        const auto done = progressed.last().at(0).value<quint64>();
+        const auto total = progressed.last().at(1).value<quint64>();
+        QVERIFY(total > 0 && total < onDisk);
+        QCOMPARE(done, total);
+        const QString figure = QString::number(static_cast<double>(total) / 1e6, 'f', 1);
+        QCOMPARE(bar()->progress()->text(), QStringLiteral("%1 of %1 MB").arg(figure));
+    }
+
+    // Cancel reaches the format through its progress report: it stops and
+    // throws LoadCancelled, and the window keeps its model.
+    void cancelStopsTheFormat()
+    {
+        auto formatStopped = std::make_shared<std::atomic<bool>>(false);
+        m_window->setModelLoader(loaderHeldUntilCancelled(formatStopped));
+        const auto before = controller().frame().lesson;
+        m_window->openModelFolder(kTinyGqa);
+        QPointer<ModelLoad> load(m_window->modelLoad());
+        QTRY_VERIFY(bar()->isVisible());
+        QTest::mouseClick(bar()->cancelButton(), Qt::LeftButton);
+        QTRY_VERIFY(load.isNull());
+        QVERIFY(*formatStopped);
+        QCOMPARE(m_window->lessons().modelName(), QStringLiteral("tiny-mha"));
+        QCOMPARE(controller().frame().lesson, before);
     }
 
     void megabytesAsThePickerWritesThem()
