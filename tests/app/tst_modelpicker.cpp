@@ -202,6 +202,17 @@ private slots:
         QSettings().remove(QStringLiteral("recentModels"));
     }
 
+    // A recent model from the Hugging Face cache is named by its repo, not by its snapshot's hash.
+    void aRecentCacheSnapshotShowsItsRepo()
+    {
+        const QString snapshot = m_cache.path() + QStringLiteral("/models--openai-community--gpt2/snapshots/abc");
+        QSettings().setValue(QStringLiteral("recentModels"), QStringList{snapshot});
+        m_window->findChild<ModelBar*>()->setModels(QStringLiteral(KVLAB_ASSETS_DIR "/models/tiny-mha"),
+                                                    QStringLiteral("tiny-mha"));
+        QCOMPARE(picker()->itemText(picker()->findData(snapshot)), QStringLiteral("openai-community/gpt2"));
+        QSettings().remove(QStringLiteral("recentModels"));
+    }
+
     void openedFoldersBecomeRecentMostRecentFirst()
     {
         QTemporaryDir first;
