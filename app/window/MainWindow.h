@@ -116,9 +116,9 @@ public:
     bool stepReady(int step) const;
 
     // The load bar appears at once for a checkpoint this large, else only once
-    // a load has run for kLoadBarDelayMs (a small model on a slow disk): the
-    // tiny models open without a flash of it. See MainWindow.cpp for the figures.
-    static constexpr std::uint64_t kLoadBarAtOnceBytes = 100'000'000;
+    // a load has run for kLoadBarDelayMs (a BF16 model, a slow disk): the tiny
+    // models open without a flash of it. See MainWindow.cpp for the figures.
+    static constexpr std::uint64_t kLoadBarAtOnceBytes = 1'000'000'000;
     static constexpr int kLoadBarDelayMs = 300;
     // At start-up, a checkpoint under this size is loaded before the window
     // shows, so that it opens on its walk-through; a larger one loads on a

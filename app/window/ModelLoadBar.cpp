@@ -52,8 +52,7 @@ ModelLoadBar::ModelLoadBar(QWidget* parent)
 
 void ModelLoadBar::setLoad(const QString& name, const QString& current, std::uint64_t bytesOnDisk)
 {
-    const QString opening = tr("Opening %1 (%2 on disk): its weights are read and widened to float32.")
-                                .arg(name, megabytes(bytesOnDisk));
+    const QString opening = tr("Opening %1 (%2 on disk).").arg(name, megabytes(bytesOnDisk));
     m_text->setText(current.isEmpty()
                         ? opening
                         : tr("%1 %2 stays open meanwhile; Esc or Cancel keeps it.").arg(opening, current));
@@ -69,7 +68,10 @@ void ModelLoadBar::setProgress(std::uint64_t bytesDone, std::uint64_t bytesTotal
     m_progress->setRange(0, kSteps);
     m_progress->setValue(static_cast<int>(std::min(bytesDone, bytesTotal) * kSteps / bytesTotal));
     const int decimals = decimalsFor(bytesTotal);
-    m_progress->setFormat(tr("%1 of %2 MB").arg(figure(bytesDone, decimals), figure(bytesTotal, decimals)));
+    // Every byte read, the model is still being built from them (its weights packed) before it opens.
+    m_progress->setFormat(bytesDone >= bytesTotal
+                              ? tr("%1 of %1 MB read; preparing…").arg(figure(bytesTotal, decimals))
+                              : tr("%1 of %2 MB").arg(figure(bytesDone, decimals), figure(bytesTotal, decimals)));
 }
 
 QString ModelLoadBar::megabytes(std::uint64_t bytes)

@@ -448,7 +448,7 @@ private slots:
         QVERIFY(total > 0 && total < onDisk);
         QCOMPARE(done, total);
         const QString figure = QString::number(static_cast<double>(total) / 1e6, 'f', 1);
-        QCOMPARE(bar()->progress()->text(), QStringLiteral("%1 of %1 MB").arg(figure));
+        QCOMPARE(bar()->progress()->text(), QStringLiteral("%1 of %1 MB read; preparing…").arg(figure));
     }
 
     // Cancel reaches the format through its progress report: it stops and
