@@ -140,7 +140,8 @@ void ModelBar::setModels(const QString& currentDirectory, const QString& current
     }
     addSectionSeparator();
     m_models->addItem(tr("Open model…"), QString());
-    m_models->setCurrentIndex(std::max(0, index));
+    // No model open yet (a large one loading at start-up): no choice shown, rather than the first row.
+    m_models->setCurrentIndex(currentDirectory.isEmpty() ? -1 : std::max(0, index));
 }
 
 void ModelBar::addHubEntries()

@@ -403,6 +403,7 @@ private slots:
         makeWindow({QStringLiteral("--model"), dir.path()}); // loading with the real loader already
         QVERIFY(m_window->loadingModel());
         QVERIFY(!controller().frame().valid());
+        QCOMPARE(picker()->currentText(), QString()); // no model is open yet, not the first row's
         QVERIFY(bar()->isHidden()); // 64 MB: the delay applies
         QSignalSpy failed(m_window.get(), &MainWindow::startupFailed);
         QVERIFY(failed.wait(20000));
