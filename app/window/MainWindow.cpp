@@ -574,14 +574,15 @@ void MainWindow::cancelModelLoad()
     const QString name = m_modelLoad->name();
     const StartupLoad startup = std::exchange(m_startupLoad, StartupLoad::None);
     endModelLoad();
+    QString note;
     if (startup != StartupLoad::None) {
         // Nothing was open yet: the shipped model opens instead, said so.
         openModel(AssetLocator::defaultModelDir());
         startFirstWalkThrough();
+        note = tr("Opening %1 was cancelled: %2 opens instead.").arg(name, m_lessons.modelName());
+    } else {
+        note = tr("Opening %1 was cancelled: %2 stays open.").arg(name, m_lessons.modelName());
     }
-    const QString note = m_lessons.hasModel()
-                             ? tr("Opening %1 was cancelled: %2 stays open.").arg(name, m_lessons.modelName())
-                             : tr("Opening %1 was cancelled.").arg(name);
     statusBar()->showMessage(note, 15000);
     emit modelLoadEnded();
     emit walkThroughGrew();

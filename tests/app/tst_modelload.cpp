@@ -413,6 +413,28 @@ private slots:
         QVERIFY(m_window->findChild<QMessageBox*>() == nullptr); // the command line says it
     }
 
+    // Esc while the model given at start-up loads: nothing was open yet, so
+    // the shipped model opens instead, and the status bar says so.
+    void cancellingTheStartupLoadOpensTheShippedModel()
+    {
+        QTemporaryDir dir;
+        QVERIFY(writeLargeBrokenFolder(dir.path(), 2 * MainWindow::kStartupLoadAtOnceBytes));
+        makeWindow({QStringLiteral("--model"), dir.path()}); // its failure, if already there, waits in the queue
+        QVERIFY(m_window->loadingModel());
+        QSignalSpy ended(m_window.get(), &MainWindow::modelLoadEnded);
+        QTest::keyClick(m_window.get(), Qt::Key_Escape);
+        QCOMPARE(ended.count(), 1);
+        QVERIFY(!m_window->loadingModel());
+        QCOMPARE(m_window->lessons().modelName(), QStringLiteral("tiny-mha"));
+        QVERIFY(controller().frame().valid());
+        const QString name = QFileInfo(dir.path()).fileName();
+        QCOMPARE(m_window->statusBar()->currentMessage(),
+                 QStringLiteral("Opening %1 was cancelled: tiny-mha opens instead.").arg(name));
+        QCoreApplication::processEvents(); // the load's failure arrives, and is dropped
+        QVERIFY(m_window->startupError().isEmpty());
+        QCOMPARE(m_window->lessons().modelName(), QStringLiteral("tiny-mha"));
+    }
+
     // The model saved from last time, large and now broken: the window opens
     // the shipped model instead and says why.
     void aLargeSavedModelThatFailsFallsBackToTheShippedOne()
