@@ -493,6 +493,8 @@ void MainWindow::startModelLoad(const QString& path, const QString& tokenizerPat
     connect(m_modelLoad, &ModelLoad::failed, this, &MainWindow::modelLoadFailed);
     m_modelLoadBar->setLoad(m_modelLoad->name(), m_lessons.hasModel() ? m_lessons.modelName() : QString(),
                             m_modelLoad->bytesOnDisk());
+    if (startup != StartupLoad::None && m_startupPrompt)
+        m_modelBar->prompt()->setText(*m_startupPrompt); // what runs once the model is there
     if (m_modelLoad->bytesOnDisk() >= kLoadBarAtOnceBytes)
         m_modelLoadBar->show();
     else

@@ -400,10 +400,11 @@ private slots:
     {
         QTemporaryDir dir;
         QVERIFY(writeLargeBrokenFolder(dir.path(), 2 * MainWindow::kStartupLoadAtOnceBytes));
-        makeWindow({QStringLiteral("--model"), dir.path()}); // loading with the real loader already
-        QVERIFY(m_window->loadingModel());
+        makeWindow({QStringLiteral("--model"), dir.path(), QStringLiteral("--prompt"), QStringLiteral("the cat")});
+        QVERIFY(m_window->loadingModel()); // with the real loader, set before the stand-in
         QVERIFY(!controller().frame().valid());
         QCOMPARE(picker()->currentText(), QString()); // no model is open yet, not the first row's
+        QCOMPARE(m_window->promptEdit()->text(), QStringLiteral("the cat"));
         QVERIFY(bar()->isHidden()); // 64 MB: the delay applies
         QSignalSpy failed(m_window.get(), &MainWindow::startupFailed);
         QVERIFY(failed.wait(20000));
