@@ -32,6 +32,11 @@ void LessonFactory::loadModel(const QString& directory, const QString& tokenizer
     m_bundle = kv::ModelBundle::load(directory.toStdString(), {tokenizerPath.toStdString()});
 }
 
+void LessonFactory::setModel(kv::ModelBundle bundle)
+{
+    m_bundle = std::move(bundle);
+}
+
 std::vector<int> LessonFactory::encode(const QString& prompt) const
 {
     if (!hasModel())

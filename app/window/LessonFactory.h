@@ -21,7 +21,9 @@ class LessonFactory {
 
 public:
     // Keeps the old model on failure. `tokenizerPath`: a llama2.c tokenizer.bin for a .bin model.
+    // On the calling thread: the window loads a large model on a thread of its own (ModelLoad) and hands it to setModel.
     void loadModel(const QString& directory, const QString& tokenizerPath = {});
+    void setModel(kv::ModelBundle bundle);
     bool hasModel() const { return m_bundle.model != nullptr; }
     const kv::ModelBundle& bundle() const { return m_bundle; }
     QString modelName() const { return QString::fromStdString(m_bundle.config().name); }

@@ -16,6 +16,7 @@
 #include "core/util/KvError.h"
 #include "views/diagrams/LegendDiagram.h"
 #include "app/window/ModelBar.h"
+#include "app/window/ModelLoadBar.h"
 #include "views/playback/Narrator.h"
 #include "app/window/PlaybackBar.h"
 #include "views/playback/PlaybackController.h"
@@ -77,6 +78,9 @@ MainWindow::MainWindow(const CliOptions& options, QWidget* parent)
     m_growth.setSingleShot(true);
     m_growth.setInterval(300);
     connect(&m_growth, &QTimer::timeout, this, &MainWindow::showGrownLesson);
+    m_revealLoad.setSingleShot(true);
+    m_revealLoad.setInterval(kLoadBarDelayMs);
+    connect(&m_revealLoad, &QTimer::timeout, m_modelLoadBar, &QWidget::show);
     m_hideControls.setSingleShot(true);
     m_hideControls.setInterval(2500);
     connect(&m_hideControls, &QTimer::timeout, this, [this] {
@@ -88,31 +92,57 @@ MainWindow::MainWindow(const CliOptions& options, QWidget* parent)
     restoreSettings();
     if (options.paneLayout)
         setPaneLayout(*options.paneLayout);
-    if (!options.modelDir.isEmpty()) {
-        // A model asked for by name is that model or an error, never silently another.
-        m_startupError = loadModel(options.modelDir, options.tokenizerPath);
-        if (!m_startupError.isEmpty())
-            return;
-    } else {
-        const QString saved = QSettings().value(QStringLiteral("model"), AssetLocator::defaultModelDir()).toString();
-        if (!openModel(saved) && saved != AssetLocator::defaultModelDir())
-            openModel(AssetLocator::defaultModelDir());
-    }
     m_sampling->setSettings(options.sampling);
-    const QString fallback = m_lessons.hasModel() ? CliOptions::defaultPrompt(*m_lessons.bundle().tokenizer)
-                                                  : CliOptions().prompt;
-    const QString prompt = options.promptGiven ? options.prompt : fallback;
-    if (!runPrompt(prompt)) {
-        // Keep the words to fix, marked, with the message; show the default walk-through meanwhile.
-        m_modelBar->prompt()->setText(prompt);
-        startLesson(fallback);
-    }
+    if (options.promptGiven)
+        m_startupPrompt = options.prompt;
+    openStartupModel(options);
 }
 
 MainWindow::~MainWindow()
 {
     qApp->removeEventFilter(this);
+    delete m_modelLoad;  // cancels, and waits for the loader's next report; retired loads are children and wait too
     delete m_generation; // waits for the step in progress; retired generations are children and wait too
+}
+
+// The tiny shipped models are under a megabyte and load in milliseconds: they
+// are loaded before the window shows, which opens on their walk-through. A
+// checkpoint over kStartupLoadAtOnceBytes (32 MB: some 20 ms as F32, a quarter
+// of a second to widen from BF16, at the rates measured below) loads on a
+// thread, the window showing the load bar meanwhile.
+void MainWindow::openStartupModel(const CliOptions& options)
+{
+    if (!options.modelDir.isEmpty()) {
+        if (ModelLoad::bytesOnDiskOf(options.modelDir) > kStartupLoadAtOnceBytes) {
+            startModelLoad(options.modelDir, options.tokenizerPath, StartupLoad::Asked);
+            return;
+        }
+        // A model asked for by name is that model or an error, never silently another.
+        m_startupError = loadModel(options.modelDir, options.tokenizerPath);
+        if (m_startupError.isEmpty())
+            startFirstWalkThrough();
+        return;
+    }
+    const QString saved = QSettings().value(QStringLiteral("model"), AssetLocator::defaultModelDir()).toString();
+    if (ModelLoad::bytesOnDiskOf(saved) > kStartupLoadAtOnceBytes) {
+        startModelLoad(saved, {}, StartupLoad::Saved);
+        return;
+    }
+    if (!openModel(saved) && saved != AssetLocator::defaultModelDir())
+        openModel(AssetLocator::defaultModelDir());
+    startFirstWalkThrough();
+}
+
+void MainWindow::startFirstWalkThrough()
+{
+    const QString fallback = m_lessons.hasModel() ? CliOptions::defaultPrompt(*m_lessons.bundle().tokenizer)
+                                                  : CliOptions().prompt;
+    const QString prompt = m_startupPrompt.value_or(fallback);
+    if (!runPrompt(prompt)) {
+        // Keep the words to fix, marked, with the message; show the default walk-through meanwhile.
+        m_modelBar->prompt()->setText(prompt);
+        startLesson(fallback);
+    }
 }
 
 void MainWindow::zoomPanes(double factor)
@@ -198,11 +228,14 @@ void MainWindow::buildCentral()
     m_wordListOffer->hide();
     m_generationBar = new GenerationBar(central);
     connect(m_generationBar, &GenerationBar::cancelClicked, this, &MainWindow::cancelGeneration);
+    m_modelLoadBar = new ModelLoadBar(central);
+    connect(m_modelLoadBar, &ModelLoadBar::cancelClicked, this, &MainWindow::cancelModelLoad);
     central->setFocusPolicy(Qt::ClickFocus); // clicking beside the panes gives the keys back to playback
     layout->addWidget(m_promptError);
     layout->addWidget(m_wordListOffer);
     layout->addWidget(m_banner);
     layout->addWidget(m_claimVerdict);
+    layout->addWidget(m_modelLoadBar);
     layout->addWidget(m_generationBar);
     layout->addWidget(m_strip);
     layout->addWidget(m_panes, 1);
@@ -229,7 +262,7 @@ void MainWindow::buildControls()
     });
     connect(m_modelBar, &ModelBar::layerChanged, m_controller, &PlaybackController::setLayer);
     connect(m_modelBar, &ModelBar::headChanged, m_controller, &PlaybackController::setHead);
-    connect(m_modelBar, &ModelBar::modelChosen, this, &MainWindow::openModelFolder);
+    connect(m_modelBar, &ModelBar::modelChosen, this, [this](const QString& path) { openModelFolder(path); });
 }
 
 void MainWindow::buildDocks()
@@ -327,8 +360,8 @@ QString MainWindow::shortcutList() const
         if (!lines.contains(line))
             lines << line;
     }
-    lines << tr("Esc: leave presentation, lift the black screen, cancel a generation in progress, or give the keys "
-                "back to playback from a field");
+    lines << tr("Esc: leave presentation, lift the black screen, cancel opening a model or a generation in progress, "
+                "or give the keys back to playback from a field");
     return lines.join(QLatin1Char('\n'));
 }
 
@@ -416,11 +449,16 @@ QString MainWindow::loadModel(const QString& directory, const QString& tokenizer
     } catch (const kv::KvError& error) {
         return QString::fromStdString(error.what());
     }
+    showModelOpened(directory);
+    return {};
+}
+
+void MainWindow::showModelOpened(const QString& directory)
+{
     cancelGeneration(); // its walk-through is the old model's
     m_modelBar->prompt()->setTokenizer(m_lessons.bundle().tokenizer);
     m_modelBar->setModels(QString::fromStdString(m_lessons.bundle().directory), m_lessons.modelName());
     statusBar()->showMessage(tr("Loaded %1 from %2").arg(m_lessons.modelName(), directory), 5000);
-    return {};
 }
 
 bool MainWindow::openModel(const QString& directory)
@@ -431,25 +469,125 @@ bool MainWindow::openModel(const QString& directory)
     return error.isEmpty();
 }
 
-bool MainWindow::openModelFolder(const QString& directory)
+void MainWindow::openModelFolder(const QString& path, const QString& tokenizerPath)
 {
-    const QString error = loadModel(directory);
-    if (error.isEmpty()) {
-        if (runPrompt(m_lastPrompt))
-            return true;
+    startModelLoad(path, tokenizerPath, StartupLoad::None);
+}
+
+// The load bar's thresholds (MainWindow.h). Measured here (2 cores, warm page
+// cache, 30 Nov 2026): a 341 MB F32 folder opens in 0.2 s (its weights are
+// read in place from the mapping), a 1.94 GB BF16 one (TinyLlama's shape) in
+// about 16 s (widened to float32 at ~0.12 GB/s). So a checkpoint of
+// kLoadBarAtOnceBytes (1 GB) takes over half a second whatever its dtype, and
+// seconds from a cold disk: the bar shows from the start. Below that, a load
+// still running after kLoadBarDelayMs (BF16 of a few tens of MB or more, a
+// slow disk) shows it then; one that ends sooner (the tiny models, a mapped
+// F32 model of a few hundred MB) never does, and keeps its instant feel.
+void MainWindow::startModelLoad(const QString& path, const QString& tokenizerPath, StartupLoad startup)
+{
+    endModelLoad(); // another model asked for while one loads: that one is cancelled
+    m_startupLoad = startup;
+    m_modelLoad = new ModelLoad(m_modelLoader, path, tokenizerPath, this);
+    connect(m_modelLoad, &ModelLoad::progressed, m_modelLoadBar, &ModelLoadBar::setProgress);
+    connect(m_modelLoad, &ModelLoad::loaded, this, &MainWindow::modelLoaded);
+    connect(m_modelLoad, &ModelLoad::failed, this, &MainWindow::modelLoadFailed);
+    m_modelLoadBar->setLoad(m_modelLoad->name(), m_lessons.hasModel() ? m_lessons.modelName() : QString(),
+                            m_modelLoad->bytesOnDisk());
+    if (startup != StartupLoad::None && m_startupPrompt)
+        m_modelBar->prompt()->setText(*m_startupPrompt); // what runs once the model is there
+    if (m_modelLoad->bytesOnDisk() >= kLoadBarAtOnceBytes)
+        m_modelLoadBar->show();
+    else
+        m_revealLoad.start();
+}
+
+void MainWindow::endModelLoad()
+{
+    m_revealLoad.stop();
+    m_modelLoadBar->hide();
+    if (!m_modelLoad)
+        return;
+    // Retired without waiting for the loader: it goes once its thread has ended.
+    ModelLoad* retired = std::exchange(m_modelLoad, nullptr);
+    disconnect(retired, nullptr, this, nullptr);
+    disconnect(retired, nullptr, m_modelLoadBar, nullptr);
+    retired->cancel();
+    if (retired->running())
+        connect(retired, &ModelLoad::finished, retired, &QObject::deleteLater);
+    else
+        retired->deleteLater();
+}
+
+void MainWindow::modelLoaded()
+{
+    const QString path = m_modelLoad->path();
+    m_lessons.setModel(m_modelLoad->takeBundle());
+    const StartupLoad startup = std::exchange(m_startupLoad, StartupLoad::None);
+    endModelLoad();
+    showModelOpened(path);
+    if (startup != StartupLoad::None || m_lastPrompt.isEmpty()) {
+        startFirstWalkThrough(); // nothing has run yet: the prompt given at start-up, or the model's default
+    } else if (!runPrompt(m_lastPrompt)) {
         // The new model cannot read the last prompt (a llama2.c model's tokens are ids): its default
         // walk-through shows beside the message, as at startup.
         startLesson(CliOptions::defaultPrompt(*m_lessons.bundle().tokenizer));
-        return false;
     }
-    QMessageBox box(QMessageBox::Warning, tr("Could not open the model"),
-                    tr("The model in “%1” could not be opened.").arg(QDir::toNativeSeparators(directory)),
-                    QMessageBox::Ok, this);
-    box.setInformativeText(m_lessons.hasModel()
-                               ? tr("%1.\n\nThe current model, %2, stays open.").arg(error, m_lessons.modelName())
-                               : tr("%1.").arg(error));
-    box.exec();
-    return false;
+    emit modelLoadEnded();
+    emit walkThroughGrew();
+}
+
+void MainWindow::modelLoadFailed(const QString& message)
+{
+    const QString path = m_modelLoad->path();
+    const StartupLoad startup = std::exchange(m_startupLoad, StartupLoad::None);
+    endModelLoad();
+    if (startup == StartupLoad::Asked) {
+        // A model asked for by name is that model or an error, never silently another.
+        m_startupError = message;
+        emit startupFailed(message);
+    } else if (startup == StartupLoad::Saved) {
+        openModel(AssetLocator::defaultModelDir());
+        startFirstWalkThrough();
+        reportError(tr("Could not open the model: %1").arg(message)); // after the walk-through, which clears errors
+    } else {
+        showModelError(path, message);
+    }
+    emit modelLoadEnded();
+    emit walkThroughGrew();
+}
+
+void MainWindow::showModelError(const QString& path, const QString& message)
+{
+    // Window-modal without a nested event loop: the window goes on drawing behind it.
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Could not open the model"),
+                                tr("The model in “%1” could not be opened.").arg(QDir::toNativeSeparators(path)),
+                                QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setInformativeText(m_lessons.hasModel()
+                                ? tr("%1.\n\nThe current model, %2, stays open.").arg(message, m_lessons.modelName())
+                                : tr("%1.").arg(message));
+    box->open();
+}
+
+void MainWindow::cancelModelLoad()
+{
+    if (!m_modelLoad)
+        return;
+    const QString name = m_modelLoad->name();
+    const StartupLoad startup = std::exchange(m_startupLoad, StartupLoad::None);
+    endModelLoad();
+    QString note;
+    if (startup != StartupLoad::None) {
+        // Nothing was open yet: the shipped model opens instead, said so.
+        openModel(AssetLocator::defaultModelDir());
+        startFirstWalkThrough();
+        note = tr("Opening %1 was cancelled: %2 opens instead.").arg(name, m_lessons.modelName());
+    } else {
+        note = tr("Opening %1 was cancelled: %2 stays open.").arg(name, m_lessons.modelName());
+    }
+    statusBar()->showMessage(note, 15000);
+    emit modelLoadEnded();
+    emit walkThroughGrew();
 }
 
 kv::GenerationSettings MainWindow::generationSettings() const
@@ -583,7 +721,7 @@ bool MainWindow::generating() const
 
 bool MainWindow::stepReady(int step) const
 {
-    return !generating() || m_generation->stepsDone() > step;
+    return !loadingModel() && (!generating() || m_generation->stepsDone() > step);
 }
 
 void MainWindow::startGeneration(Generation* generation)
@@ -846,6 +984,10 @@ bool MainWindow::filterKey(QObject* watched, QKeyEvent* event)
         return false;
     if (m_presenting) {
         setPresentation(false);
+        return true;
+    }
+    if (loadingModel()) {
+        cancelModelLoad();
         return true;
     }
     if (generating()) {

@@ -4,11 +4,13 @@
 #include "core/decode/DecodeMode.h"
 #include "views/playback/Frame.h"
 #include "app/window/LessonFactory.h"
+#include "app/window/ModelLoad.h"
 
 #include <QMainWindow>
 #include <QTimer>
 
 #include <functional>
+#include <optional>
 
 class QDockWidget;
 class QKeyEvent;
@@ -27,6 +29,7 @@ class DiagramWidget;
 class Generation;
 class GenerationBar;
 class ModelBar;
+class ModelLoadBar;
 class PlaybackBar;
 class PlaybackController;
 class PromptEdit;
@@ -59,9 +62,21 @@ public:
 
     bool runPrompt(const QString& prompt); // false, with a message, when refused
     bool openModel(const QString& directory);
-    // File ▸ Open Model Folder: on failure a dialog says why and the current model stays.
-    bool openModelFolder(const QString& directory);
-    // Why the model given with --model could not be opened; empty when it was.
+    // The Model picker and File ▸ Open Model…: the model loads on a thread of
+    // its own (ModelLoad) while the window stays as it is, then its lesson
+    // replaces the current one. Cancel, Esc or a failure (a dialog says why)
+    // keep the current model, walk-through, step and prompt. Opening another
+    // model meanwhile cancels this one. modelLoadEnded() follows, unless
+    // another model is asked for first.
+    void openModelFolder(const QString& path, const QString& tokenizerPath = {});
+    bool loadingModel() const { return m_modelLoad != nullptr; }
+    ModelLoad* modelLoad() const { return m_modelLoad; } // the one loading; null when none
+    ModelLoadBar* modelLoadBar() const { return m_modelLoadBar; }
+    void cancelModelLoad();
+    // What loads a model on ModelLoad's thread: kv::ModelBundle::load, or a test's stand-in.
+    void setModelLoader(ModelLoad::Loader loader) { m_modelLoader = std::move(loader); }
+    // Why the model given with --model could not be opened; empty when it was
+    // (a large one loads on a thread: then startupFailed() says it later).
     const QString& startupError() const { return m_startupError; }
     // Goes to `step` and `phase` (1..7); a step past the end opens at the last
     // step and returns the note saying so (also in the status bar).
@@ -96,14 +111,29 @@ public:
     GenerationBar* generationBar() const { return m_generationBar; }
     // Cancel or Esc: the walk-through keeps the steps generated so far and ends there, as the bar says.
     void cancelGeneration();
-    // Is `step` there to show: generated already, or no generation is running?
+    // Is `step` there to show: no model is loading, and the step is generated
+    // already or no generation is running?
     bool stepReady(int step) const;
+
+    // The load bar appears at once for a checkpoint this large, else only once
+    // a load has run for kLoadBarDelayMs (a BF16 model, a slow disk): the tiny
+    // models open without a flash of it. See MainWindow.cpp for the figures.
+    static constexpr std::uint64_t kLoadBarAtOnceBytes = 1'000'000'000;
+    static constexpr int kLoadBarDelayMs = 300;
+    // At start-up, a checkpoint under this size is loaded before the window
+    // shows, so that it opens on its walk-through; a larger one loads on a
+    // thread while the window shows the load bar.
+    static constexpr std::uint64_t kStartupLoadAtOnceBytes = 32'000'000;
 
 signals:
     // The panes shown and their orientation changed (the View menu follows).
     void panesArranged(bool uncached, bool cached, bool stacked);
-    // A generation's step arrived, or it ended or was cancelled.
+    // A generation's step arrived, or it ended or was cancelled; or a model load ended.
     void walkThroughGrew();
+    // A model load ended: loaded (its walk-through started), failed (said so) or cancelled.
+    void modelLoadEnded();
+    // The model given with --model, loaded on a thread, could not be opened.
+    void startupFailed(const QString& message);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -118,6 +148,16 @@ private:
     void offerWordList(const QString& word);
     void addShortcutsToWindow();
     QString loadModel(const QString& directory, const QString& tokenizerPath = {}); // the error, or empty
+    void showModelOpened(const QString& directory); // the factory holds the new model: the bars follow
+    // The load that starts the window: --model, or the model saved from last time.
+    enum class StartupLoad { None, Asked, Saved };
+    void openStartupModel(const CliOptions& options);
+    void startFirstWalkThrough();
+    void startModelLoad(const QString& path, const QString& tokenizerPath, StartupLoad startup);
+    void modelLoaded();
+    void modelLoadFailed(const QString& message);
+    void endModelLoad(); // the load is over or cancelled: the bar goes, the load is retired
+    void showModelError(const QString& path, const QString& message);
     bool startLesson(const QString& prompt);
     void clearError();
     void setControlsShown(bool shown);
@@ -177,6 +217,12 @@ private:
     Generation* m_generation = nullptr;
     GenerationBar* m_generationBar = nullptr;
     QTimer m_growth; // the steps a generation added reach the views a few times a second, not at every step
+    ModelLoad::Loader m_modelLoader = &kv::ModelBundle::load;
+    ModelLoad* m_modelLoad = nullptr;
+    ModelLoadBar* m_modelLoadBar = nullptr;
+    QTimer m_revealLoad; // shows the load bar once a load has run kLoadBarDelayMs
+    StartupLoad m_startupLoad = StartupLoad::None; // what the load running is for
+    std::optional<QString> m_startupPrompt;        // --prompt, when given
 };
 
 } // namespace kvlab

@@ -1,6 +1,7 @@
 #include "app/window/ModelBar.h"
 
 #include "app/window/AssetLocator.h"
+#include "app/window/ModelLoad.h"
 #include "views/playback/PromptEdit.h"
 
 #include <QComboBox>
@@ -128,7 +129,7 @@ void ModelBar::setModels(const QString& currentDirectory, const QString& current
     if (!recent.isEmpty())
         addSectionSeparator();
     for (const QString& path : recent) {
-        m_models->addItem(QFileInfo(path).fileName(), path);
+        m_models->addItem(ModelLoad::nameOf(path), path); // a cache snapshot by its repo, not its commit hash
         m_models->setItemData(m_models->count() - 1, QDir::toNativeSeparators(path), Qt::ToolTipRole);
     }
     addHubEntries();
@@ -139,7 +140,8 @@ void ModelBar::setModels(const QString& currentDirectory, const QString& current
     }
     addSectionSeparator();
     m_models->addItem(tr("Open model…"), QString());
-    m_models->setCurrentIndex(std::max(0, index));
+    // No model open yet (a large one loading at start-up): no choice shown, rather than the first row.
+    m_models->setCurrentIndex(currentDirectory.isEmpty() ? -1 : std::max(0, index));
 }
 
 void ModelBar::addHubEntries()

@@ -38,13 +38,19 @@ int runWindow(const CliOptions& options)
         std::cerr << "kvcache-lab: " << window.startupError().toStdString() << "\n";
         return 2;
     }
+    // A large model given with --model loads while the window shows: its error comes later, and ends the run the same way.
+    QObject::connect(&window, &MainWindow::startupFailed, &window, [](const QString& message) {
+        std::cerr << "kvcache-lab: " << message.toStdString() << "\n";
+        QApplication::exit(2);
+    });
     if (!options.theme.isEmpty())
         window.setThemeName(options.theme);
     window.show();
     if (options.presentation)
         window.setPresentation(true);
-    // Opens at the step asked for once it is there: a walk-through generated
-    // in the background shows its first steps while the later ones run.
+    // Opens at the step asked for once it is there: a large model loads first,
+    // and a walk-through generated in the background shows its first steps
+    // while the later ones run.
     window.openWhenReady(options.startStep, options.startPhase, [&window, &options](const QString& note) {
         if (!note.isEmpty())
             std::cerr << "kvcache-lab: " << note.toStdString() << "\n";

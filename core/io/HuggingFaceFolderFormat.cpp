@@ -50,7 +50,7 @@ std::string HuggingFaceFolderFormat::mismatch(const std::string& path) const
     return {};
 }
 
-ModelBundle HuggingFaceFolderFormat::load(const std::string& path, const LoadOptions& /*options*/) const
+ModelBundle HuggingFaceFolderFormat::load(const std::string& path, const LoadOptions& options) const
 {
     const fs::path dir(path);
     ModelConfig config = HuggingFaceConfig::fromJsonFile((dir / "config.json").string());
@@ -64,10 +64,13 @@ ModelBundle HuggingFaceFolderFormat::load(const std::string& path, const LoadOpt
     if (config.name.empty())
         config.name = dir.parent_path().filename().string();
 
-    ModelWeights weights = [&] { // the mapped file is let go before the model packs its copy
+    // The file object goes before the model packs its copies; the mapping
+    // stays only while views of its F32 tensors hold it.
+    ModelWeights weights = [&] {
         const SafetensorsFile file = SafetensorsFile::read(ModelFolderFormat::weightsPath(path));
         const std::string prefix = config.family == ModelFamily::Gpt2 ? gpt2Prefix(file) : "";
-        return ModelWeights::fromSafetensors(file, config, [&](const WeightEntry& entry) { return prefix + entry.name; });
+        return ModelWeights::fromSafetensors(
+            file, config, [&](const WeightEntry& entry) { return prefix + entry.name; }, options.onProgress);
     }();
     auto model = std::make_shared<const Transformer>(std::move(config), std::move(weights));
     return ModelBundle{path, std::move(model), std::move(tokenizer)};

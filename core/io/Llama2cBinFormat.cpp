@@ -62,10 +62,13 @@ ModelBundle Llama2cBinFormat::load(const std::string& path, const LoadOptions& o
     std::shared_ptr<const Tokenizer> tokenizer =
         Llama2cFormat::tokenizerFor(path, options.tokenizerPath, config.vocabSize);
     config.eosToken = tokenizer->token(tokenizer->eosId());
-    ModelWeights weights = ModelWeights::fromStored(config, path, [&](const WeightEntry& entry) {
+    // The embedding (and an unshared classifier) are read where they lie in
+    // the mapped file; the (out, in) projections are transposed into copies.
+    const auto tensorOf = [&](const WeightEntry& entry) {
         const Llama2cCheckpoint::Tensor& tensor = checkpoint.tensor(entry.name);
-        return ModelWeights::StoredTensor{tensor.shape, tensor.values};
-    });
+        return ModelWeights::StoredTensor{tensor.shape, tensor.values, checkpoint.mappedFile()};
+    };
+    ModelWeights weights = ModelWeights::fromStored(config, path, tensorOf, options.onProgress);
     auto model = std::make_shared<const Transformer>(std::move(config), std::move(weights));
     return ModelBundle{path, std::move(model), std::move(tokenizer)};
 }

@@ -44,6 +44,9 @@ public:
     const std::string& source() const { return m_source; }
     const Llama2cHeader& header() const { return m_header; }
     std::size_t fileBytes() const { return m_fileBytes; }
+    // The mapped file the tensors lie in, which keeps them valid while held
+    // (null after parse(): the caller's bytes).
+    const std::shared_ptr<const MappedFile>& mappedFile() const { return m_file; }
 
     // Tensor names in file order.
     const std::vector<std::string>& names() const { return m_names; }

@@ -45,7 +45,7 @@ std::string ModelFolderFormat::weightsPath(const std::string& folder)
     return (isRegularFile(single) ? single : fs::path(folder) / "model.safetensors.index.json").string();
 }
 
-ModelBundle ModelFolderFormat::load(const std::string& path, const LoadOptions& /*options*/) const
+ModelBundle ModelFolderFormat::load(const std::string& path, const LoadOptions& options) const
 {
     const fs::path dir(path);
     const std::string configPath = (dir / "config.json").string();
@@ -58,7 +58,9 @@ ModelBundle ModelFolderFormat::load(const std::string& path, const LoadOptions& 
                                        + " says vocab_size " + std::to_string(config.vocabSize));
     if (config.name.empty())
         config.name = dir.filename().string();
-    ModelWeights weights = ModelWeights::fromSafetensors(SafetensorsFile::read(weightsPath(path)), config);
+    ModelWeights weights = ModelWeights::fromSafetensors(
+        SafetensorsFile::read(weightsPath(path)), config, [](const WeightEntry& entry) { return entry.name; },
+        options.onProgress);
     auto model = std::make_shared<const Transformer>(std::move(config), std::move(weights));
     return ModelBundle{path, std::move(model), std::move(tokenizer)};
 }

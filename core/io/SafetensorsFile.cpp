@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -344,25 +345,37 @@ std::optional<std::span<const float>> SafetensorsFile::inPlace(const std::string
     return std::span<const float>(reinterpret_cast<const float*>(bytes), static_cast<std::size_t>(tensor.elementCount()));
 }
 
+std::shared_ptr<const MappedFile> SafetensorsFile::mappedFile(const std::string& name) const
+{
+    return m_shards[info(name).shard].mapped;
+}
+
 std::vector<float> SafetensorsFile::floats(const std::string& name) const
 {
+    std::vector<float> values(static_cast<std::size_t>(info(name).elementCount()));
+    readFloats(name, 0, values);
+    return values;
+}
+
+void SafetensorsFile::readFloats(const std::string& name, std::size_t first, std::span<float> out) const
+{
     const TensorInfo& tensor = info(name);
+    assert(first <= static_cast<std::size_t>(tensor.elementCount())
+           && out.size() <= static_cast<std::size_t>(tensor.elementCount()) - first);
     const char* bytes = data(tensor);
-    std::vector<float> values(static_cast<std::size_t>(tensor.elementCount()));
     if (tensor.dtype == "F32") {
         // Copy rather than map: the data section need not be 4-byte aligned.
-        std::memcpy(values.data(), bytes, tensor.end - tensor.begin);
+        std::memcpy(out.data(), bytes + first * sizeof(float), out.size() * sizeof(float));
     } else if (tensor.dtype == "F16") {
-        for (std::size_t i = 0; i < values.size(); ++i)
-            values[i] = halfToFloat(readLittleEndian16(bytes + 2 * i));
+        for (std::size_t i = 0; i < out.size(); ++i)
+            out[i] = halfToFloat(readLittleEndian16(bytes + 2 * (first + i)));
     } else if (tensor.dtype == "BF16") {
-        for (std::size_t i = 0; i < values.size(); ++i)
-            values[i] = bfloat16ToFloat(readLittleEndian16(bytes + 2 * i));
+        for (std::size_t i = 0; i < out.size(); ++i)
+            out[i] = bfloat16ToFloat(readLittleEndian16(bytes + 2 * (first + i)));
     } else {
         throw LoadError(sourceOf(name), "tensor \"" + name + "\" has dtype " + tensor.dtype
                                             + "; supported: F32, F16 and BF16 (read as float32)");
     }
-    return values;
 }
 
 void SafetensorsFile::write(const std::string& path, const std::map<std::string, FloatTensor>& tensors)

@@ -61,9 +61,15 @@ public:
     // The tensor's values as float32: F32 as stored, F16 and BF16 widened
     // exactly. Throws if it is missing or of another dtype.
     std::vector<float> floats(const std::string& name) const;
+    // The same for elements [first, first + out.size()) only, into `out` (a
+    // large tensor read in pieces). The range must lie inside the tensor.
+    void readFloats(const std::string& name, std::size_t first, std::span<float> out) const;
     // An F32 tensor's values where they lie in the file, without a copy;
     // nothing for another dtype or data not aligned to 4 bytes (read floats()).
     std::optional<std::span<const float>> inPlace(const std::string& name) const;
+    // The mapped file holding the tensor, which keeps inPlace()'s values valid
+    // for as long as it is held; null when the bytes were given (parse()).
+    std::shared_ptr<const MappedFile> mappedFile(const std::string& name) const;
     // Lets the tensor's mapped pages go from memory once it has been copied
     // out (MappedFile::release); its values stay readable, from the file.
     void release(const std::string& name) const;

@@ -19,9 +19,16 @@ void addBias(Eigen::Ref<Matrix> x, const RowVector& bias)
         x.rowwise() += bias;
 }
 
-PackedMatrix packIfPresent(const Matrix& weights)
+// The kernel's form of `weights`: read in place when they are a view of a
+// mapped file whose rows are whole panels (GPT-2's Conv1D weights in F32), a
+// packed copy otherwise; nothing for an absent matrix.
+PackedMatrix packedForm(const WeightMatrix& weights)
 {
-    return weights.size() > 0 ? PackedMatrix(weights) : PackedMatrix();
+    if (weights.size() == 0)
+        return {};
+    if (weights.isView() && PackedMatrix::fitsInPlace(weights.cols()))
+        return PackedMatrix::inPlace(weights.data(), weights.rows(), weights.cols(), weights.owner());
+    return PackedMatrix(weights.map());
 }
 
 } // namespace
@@ -42,12 +49,13 @@ std::vector<Transformer::PackedLayer> Transformer::pack(ModelWeights& weights, P
     if (kernel != ProductKernel::Blas || !PackedMatrix::available())
         return packed;
     for (LayerWeights& layer : weights.layers) {
-        packed.push_back({PackedMatrix(layer.qkvWeight), PackedMatrix(layer.outWeight), PackedMatrix(layer.upWeight),
-                          packIfPresent(layer.gateWeight), PackedMatrix(layer.downWeight)});
-        // The packed copy is the only one the products read: the originals go
-        // layer by layer, so the weights are never held twice (GPT-2 small: 324 MiB).
-        for (Matrix* original : {&layer.qkvWeight, &layer.outWeight, &layer.upWeight, &layer.gateWeight, &layer.downWeight})
-            *original = Matrix();
+        packed.push_back({packedForm(layer.qkvWeight), packedForm(layer.outWeight), packedForm(layer.upWeight),
+                          packedForm(layer.gateWeight), packedForm(layer.downWeight)});
+        // The packed form is the only one the products read: the originals go
+        // layer by layer, so the weights are never held twice (GPT-2 small:
+        // 324 MiB); an in-place matrix keeps the mapping alive itself.
+        for (WeightMatrix* original : {&layer.qkvWeight, &layer.outWeight, &layer.upWeight, &layer.gateWeight, &layer.downWeight})
+            *original = WeightMatrix();
     }
     return packed;
 }
@@ -61,10 +69,33 @@ ModelWeights Transformer::copyWeights() const
         layer.qkvWeight = packed.qkv.unpacked();
         layer.outWeight = packed.out.unpacked();
         layer.upWeight = packed.up.unpacked();
-        layer.gateWeight = packed.gate.empty() ? Matrix() : packed.gate.unpacked();
+        layer.gateWeight = packed.gate.empty() ? WeightMatrix() : WeightMatrix(packed.gate.unpacked());
         layer.downWeight = packed.down.unpacked();
     }
     return copy;
+}
+
+WeightMemory Transformer::weightMemory() const
+{
+    WeightMemory memory;
+    const auto count = [&](const WeightMatrix& weights) {
+        (weights.isView() ? memory.mappedBytes : memory.copiedBytes) += weights.size() * std::int64_t(sizeof(float));
+    };
+    const auto countPacked = [&](const PackedMatrix& packed) {
+        if (packed.isInPlace())
+            memory.mappedBytes += packed.rows() * packed.cols() * std::int64_t(sizeof(float));
+        else
+            memory.copiedBytes += packed.copiedBytes();
+    };
+    for (const WeightMatrix* table : {&m_weights.tokenEmbedding, &m_weights.positionEmbedding, &m_weights.classifier})
+        count(*table);
+    for (const LayerWeights& layer : m_weights.layers)
+        for (const WeightMatrix* matrix : {&layer.qkvWeight, &layer.outWeight, &layer.upWeight, &layer.gateWeight, &layer.downWeight})
+            count(*matrix);
+    for (const PackedLayer& layer : m_packed)
+        for (const PackedMatrix* matrix : {&layer.qkv, &layer.out, &layer.up, &layer.gate, &layer.down})
+            countPacked(*matrix);
+    return memory;
 }
 
 const Transformer::PackedLayer& Transformer::packedLayer(int index) const
@@ -73,10 +104,10 @@ const Transformer::PackedLayer& Transformer::packedLayer(int index) const
     return m_packed.empty() ? none : m_packed[static_cast<std::size_t>(index)];
 }
 
-void Transformer::project(const View& x, const Matrix& weights, const PackedMatrix& packed, View out) const
+void Transformer::project(const View& x, const WeightMatrix& weights, const PackedMatrix& packed, View out) const
 {
     if (packed.empty())
-        multiply(x, weights, out, m_kernel);
+        multiply(x, weights.map(), out, m_kernel);
     else
         packed.multiply(x, out);
 }
@@ -175,7 +206,7 @@ ForwardResult Transformer::forward(std::span<const int> tokens, std::span<const 
     norm(x.bottomRows(1), m_weights.finalNormGain, m_weights.finalNormBias, last);
     result.logits.resize(m_config.vocabSize);
     View logits(result.logits.data(), 1, m_config.vocabSize);
-    multiplyTransposed(last, m_weights.lmHead(), logits, m_kernel);
+    multiplyTransposed(last, m_weights.lmHead().map(), logits, m_kernel);
     result.macs.lmHead += static_cast<std::int64_t>(d) * m_config.vocabSize;
     if (observer)
         observer->onStage(-1, ForwardStage::Logits, logits);

@@ -6,6 +6,7 @@
 #include "core/cache/KeyValueCache.h"
 #include "core/model/ModelConfig.h"
 #include "core/model/ModelWeights.h"
+#include "core/model/WeightMemory.h"
 #include "core/tensor/PackedMatrix.h"
 #include "core/tensor/RotaryTable.h"
 #include "core/tensor/TensorOps.h"
@@ -30,10 +31,14 @@ public:
     const ModelConfig& config() const { return m_config; }
     // The weights as given, but for a packed model (kernel() Blas on a build
     // with AVX2/FMA): its layers' projection matrices live only in the packed
-    // copy the products read, and are empty here.
+    // form the products read (a copy, or the mapped file read in place), and
+    // are empty here.
     const ModelWeights& weights() const { return m_weights; }
     // Every weight, the packed ones unpacked: a full copy, made on purpose.
     ModelWeights copyWeights() const;
+    // The bytes of weight matrices this model copied, and those it reads in
+    // place from a mapped checkpoint (an F32 GPT-2 folder: all of them).
+    WeightMemory weightMemory() const;
     // Rotary models: the cosines, sines and angles q and k are rotated by (empty otherwise).
     const RotaryTable& rotary() const { return m_rotary; }
 
@@ -50,7 +55,8 @@ public:
 private:
     using View = Eigen::Map<Matrix>;
 
-    // One layer's weight matrices packed for the kernel (PackedMatrix.h).
+    // One layer's weight matrices in the kernel's form (PackedMatrix.h):
+    // read in place from a mapped F32 file, or packed copies.
     struct PackedLayer {
         PackedMatrix qkv;
         PackedMatrix out;
@@ -58,12 +64,12 @@ private:
         PackedMatrix gate; // SwiGLU only
         PackedMatrix down;
     };
-    // Packs every layer's matrices and empties the originals in `weights`.
+    // Packs every layer's matrices (or reads them in place) and empties the originals in `weights`.
     static std::vector<PackedLayer> pack(ModelWeights& weights, ProductKernel kernel);
     // The layer's packed matrices (all empty when nothing is packed).
     const PackedLayer& packedLayer(int index) const;
     // out = x . weights, through the packed copy when there is one.
-    void project(const View& x, const Matrix& weights, const PackedMatrix& packed, View out) const;
+    void project(const View& x, const WeightMatrix& weights, const PackedMatrix& packed, View out) const;
 
     void checkInputs(std::span<const int> tokens, std::span<const int> positions) const;
     void embed(std::span<const int> tokens, std::span<const int> positions, View x) const;

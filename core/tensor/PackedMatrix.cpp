@@ -39,6 +39,9 @@ constexpr Eigen::Index kDepthBlock = 4096;
 // Panels the one-row kernel reads side by side: 4 x kLanes independent chains
 // of multiply-adds hide their latency, four streams keep the memory busy.
 constexpr int kPanelsAtOnce = 4;
+// Rows of an in-place matrix the one-row kernel reads at once: four streams
+// along the file, each lane's chain in a register across them.
+constexpr int kStreamRows = 4;
 // Below this many multiply-adds a product runs on one thread.
 constexpr Eigen::Index kParallelMacs = Eigen::Index(1) << 16;
 
@@ -54,23 +57,24 @@ void store(const Lane& lane, float* to)
     std::memcpy(to, &lane, sizeof(Lane));
 }
 
-// c (Rows x kPanelWidth, row stride ldc) = [c +] x[:, k0..k1) . panel rows k0..k1.
+// c (Rows x kPanelWidth, row stride ldc) = [c +] x[:, 0..depth) . w[0..depth),
+// x's rows ldx floats apart, w's (a panel's rows from some depth on) ldw apart.
 template <int Rows>
-void rowBlock(const float* x, Eigen::Index ldx, const float* panel, Eigen::Index k0, Eigen::Index k1, float* c,
+void rowBlock(const float* x, Eigen::Index ldx, const float* w, Eigen::Index ldw, Eigen::Index depth, float* c,
               Eigen::Index ldc, bool accumulate)
 {
     Lane acc[Rows][kLanes];
     for (int r = 0; r < Rows; ++r)
         for (int l = 0; l < kLanes; ++l)
             acc[r][l] = accumulate ? load(c + r * ldc + l * kLaneFloats) : Lane{};
-    for (Eigen::Index k = k0; k < k1; ++k) {
-        Lane w[kLanes];
+    for (Eigen::Index k = 0; k < depth; ++k) {
+        Lane weights[kLanes];
         for (int l = 0; l < kLanes; ++l)
-            w[l] = load(panel + k * PackedMatrix::kPanelWidth + l * kLaneFloats);
+            weights[l] = load(w + k * ldw + l * kLaneFloats);
         for (int r = 0; r < Rows; ++r) {
             const float a = x[r * ldx + k];
             for (int l = 0; l < kLanes; ++l)
-                acc[r][l] += a * w[l];
+                acc[r][l] += a * weights[l];
         }
     }
     for (int r = 0; r < Rows; ++r)
@@ -114,6 +118,49 @@ void rowPanels(const float* x, Eigen::Index k, const float* panels, float* out)
             store(acc[p][l], out + p * PackedMatrix::kPanelWidth + l * kLaneFloats);
 }
 
+// out[0 .. width) [+]= x[0 .. Rows) . the Rows rows of W from `w` (ldw floats
+// apart): one pass along the rows, each lane's chain carried in `out`.
+template <int Rows>
+void streamRowGroup(const float* x, const float* w, Eigen::Index ldw, Eigen::Index width, float* out, bool accumulate)
+{
+    for (Eigen::Index j = 0; j < width; j += kLaneFloats) {
+        Lane acc = accumulate ? load(out + j) : Lane{};
+        for (int r = 0; r < Rows; ++r)
+            acc += x[r] * load(w + r * ldw + j);
+        store(acc, out + j);
+    }
+}
+
+// out[0 .. width) = x . W (k x width, rows ldw floats apart, width a multiple
+// of kLaneFloats), reading W row after row as it lies: the chains of rowBlock
+// and rowPanels (zero, then x_i w_i added for i = 0 .. k-1), kept in `out`
+// (the first-level cache) between groups of kStreamRows rows.
+void streamRows(const float* x, Eigen::Index k, const float* w, Eigen::Index ldw, Eigen::Index width, float* out)
+{
+    Eigen::Index i = 0;
+    for (; i + kStreamRows <= k; i += kStreamRows)
+        streamRowGroup<kStreamRows>(x + i, w + i * ldw, ldw, width, out, i > 0);
+    for (; i < k; ++i)
+        streamRowGroup<1>(x + i, w + i * ldw, ldw, width, out, i > 0);
+}
+
+// rows x kPanelWidth floats from `from` (rows ldw floats apart) to `to`, one
+// row after the other: an in-place panel made contiguous for a block of rows.
+void copyPanel(const float* from, Eigen::Index ldw, Eigen::Index rows, float* to)
+{
+    for (Eigen::Index k = 0; k < rows; ++k)
+        std::memcpy(to + k * PackedMatrix::kPanelWidth, from + k * ldw, PackedMatrix::kPanelWidth * sizeof(float));
+}
+
+// This thread's buffer for copyPanel, at least `floats` long (sized once).
+float* panelBuffer(std::size_t floats)
+{
+    thread_local std::vector<float, Eigen::aligned_allocator<float>> buffer;
+    if (buffer.size() < floats)
+        buffer.resize(floats);
+    return buffer.data();
+}
+
 int threadsFor(Eigen::Index macs)
 {
     return macs >= kParallelMacs ? computeThreads() : 1;
@@ -136,6 +183,18 @@ PackedMatrix::PackedMatrix(const Eigen::Ref<const Matrix>& weights)
     }
 }
 
+PackedMatrix PackedMatrix::inPlace(const float* data, Eigen::Index rows, Eigen::Index cols,
+                                   std::shared_ptr<const void> owner)
+{
+    assert(data && rows > 0 && fitsInPlace(cols));
+    PackedMatrix matrix;
+    matrix.m_rows = rows;
+    matrix.m_cols = cols;
+    matrix.m_inPlace = data;
+    matrix.m_owner = std::move(owner);
+    return matrix;
+}
+
 bool PackedMatrix::available()
 {
 #if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
@@ -145,12 +204,17 @@ bool PackedMatrix::available()
 #endif
 }
 
+const float* PackedMatrix::panel(Eigen::Index index) const
+{
+    return isInPlace() ? m_inPlace + index * kPanelWidth : m_data.data() + index * m_rows * kPanelWidth;
+}
+
 Matrix PackedMatrix::unpacked() const
 {
     Matrix weights(m_rows, m_cols);
     for (Eigen::Index j = 0; j < m_cols; ++j)
         for (Eigen::Index k = 0; k < m_rows; ++k)
-            weights(k, j) = panel(j / kPanelWidth)[k * kPanelWidth + j % kPanelWidth];
+            weights(k, j) = panel(j / kPanelWidth)[k * panelStride() + j % kPanelWidth];
     return weights;
 }
 
@@ -169,19 +233,25 @@ void PackedMatrix::multiplyRow(const float* x, float* out) const
     const Eigen::Index fullPanels = m_cols / kPanelWidth;
 #pragma omp parallel num_threads(threadsFor(m_rows * m_cols))
     {
-        // Each thread its own contiguous share of the panels, four at a time.
+        // Each thread its own contiguous share of the panels.
         const int t = omp_get_thread_num();
         const int count = omp_get_num_threads();
         const Eigen::Index first = panels * t / count;
         const Eigen::Index last = panels * (t + 1) / count;
-        Eigen::Index p = first;
-        for (; p + kPanelsAtOnce <= std::min(last, fullPanels); p += kPanelsAtOnce)
-            rowPanels<kPanelsAtOnce>(x, m_rows, panel(p), out + p * kPanelWidth);
-        for (; p < last; ++p) {
-            alignas(64) float tile[kPanelWidth];
-            rowPanels<1>(x, m_rows, panel(p), tile);
-            const Eigen::Index width = std::min<Eigen::Index>(kPanelWidth, m_cols - p * kPanelWidth);
-            std::copy(tile, tile + width, out + p * kPanelWidth);
+        if (isInPlace()) {
+            // W's rows in file order, this thread's columns of each.
+            streamRows(x, m_rows, panel(first), m_cols, (last - first) * kPanelWidth, out + first * kPanelWidth);
+        } else {
+            // Four panels at a time.
+            Eigen::Index p = first;
+            for (; p + kPanelsAtOnce <= std::min(last, fullPanels); p += kPanelsAtOnce)
+                rowPanels<kPanelsAtOnce>(x, m_rows, panel(p), out + p * kPanelWidth);
+            for (; p < last; ++p) {
+                alignas(64) float tile[kPanelWidth];
+                rowPanels<1>(x, m_rows, panel(p), tile);
+                const Eigen::Index width = std::min<Eigen::Index>(kPanelWidth, m_cols - p * kPanelWidth);
+                std::copy(tile, tile + width, out + p * kPanelWidth);
+            }
         }
     }
 }
@@ -193,32 +263,45 @@ void PackedMatrix::multiplyRows(const Eigen::Ref<const Matrix>& x, Eigen::Ref<Ma
     // Blocks of rows as even as kRowBlock allows (51 rows: 11 + 4 x 10, not
     // 4 x 12 + 3, whose last block would reload each panel row for 3 rows).
     const Eigen::Index blocks = (n + kRowBlock - 1) / kRowBlock;
+    // An in-place panel read by several blocks is first copied to a
+    // contiguous buffer: its rows, m floats apart, would otherwise fall into
+    // a few sets of the second-level cache and evict one another between blocks.
+    const bool copyPanels = isInPlace() && blocks > 1;
 #pragma omp parallel num_threads(threadsFor(n * m_rows * m_cols))
     {
         const int t = omp_get_thread_num();
         const int count = omp_get_num_threads();
         const Eigen::Index first = panels * t / count;
         const Eigen::Index last = panels * (t + 1) / count;
+        float* buffer = copyPanels ? panelBuffer(static_cast<std::size_t>(std::min(m_rows, kDepthBlock) * kPanelWidth))
+                                   : nullptr;
         alignas(64) float tile[kRowBlock * kPanelWidth];
         for (Eigen::Index k0 = 0; k0 < m_rows; k0 += kDepthBlock) {
-            const Eigen::Index k1 = std::min(m_rows, k0 + kDepthBlock);
+            const Eigen::Index depth = std::min(m_rows, k0 + kDepthBlock) - k0;
             const bool accumulate = k0 > 0;
             for (Eigen::Index p = first; p < last; ++p) {
                 const Eigen::Index column = p * kPanelWidth;
                 const Eigen::Index width = std::min<Eigen::Index>(kPanelWidth, m_cols - column);
+                const float* w = panel(p) + k0 * panelStride();
+                Eigen::Index ldw = panelStride();
+                if (copyPanels) {
+                    copyPanel(w, ldw, depth, buffer);
+                    w = buffer;
+                    ldw = kPanelWidth;
+                }
                 for (Eigen::Index block = 0; block < blocks; ++block) {
                     const Eigen::Index r0 = n * block / blocks;
                     const Eigen::Index rows = n * (block + 1) / blocks - r0;
-                    const float* xr = x.data() + r0 * x.outerStride();
+                    const float* xr = x.data() + r0 * x.outerStride() + k0;
                     float* c = out.data() + r0 * out.outerStride() + column;
                     if (width == kPanelWidth) {
-                        rowBlockKernel(rows)(xr, x.outerStride(), panel(p), k0, k1, c, out.outerStride(), accumulate);
+                        rowBlockKernel(rows)(xr, x.outerStride(), w, ldw, depth, c, out.outerStride(), accumulate);
                         continue;
                     }
                     // The padded last panel: through a full-width tile.
                     for (Eigen::Index r = 0; accumulate && r < rows; ++r)
                         std::copy(c + r * out.outerStride(), c + r * out.outerStride() + width, tile + r * kPanelWidth);
-                    rowBlockKernel(rows)(xr, x.outerStride(), panel(p), k0, k1, tile, kPanelWidth, accumulate);
+                    rowBlockKernel(rows)(xr, x.outerStride(), w, ldw, depth, tile, kPanelWidth, accumulate);
                     for (Eigen::Index r = 0; r < rows; ++r)
                         std::copy(tile + r * kPanelWidth, tile + r * kPanelWidth + width, c + r * out.outerStride());
                 }

@@ -48,11 +48,9 @@ private:
     PlaybackController& controller() { return *m_window->controller(); }
     GenerationBar* bar() { return m_window->generationBar(); }
 
-    // The window on the large model, its generation just started. It is not
-    // waited on to be exposed: the steps reach the window only through its
-    // event loop, which runs only in waitForSteps and the QTRY waits, so what
-    // a test checks right after waitForSteps holds whatever the thread's pace.
-    void openWindow(const QString& prompt = kPrompt)
+    // The window on the large model as the command line opens it: the model
+    // loads on a thread (it is over MainWindow::kStartupLoadAtOnceBytes).
+    void constructWindow(const QString& prompt = kPrompt)
     {
         const QStringList arguments{QStringLiteral("kvcache-lab"), QStringLiteral("--model"), m_modelDir.path(),
                                     QStringLiteral("--prompt"), prompt, QStringLiteral("--max-new"),
@@ -61,6 +59,28 @@ private:
         m_window->resize(1600, 960);
         m_window->show();
         controller().setReducedMotion(true);
+    }
+
+    // The window on the large model, loaded, its generation just started. It
+    // is not waited on to be exposed: the steps reach the window only through
+    // its event loop, which runs only in waitForSteps and the QTRY waits (the
+    // wait for the load ends as soon as it has), so what a test checks right
+    // after waitForSteps holds whatever the thread's pace.
+    void openWindow(const QString& prompt = kPrompt)
+    {
+        constructWindow(prompt);
+        QSignalSpy ended(m_window.get(), &MainWindow::modelLoadEnded);
+        QVERIFY(m_window->loadingModel());
+        QVERIFY(ended.wait(60000));
+        QVERIFY(m_window->startupError().isEmpty());
+    }
+
+    // File ▸ Open Model…'s way in: the model loads on a thread; wait for the end.
+    void openAndWait(const QString& path)
+    {
+        QSignalSpy ended(m_window.get(), &MainWindow::modelLoadEnded);
+        m_window->openModelFolder(path);
+        QVERIFY(ended.wait(60000));
     }
 
     // Runs the event loop until the running generation has handed over
@@ -119,6 +139,7 @@ private slots:
     void tinyModelsOpenAtOnce()
     {
         m_window = std::make_unique<MainWindow>(*CliOptions::parse({QStringLiteral("kvcache-lab")}).options);
+        QVERIFY(!m_window->loadingModel());
         QVERIFY(!m_window->generating());
         QVERIFY(!m_window->generation());
         QVERIFY(controller().frame().valid());
@@ -251,7 +272,12 @@ private slots:
         openWindow();
         waitForSteps(2);
         QPointer<Generation> first(m_window->generation());
-        QVERIFY(m_window->openModelFolder(m_modelDir.path()));
+        QSignalSpy ended(m_window.get(), &MainWindow::modelLoadEnded);
+        m_window->openModelFolder(m_modelDir.path());
+        // The old model's generation goes on while the new one loads.
+        QVERIFY(m_window->loadingModel());
+        QCOMPARE(m_window->generation(), first.data());
+        QVERIFY(ended.wait(60000));
         QVERIFY(m_window->generating());
         QVERIFY(m_window->generation() != first.data());
         QVERIFY(bar()->progress()->isVisible());
@@ -266,7 +292,7 @@ private slots:
     {
         openWindow();
         waitForSteps(2);
-        QVERIFY(!m_window->openModelFolder(QStringLiteral(KVLAB_ASSETS_DIR "/models/tiny-mha")));
+        openAndWait(QStringLiteral(KVLAB_ASSETS_DIR "/models/tiny-mha"));
         QVERIFY(!m_window->generating());
         QCOMPARE(m_window->lessons().modelName(), QStringLiteral("tiny-mha"));
         QVERIFY(!m_window->promptError()->isHidden());
@@ -294,6 +320,24 @@ private slots:
         QCOMPARE(heard, QString());
         QCOMPARE(controller().frame().step, last);
         QCOMPARE(controller().position(), last * controller().phasesPerStep() + 2);
+    }
+
+    // --step N at start-up waits for the model to load first: nothing is
+    // there to open before it has, then step N once it is generated.
+    void openingAtAStepWaitsForTheModelToLoad()
+    {
+        constructWindow();
+        QVERIFY(m_window->loadingModel());
+        QVERIFY(!m_window->stepReady(0));
+        QVERIFY(!controller().frame().valid());
+        bool opened = false;
+        m_window->openWhenReady(2, 4, [&](const QString&) { opened = true; });
+        QVERIFY(!opened);
+        QTRY_VERIFY_WITH_TIMEOUT(opened, 60000);
+        QVERIFY(!m_window->loadingModel());
+        QCOMPARE(controller().frame().step, 2);
+        QCOMPARE(controller().frame().lesson->run.cached.prompt, tokensOf(kPrompt));
+        m_window->cancelGeneration();
     }
 
     // A demonstration replaces the run; on a large model its uncached passes

@@ -670,17 +670,14 @@ private slots:
         config.write("{\"n_layer\": 2,\n \"n_embd\": oops}");
         config.close();
         const auto lessonBefore = controller().frame().lesson;
-        QString title;
-        QString text;
-        QTimer::singleShot(0, this, [&] {
-            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-            if (!box)
-                return;
-            title = box->windowTitle();
-            text = box->text() + "\n" + box->informativeText();
-            box->accept();
-        });
-        QVERIFY(!m_window->openModelFolder(dir.path()));
+        QSignalSpy ended(m_window.get(), &MainWindow::modelLoadEnded);
+        m_window->openModelFolder(dir.path());
+        QVERIFY(ended.wait(20000));
+        auto* box = m_window->findChild<QMessageBox*>();
+        QVERIFY(box && box->isVisible());
+        const QString title = box->windowTitle();
+        const QString text = box->text() + "\n" + box->informativeText();
+        box->accept();
         QVERIFY2(text.contains("config.json") && text.contains("line 2"), qPrintable(text));
         QVERIFY2(!text.contains("json.exception") && !text.contains("parse_error"), qPrintable(text));
         QVERIFY2(text.contains("tiny-mha, stays open"), qPrintable(text));

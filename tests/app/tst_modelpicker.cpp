@@ -58,6 +58,14 @@ private:
         QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(index).center());
     }
 
+    // File ▸ Open Model…'s way in: the model loads on a thread; wait for the end.
+    void openAndWait(const QString& path)
+    {
+        QSignalSpy ended(m_window.get(), &MainWindow::modelLoadEnded);
+        m_window->openModelFolder(path);
+        QVERIFY(ended.wait(20000));
+    }
+
     void buildCache()
     {
         const std::filesystem::path root(m_cache.path().toStdString());
@@ -194,6 +202,17 @@ private slots:
         QSettings().remove(QStringLiteral("recentModels"));
     }
 
+    // A recent model from the Hugging Face cache is named by its repo, not by its snapshot's hash.
+    void aRecentCacheSnapshotShowsItsRepo()
+    {
+        const QString snapshot = m_cache.path() + QStringLiteral("/models--openai-community--gpt2/snapshots/abc");
+        QSettings().setValue(QStringLiteral("recentModels"), QStringList{snapshot});
+        m_window->findChild<ModelBar*>()->setModels(QStringLiteral(KVLAB_ASSETS_DIR "/models/tiny-mha"),
+                                                    QStringLiteral("tiny-mha"));
+        QCOMPARE(picker()->itemText(picker()->findData(snapshot)), QStringLiteral("openai-community/gpt2"));
+        QSettings().remove(QStringLiteral("recentModels"));
+    }
+
     void openedFoldersBecomeRecentMostRecentFirst()
     {
         QTemporaryDir first;
@@ -202,8 +221,9 @@ private slots:
             for (const char* file : {"config.json", "model.safetensors", "vocab.txt"})
                 QVERIFY(QFile::copy(QStringLiteral(KVLAB_ASSETS_DIR "/models/tiny-mha/") + file,
                                     dir->path() + QLatin1Char('/') + file));
-        QVERIFY(m_window->openModelFolder(first.path()));
-        QVERIFY(m_window->openModelFolder(second.path()));
+        openAndWait(first.path());
+        openAndWait(second.path());
+        QCOMPARE(QString::fromStdString(m_window->lessons().bundle().directory), second.path());
         const QStringList recent = ModelBar::recentModels();
         QVERIFY(recent.size() >= 2);
         QCOMPARE(recent.at(0), second.path());
@@ -225,7 +245,7 @@ private slots:
         const QString file = QStringLiteral(KVLAB_SHARED_DATA "/llama2c/stories260K.bin");
         if (!QFile::exists(file))
             QSKIP(qPrintable("the reference data is absent: " + file + " (see ../shared/data/README.md)"));
-        QVERIFY(!m_window->openModelFolder(file));
+        openAndWait(file);
         QCOMPARE(m_window->lessons().modelName(), QStringLiteral("stories260K"));
         QVERIFY2(m_window->promptError()->text().contains(QStringLiteral("\"I\" is not a token id")),
                  qPrintable(m_window->promptError()->text()));

@@ -199,18 +199,22 @@ private slots:
         QCOMPARE(config.vocabSize, F::kVocab);
         QCOMPARE(config.nKvHead, F::kKvHeads);
         const ModelWeights& w = bundle.model->weights();
-        QCOMPARE(w.classifier, file.stored("lm_head.weight", F::kVocab, F::kDim));
+        QCOMPARE(Matrix(w.classifier.map()), file.stored("lm_head.weight", F::kVocab, F::kDim));
         QCOMPARE(&w.lmHead(), &w.classifier);
-        QVERIFY(w.lmHead() != w.tokenEmbedding);
-        QCOMPARE(w.tokenEmbedding, file.stored("model.embed_tokens.weight", F::kVocab, F::kDim));
+        // The tables are read where they lie in the mapped file; the
+        // [out, in] projections are transposed into copies.
+        QVERIFY(w.tokenEmbedding.isView() && w.classifier.isView());
+        QVERIFY(!w.layers[1].downWeight.isView());
+        QVERIFY(w.lmHead().map() != w.tokenEmbedding.map());
+        QCOMPARE(Matrix(w.tokenEmbedding.map()), file.stored("model.embed_tokens.weight", F::kVocab, F::kDim));
         // nn.Linear [out, in] stored, (in, out) in memory: q | k | v side by side.
         const int kvWidth = F::kKvHeads * (F::kDim / F::kHeads);
         const LayerWeights& layer1 = w.layers[1];
-        QCOMPARE(Matrix(layer1.qkvWeight.leftCols(F::kDim)),
+        QCOMPARE(Matrix(layer1.qkvWeight.map().leftCols(F::kDim)),
                  Matrix(file.stored("model.layers.1.self_attn.q_proj.weight", F::kDim, F::kDim).transpose()));
-        QCOMPARE(Matrix(layer1.qkvWeight.rightCols(kvWidth)),
+        QCOMPARE(Matrix(layer1.qkvWeight.map().rightCols(kvWidth)),
                  Matrix(file.stored("model.layers.1.self_attn.v_proj.weight", kvWidth, F::kDim).transpose()));
-        QCOMPARE(layer1.downWeight, Matrix(file.stored("model.layers.1.mlp.down_proj.weight", F::kDim, F::kHidden).transpose()));
+        QCOMPARE(Matrix(layer1.downWeight.map()), Matrix(file.stored("model.layers.1.mlp.down_proj.weight", F::kDim, F::kHidden).transpose()));
         QCOMPARE(Matrix(w.finalNormGain), file.stored("model.norm.weight", 1, F::kDim));
 
         // The logits are the final hidden state times that classifier.
@@ -218,8 +222,8 @@ private slots:
         const std::vector<int> tokens{1, 4}, positions{0, 1};
         const RowVector logits = bundle.model->forward(tokens, positions, nullptr, nullptr, scratch).logits;
         const Matrix last = scratch.view(ForwardScratch::LastNormed, 1, F::kDim);
-        const RowVector withEmbedding = last * w.tokenEmbedding.transpose();
-        const RowVector withClassifier = last * w.classifier.transpose();
+        const RowVector withEmbedding = last * w.tokenEmbedding.map().transpose();
+        const RowVector withClassifier = last * w.classifier.map().transpose();
         QVERIFY((logits - withClassifier).cwiseAbs().maxCoeff() <= 1e-5f);
         QVERIFY((logits - withEmbedding).cwiseAbs().maxCoeff() > 1e-2f);
     }
