@@ -729,9 +729,13 @@ void MainWindow::applyTheme()
     const int textPx = m_presenting ? 19 : 15; // presenting: large enough for the hall, leaving the panes room
     m_strip->setFixedHeight(m_presenting ? 120 : 96);
     m_legend->setFixedHeight(m_presenting ? 44 : 36);
-    const QString style = QStringLiteral("color: %1; font-size: %2px;").arg(base.text.name()).arg(textPx);
+    // Presenting, the central margins go to the panes; the text keeps its own.
+    const QString style = QStringLiteral("color: %1; font-size: %2px; padding: 0px %3px;")
+                              .arg(base.text.name()).arg(textPx).arg(m_presenting ? 8 : 0);
     m_narration->setStyleSheet(style);
     m_stepTitle->setStyleSheet(style);
+    // Presenting, the panes take the margins a window keeps for air.
+    centralWidget()->layout()->setContentsMargins(m_presenting ? QMargins(2, 2, 2, 2) : QMargins(8, 4, 8, 8));
     centralWidget()->setStyleSheet(QStringLiteral("background: %1;").arg(base.background.name()));
 }
 

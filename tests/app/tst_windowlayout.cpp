@@ -149,7 +149,7 @@ private slots:
             const MatrixPlacement& scores = layout.place(MatrixSpec::Role::Scores);
             double smallestNumber = 1e9;
             for (const MatrixSpec& spec : layout.matrices)
-                smallestNumber = std::min(smallestNumber, numberPixelSize(spec, layout.place(spec.role)));
+                smallestNumber = std::min(smallestNumber, numberPixelSize(spec, layout.place(spec.role), pane.frame().theme));
             qInfo("presenting step %d phase %d %s: pane %dx%d, cells %.1f x %.1f px, numbers %.1f px", step, phase,
                   mode == DecodeMode::Cached ? "cached" : "uncached", pane.width(), pane.height(), scores.cellW,
                   scores.cellH, smallestNumber);
@@ -180,8 +180,10 @@ private slots:
     }
 
 private:
-    // Measured before this test: 16 px square cells at step 3, too small for any number.
-    static constexpr double kPresentationCellPx = 36.0;
+    // What issue 10 asks of the default walk-through presented at 1920x1080: cells of
+    // at least 40 px, their numbers whole inside the state borders (16 px square
+    // cells before the layout solver; 38 x 24 px with numbers over the borders before this).
+    static constexpr double kPresentationCellPx = 40.0;
     static constexpr double kPresentationNumberPx = 12.0;
 };
 
