@@ -88,6 +88,7 @@ MainWindow::MainWindow(const CliOptions& options, QWidget* parent)
     restoreSettings();
     if (options.paneLayout)
         setPaneLayout(*options.paneLayout);
+    openDocks(options.docks);
     if (!options.modelDir.isEmpty()) {
         // A model asked for by name is that model or an error, never silently another.
         m_startupError = loadModel(options.modelDir, options.tokenizerPath);
@@ -713,6 +714,17 @@ void MainWindow::setPaneLayout(CliOptions::PaneLayout layout)
 QAction* MainWindow::samplingToggle() const
 {
     return m_samplingDock->toggleViewAction();
+}
+
+void MainWindow::openDocks(const QStringList& names)
+{
+    // The View menu's toggles, in the order of CliOptions::kDockNames: as if each were chosen there.
+    const QList<QAction*> toggles = QList<QAction*>{samplingToggle()} + m_docks->toggleActions();
+    for (const QString& name : names) {
+        QAction* toggle = toggles.value(CliOptions::kDockNames.indexOf(name));
+        if (toggle && !toggle->isChecked())
+            toggle->trigger();
+    }
 }
 
 void MainWindow::setThemeName(const QString& name)
