@@ -725,6 +725,10 @@ void MainWindow::openDocks(const QStringList& names)
         if (toggle && !toggle->isChecked())
             toggle->trigger();
     }
+    // The last one named comes to the front of its tab group, once the window has laid out the tabs.
+    QAction* last = names.isEmpty() ? nullptr : toggles.value(CliOptions::kDockNames.indexOf(names.last()));
+    if (auto* dock = last ? qobject_cast<QDockWidget*>(last->parent()) : nullptr)
+        QTimer::singleShot(0, dock, &QDockWidget::raise);
 }
 
 void MainWindow::setThemeName(const QString& name)
