@@ -10,6 +10,7 @@
 #include "views/charts/ChartsPanel.h"
 #include "views/diagrams/AttentionDiagram.h"
 #include "views/diagrams/DiagramWidget.h"
+#include "views/diagrams/LegendDiagram.h"
 #include "views/playback/PlaybackController.h"
 #include "views/style/Typography.h"
 #include "tests/support/AxisTitleCheck.h"
@@ -139,6 +140,13 @@ private slots:
             checkPane(pane, where);
             qInfo("%s: pane %dx%d, scores' cells %.1f px", qPrintable(where), pane.width(), pane.height(), scoreCell(pane));
         }
+        // The legend under the panes in type a class can read (it was 6 px at 1024 wide).
+        for (const DiagramWidget* widget : window->findChildren<DiagramWidget*>())
+            if (dynamic_cast<const LegendDiagram*>(&widget->diagram())) {
+                const auto fit = LegendDiagram::fit(widget->contentRect(), widget->frame());
+                QVERIFY2(fit.scale * LegendDiagram::kTypePx >= kLegendPx,
+                         qPrintable(QStringLiteral("%1 %2: legend type %3 px").arg(layout, size).arg(fit.scale * LegendDiagram::kTypePx)));
+            }
         // The chart on show in the charts dock: its axis titles within their axes.
         ChartsPanel* charts = window->docks()->charts();
         for (QCustomPlot* plot : charts->currentWidget()->findChildren<QCustomPlot*>()) {
@@ -228,6 +236,7 @@ private:
     // cells before the layout solver; 38 x 24 px with numbers over the borders before this).
     static constexpr double kPresentationCellPx = 40.0;
     static constexpr double kPresentationNumberPx = 12.0;
+    static constexpr double kLegendPx = 10.0;
     // A 768-px screen less a title bar.
     static constexpr int kMostWindowHeight = 740;
 };
