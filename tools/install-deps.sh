@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(qt6-base-dev qt6-svg-dev libeigen3-dev libqcustomplot-dev libqcustomplot2.1-qt6
           nlohmann-json3-dev cmake ninja-build g++
           libopenblas-openmp-dev # the matrix products: runtime CPU dispatch, threads through OpenMP
+          fonts-dejavu-extra # DejaVu Sans Condensed: the in-cell numbers of the diagrams (views/style numberFont)
           libpcre2-dev pkg-config) # tokenizer.json pre-tokenizer regexes (\p{L}, lookahead): PCRE2, found by pkg-config
 if [[ "${1:-}" == "--test" ]]; then
     # desktop-file-utils and appstream validate the .desktop file and the metainfo (CTest desktop_files_validate)

@@ -38,6 +38,9 @@ std::optional<CliOptions::PaneLayout> paneLayoutFrom(const QString& name)
 
 } // namespace
 
+const QStringList CliOptions::kDockNames{QStringLiteral("sampling"), QStringLiteral("charts"), QStringLiteral("memory"),
+                                         QStringLiteral("benchmark"), QStringLiteral("cache"), QStringLiteral("heads")};
+
 CliOptions::Result CliOptions::parse(const QStringList& arguments)
 {
     QCommandLineParser parser;
@@ -62,8 +65,9 @@ CliOptions::Result CliOptions::parse(const QStringList& arguments)
     const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("Window: light or dark."), QStringLiteral("NAME"));
     const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window: open at this size, e.g. 1920x1080, instead of the saved one (also in presentation)."), QStringLiteral("WxH"));
     const QCommandLineOption layout(QStringLiteral("layout"), QStringLiteral("Window: arrange the panes side (by side), stacked, uncached (alone) or cached (alone)."), QStringLiteral("NAME"));
+    const QCommandLineOption docks(QStringLiteral("docks"), QStringLiteral("Window: open these docks: all, or some of sampling, charts, memory, benchmark, cache (the whole cache) and heads (all heads), separated by commas."), QStringLiteral("LIST"));
     parser.addOptions({help, version, text, prompt, model, tokenizer, maxNew, temperature, topK, topP, seed, step, phase, screenshot,
-                       present, theme, midAnimation, size, layout});
+                       present, theme, midAnimation, size, layout, docks});
 
     Result result;
     if (!parser.parse(arguments)) {
@@ -116,6 +120,17 @@ CliOptions::Result CliOptions::parse(const QStringList& arguments)
                                .arg(parser.value(layout));
             return result;
         }
+    }
+
+    if (parser.isSet(docks)) {
+        const QString list = parser.value(docks);
+        options.docks = list == QLatin1String("all") ? kDockNames : list.split(QLatin1Char(','), Qt::SkipEmptyParts);
+        for (const QString& name : std::as_const(options.docks))
+            if (!kDockNames.contains(name)) {
+                result.error = QStringLiteral("--docks must be all or a comma list of %1, got \"%2\"")
+                                   .arg(kDockNames.join(QStringLiteral(", ")), name);
+                return result;
+            }
     }
 
     try {

@@ -36,6 +36,8 @@ struct CliOptions {
     QString theme;             // window: "light" or "dark"; empty keeps the saved one
     QSize windowSize;          // window: this size, not the saved geometry (also in presentation); invalid: none
     std::optional<PaneLayout> paneLayout; // window: this arrangement; none keeps the default
+    QStringList docks;         // window: open these docks (kDockNames); empty keeps the saved ones
+    static const QStringList kDockNames; // sampling, charts, memory, benchmark, cache, heads
     bool helpRequested = false;
     bool versionRequested = false;
     QString helpText;

@@ -9,6 +9,7 @@
 #include <QAction>
 #include <QDockWidget>
 #include <QMainWindow>
+#include <QScrollArea>
 
 namespace kvlab {
 
@@ -23,7 +24,9 @@ AnalysisDocks::AnalysisDocks(QMainWindow* window)
     m_charts->setMinimumWidth(360);
     m_chartsDock = addDock(window, tr("Charts"), QStringLiteral("chartsDock"), m_charts);
     m_memoryDock = addDock(window, tr("KV Memory Calculator"), QStringLiteral("memoryDock"), m_memory);
-    m_benchmarkDock = addDock(window, tr("Benchmark"), QStringLiteral("benchmarkDock"), m_benchmark);
+    // The benchmark's form, plots and verdict need ~500 px of height: in a
+    // shorter dock they scroll, so the window still fits a 1024x768 screen.
+    m_benchmarkDock = addDock(window, tr("Benchmark"), QStringLiteral("benchmarkDock"), scrolling(m_benchmark));
     window->tabifyDockWidget(m_chartsDock, m_memoryDock);
     window->tabifyDockWidget(m_memoryDock, m_benchmarkDock);
     m_chartsDock->raise();
@@ -56,6 +59,15 @@ QDockWidget* AnalysisDocks::addDiagramDock(QMainWindow* window, const QString& t
             content->setFrame(m_frame);
     });
     return dock;
+}
+
+QScrollArea* AnalysisDocks::scrolling(QWidget* content)
+{
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    return scroll;
 }
 
 bool AnalysisDocks::onScreen(const QDockWidget* dock)

@@ -7,6 +7,8 @@
 class QAction;
 class QDockWidget;
 class QMainWindow;
+class QScrollArea;
+class QWidget;
 
 namespace kvlab {
 
@@ -48,6 +50,7 @@ private:
     QDockWidget* addDock(QMainWindow* window, const QString& title, const QString& name, QWidget* content);
     QDockWidget* addDiagramDock(QMainWindow* window, const QString& title, const QString& name, DiagramWidget* content);
     static bool onScreen(const QDockWidget* dock);
+    static QScrollArea* scrolling(QWidget* content); // `content` in a scroll area, at its minimum size or larger
 
     ChartsPanel* m_charts;
     MemoryCalculatorPanel* m_memory;

@@ -2,6 +2,7 @@
 
 #include "core/lab/BenchmarkShape.h"
 #include "app/window/BenchmarkWorker.h"
+#include "views/charts/AxisTitles.h"
 #include "views/charts/ChartStyle.h"
 #include "core/util/NumberFormat.h"
 #include "views/charts/RooflineChart.h"
@@ -183,14 +184,16 @@ void BenchmarkPanel::buildPlots()
     m_latency->addGraph()->setName(tr("without cache (measured)"));
     m_latency->addGraph()->setName(tr("with cache (roofline)"));
     m_latency->addGraph()->setName(tr("without cache (roofline)"));
-    m_latency->xAxis->setLabel(tr("step (0: prompt pass / time to first token)"));
-    m_latency->yAxis->setLabel(tr("ms per token"));
+    auto* latencyTitles = new AxisTitles(m_latency);
+    latencyTitles->set(m_latency->xAxis, {tr("step (0: prompt pass / time to first token)"), tr("step (0: prompt pass)"), tr("step")});
+    latencyTitles->set(m_latency->yAxis, {tr("ms per token"), tr("ms")});
     m_latency->legend->setVisible(true);
     m_latency->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     m_cumulative->addGraph()->setName(tr("with cache"));
     m_cumulative->addGraph()->setName(tr("without cache"));
-    m_cumulative->xAxis->setLabel(tr("tokens generated"));
-    m_cumulative->yAxis->setLabel(tr("total ms"));
+    auto* cumulativeTitles = new AxisTitles(m_cumulative);
+    cumulativeTitles->set(m_cumulative->xAxis, {tr("tokens generated"), tr("tokens")});
+    cumulativeTitles->set(m_cumulative->yAxis, {tr("total ms"), tr("ms")});
     m_cumulative->legend->setVisible(true);
     m_cumulative->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     setTheme(m_theme);

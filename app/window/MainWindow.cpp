@@ -92,6 +92,7 @@ MainWindow::MainWindow(const CliOptions& options, QWidget* parent)
     restoreSettings();
     if (options.paneLayout)
         setPaneLayout(*options.paneLayout);
+    openDocks(options.docks);
     m_sampling->setSettings(options.sampling);
     if (options.promptGiven)
         m_startupPrompt = options.prompt;
@@ -853,6 +854,21 @@ QAction* MainWindow::samplingToggle() const
     return m_samplingDock->toggleViewAction();
 }
 
+void MainWindow::openDocks(const QStringList& names)
+{
+    // The View menu's toggles, in the order of CliOptions::kDockNames: as if each were chosen there.
+    const QList<QAction*> toggles = QList<QAction*>{samplingToggle()} + m_docks->toggleActions();
+    for (const QString& name : names) {
+        QAction* toggle = toggles.value(CliOptions::kDockNames.indexOf(name));
+        if (toggle && !toggle->isChecked())
+            toggle->trigger();
+    }
+    // The last one named comes to the front of its tab group, once the window has laid out the tabs.
+    QAction* last = names.isEmpty() ? nullptr : toggles.value(CliOptions::kDockNames.indexOf(names.last()));
+    if (auto* dock = last ? qobject_cast<QDockWidget*>(last->parent()) : nullptr)
+        QTimer::singleShot(0, dock, &QDockWidget::raise);
+}
+
 void MainWindow::setThemeName(const QString& name)
 {
     m_themeName = name;
@@ -867,9 +883,13 @@ void MainWindow::applyTheme()
     const int textPx = m_presenting ? 19 : 15; // presenting: large enough for the hall, leaving the panes room
     m_strip->setFixedHeight(m_presenting ? 120 : 96);
     m_legend->setFixedHeight(m_presenting ? 44 : 36);
-    const QString style = QStringLiteral("color: %1; font-size: %2px;").arg(base.text.name()).arg(textPx);
+    // Presenting, the central margins go to the panes; the text keeps its own.
+    const QString style = QStringLiteral("color: %1; font-size: %2px; padding: 0px %3px;")
+                              .arg(base.text.name()).arg(textPx).arg(m_presenting ? 8 : 0);
     m_narration->setStyleSheet(style);
     m_stepTitle->setStyleSheet(style);
+    // Presenting, the panes take the margins a window keeps for air.
+    centralWidget()->layout()->setContentsMargins(m_presenting ? QMargins(2, 2, 2, 2) : QMargins(8, 4, 8, 8));
     centralWidget()->setStyleSheet(QStringLiteral("background: %1;").arg(base.background.name()));
 }
 

@@ -93,6 +93,8 @@ public:
     // One of the View menu's arrangements at once (--layout).
     void setPaneLayout(CliOptions::PaneLayout layout);
     QAction* samplingToggle() const;
+    // --docks: opens the docks named in CliOptions::kDockNames, as the View menu does.
+    void openDocks(const QStringList& names);
     void setPresentation(bool on);
     bool presenting() const { return m_presenting; }
     bool controlsShown() const { return m_controlsShown; } // in presentation, the toolbars fade out

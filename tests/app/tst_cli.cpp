@@ -197,6 +197,7 @@ private slots:
         QTest::newRow("size without x") << QStringList{"--size", "1920"} << "--size must be WIDTHxHEIGHT from 640x480 to 7680x4320, e.g. 1920x1080, got \"1920\"";
         QTest::newRow("size too small") << QStringList{"--size", "320x200"} << "got \"320x200\"";
         QTest::newRow("unknown layout") << QStringList{"--layout", "diagonal"} << "--layout must be side, stacked, uncached or cached, got \"diagonal\"";
+        QTest::newRow("unknown dock") << QStringList{"--docks", "charts,clock"} << "--docks must be all or a comma list of sampling, charts, memory, benchmark, cache, heads, got \"clock\"";
     }
 
     void badInputExitsTwoWithOneMessage()

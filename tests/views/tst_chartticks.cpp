@@ -1,12 +1,14 @@
 // The per-step charts at 5, 9, 20 and 200 steps in docks of several sizes:
-// no two tick labels of an axis overlap, and past a few dozen steps the
-// per-step bars give way to an area per path.
+// no two tick labels of an axis overlap, every axis title fits its axis (a
+// shorter form or elided, never cut at the widget's edge), and past a few
+// dozen steps the per-step bars give way to an area per path.
 #include "views/charts/CostChart.h"
 #include "core/lab/LazyWalkThrough.h"
 #include "views/charts/ProbabilityChart.h"
 #include "views/playback/Lesson.h"
 #include "views/charts/ScalingChart.h"
 #include "views/charts/FittedTicker.h"
+#include "tests/support/AxisTitleCheck.h"
 #include "tests/support/TestModels.h"
 
 #include <QVBoxLayout>
@@ -66,6 +68,8 @@ QList<QPair<QRectF, QString>> tickLabelBoxes(const QCPAxis& axis)
 
 void checkAxes(QCustomPlot& plot, const QString& where)
 {
+    const QString clipped = kvtest::clippedAxisTitle(plot);
+    QVERIFY2(clipped.isEmpty(), qPrintable(where + QStringLiteral(": ") + clipped));
     for (QCPAxisRect* rect : plot.axisRects()) {
         for (QCPAxis* axis : rect->axes()) {
             if (!axis->visible() || !axis->tickLabels())
@@ -110,7 +114,7 @@ private slots:
         QTest::addColumn<QSize>("size");
         QTest::addColumn<bool>("presenting");
         for (int steps : {5, 9, 20, 200})
-            for (QSize size : {QSize(400, 300), QSize(700, 500), QSize(1100, 700)})
+            for (QSize size : {QSize(360, 240), QSize(400, 300), QSize(700, 500), QSize(1100, 700)})
                 for (bool presenting : {false, true})
                     QTest::addRow("%d steps %dx%d%s", steps, size.width(), size.height(), presenting ? " presenting" : "")
                         << steps << size << presenting;
@@ -146,6 +150,13 @@ private slots:
         scaling.setFrame(frame);
         layOut(scaling, size);
         checkAxes(*scaling.plot(), QStringLiteral("cost vs length"));
+
+        // Its token labels turn past five bars, which the upright boxes above do not model: only its titles.
+        ProbabilityChart attention(ProbabilityChart::Content::AttentionWeights);
+        attention.setFrame(frame);
+        layOut(attention, size);
+        const QString clipped = kvtest::clippedAxisTitle(*attention.plot());
+        QVERIFY2(clipped.isEmpty(), qPrintable(QStringLiteral("attention: ") + clipped));
     }
 
     // The collision of issue 11: "0 prefill" ran into "1" at 9 steps.

@@ -119,7 +119,7 @@ private slots:
                  qPrintable(QStringLiteral("%1 vs %2").arg(layout.place(MatrixSpec::Role::Scores).cellW)
                                 .arg(side.place(MatrixSpec::Role::Scores).cellW)));
         for (const MatrixSpec& spec : layout.matrices)
-            QVERIFY2(numberPixelSize(spec, layout.place(spec.role)) >= 9.0, qPrintable(spec.title));
+            QVERIFY2(numberPixelSize(spec, layout.place(spec.role), frame.theme) >= 9.0, qPrintable(spec.title));
     }
 
     void largeShapesBecomeHeatmapsAndKeepTheEnds()
@@ -131,7 +131,7 @@ private slots:
         const auto roomy = AttentionDiagram(kv::DecodeMode::Uncached).layout(QRectF(0, 0, 1880, 1000), frame);
         QCOMPARE(roomy.detail, Detail::Heatmap);
         for (const MatrixSpec& spec : roomy.matrices)
-            QCOMPARE(numberPixelSize(spec, roomy.place(spec.role)), 0.0);
+            QCOMPARE(numberPixelSize(spec, roomy.place(spec.role), frame.theme), 0.0);
         // head_dim is drawn narrower than the token axis.
         QVERIFY(roomy.place(MatrixSpec::Role::Queries).cellW < roomy.place(MatrixSpec::Role::Queries).cellH);
 

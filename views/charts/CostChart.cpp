@@ -1,5 +1,6 @@
 #include "views/charts/CostChart.h"
 
+#include "views/charts/AxisTitles.h"
 #include "views/charts/ChartStyle.h"
 #include "views/charts/FittedTicker.h"
 
@@ -94,8 +95,11 @@ void CostChart::build()
             m_cached[phase]->moveAbove(m_cached[phase - 1]);
         }
     }
-    top->axis(QCPAxis::atLeft)->setLabel(tr("multiply-adds this step"));
-    top->axis(QCPAxis::atBottom)->setLabel(tr("step (0: prefill; left: without cache, right: with)"));
+    auto* titles = new AxisTitles(m_plot);
+    titles->set(top->axis(QCPAxis::atLeft), {tr("multiply-adds this step"), tr("multiply-adds")});
+    titles->set(top->axis(QCPAxis::atBottom), {tr("step (0: prefill; left: without cache, right: with)"),
+                                               tr("step (0: prefill; left: no cache, right: cache)"),
+                                               tr("step (0: prefill)"), tr("step")});
 
     m_totalUncached = m_plot->addGraph(bottom->axis(QCPAxis::atBottom), bottom->axis(QCPAxis::atLeft));
     m_totalCached = m_plot->addGraph(bottom->axis(QCPAxis::atBottom), bottom->axis(QCPAxis::atLeft));
@@ -122,9 +126,9 @@ void CostChart::build()
     legend->setLayer(QStringLiteral("legend"));
     for (QCPGraph* graph : {m_totalUncached, m_totalCached, m_kvBytes})
         graph->addToLegend(legend);
-    bottom->axis(QCPAxis::atLeft)->setLabel(tr("multiply-adds so far"));
-    bottom->axis(QCPAxis::atRight)->setLabel(tr("KV cache bytes"));
-    bottom->axis(QCPAxis::atBottom)->setLabel(tr("step"));
+    titles->set(bottom->axis(QCPAxis::atLeft), {tr("multiply-adds so far"), tr("multiply-adds")});
+    titles->set(bottom->axis(QCPAxis::atRight), {tr("KV cache bytes"), tr("KV bytes")});
+    titles->set(bottom->axis(QCPAxis::atBottom), {tr("step")});
     m_plot->legend->setVisible(true);
     top->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     m_cursorTop = makeCursor(m_plot, top);

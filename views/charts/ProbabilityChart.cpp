@@ -1,5 +1,6 @@
 #include "views/charts/ProbabilityChart.h"
 
+#include "views/charts/AxisTitles.h"
 #include "views/charts/ChartStyle.h"
 #include "views/charts/LabelTicker.h"
 #include "views/playback/Narrator.h"
@@ -39,7 +40,9 @@ ProbabilityChart::ProbabilityChart(Content content, QWidget* parent)
     m_chosenLabel->setVisible(false);
     m_chosenLabel->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
     m_plot->yAxis->setRange(0, 1.05);
-    m_plot->yAxis->setLabel(content == Content::NextToken ? tr("probability") : tr("attention weight"));
+    (new AxisTitles(m_plot))
+        ->set(m_plot->yAxis, content == Content::NextToken ? QStringList{tr("probability")}
+                                                           : QStringList{tr("attention weight"), tr("weight")});
 }
 
 ProbabilityChart::Series ProbabilityChart::nextTokenSeries(const Frame& frame) const

@@ -1,5 +1,6 @@
 #include "views/charts/RooflineChart.h"
 
+#include "views/charts/AxisTitles.h"
 #include "views/charts/ChartStyle.h"
 
 #include <QVBoxLayout>
@@ -51,8 +52,9 @@ RooflineChart::RooflineChart(QWidget* parent)
         useLogScale(*axis);
         axis->setNumberFormat(QStringLiteral("g"));
     }
-    m_plot->xAxis->setLabel(tr("arithmetic intensity (FLOP per byte read)"));
-    m_plot->yAxis->setLabel(tr("GFLOP/s attained"));
+    auto* titles = new AxisTitles(m_plot);
+    titles->set(m_plot->xAxis, {tr("arithmetic intensity (FLOP per byte read)"), tr("FLOP per byte read")});
+    titles->set(m_plot->yAxis, {tr("GFLOP/s attained"), tr("GFLOP/s")});
     // The legend goes under the axes, two entries a row: inside, it would
     // cover the points climbing towards the roof.
     m_plot->legend->setVisible(true);

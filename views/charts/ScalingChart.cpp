@@ -1,6 +1,8 @@
 #include "views/charts/ScalingChart.h"
 
+#include "views/charts/AxisTitles.h"
 #include "views/charts/ChartStyle.h"
+#include "views/charts/FittedTicker.h"
 #include "core/model/CostModel.h"
 
 #include <QVBoxLayout>
@@ -30,14 +32,12 @@ ScalingChart::ScalingChart(QWidget* parent)
     useLogScale(*m_plot->yAxis);
     m_plot->yAxis->setNumberFormat(QStringLiteral("eb"));
     m_plot->yAxis->setNumberPrecision(0);
-    m_plot->yAxis->setLabel(tr("multiply-adds (log scale)"));
-    m_plot->yAxis2->setLabel(tr("KV cache bytes"));
-    m_plot->xAxis->setLabel(tr("sequence length (tokens)"));
-    // Whole tokens: ticks at multiples of 1 (1, 2, 5, 10, ... apart), never 2.5.
-    QSharedPointer<QCPAxisTickerFixed> wholeTokens(new QCPAxisTickerFixed);
-    wholeTokens->setTickStep(1.0);
-    wholeTokens->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
-    m_plot->xAxis->setTicker(wholeTokens);
+    auto* titles = new AxisTitles(m_plot);
+    titles->set(m_plot->yAxis, {tr("multiply-adds (log scale)"), tr("multiply-adds")});
+    titles->set(m_plot->yAxis2, {tr("KV cache bytes"), tr("KV bytes")});
+    titles->set(m_plot->xAxis, {tr("sequence length (tokens)"), tr("length (tokens)"), tr("length")});
+    // Whole tokens, 1, 2, 5, 10, ... apart (never 2.5), as many as have room for their labels.
+    m_plot->xAxis->setTicker(QSharedPointer<FittedTicker>::create(m_plot->xAxis, FittedTicker::Kind::Steps));
     m_plot->legend->setVisible(true);
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     m_cursor = new QCPItemStraightLine(m_plot);

@@ -32,6 +32,41 @@ int firstComputedAt(const Frame& frame, kv::DecodeMode mode, int row)
     return sequenceIndex < promptLength ? 0 : sequenceIndex - promptLength + 1;
 }
 
+// The four stats lines of `mode`'s pane: its work, multiply-adds, memory, and the verdict (bold).
+std::vector<std::pair<QString, bool>> statsLines(const Frame& frame, kv::DecodeMode mode)
+{
+    return {{Narrator::paneWork(frame, mode), false},
+            {Narrator::paneMacs(frame, mode), false},
+            {Narrator::paneMemory(frame, mode), false},
+            {Narrator::paneVerdict(frame, mode).text, true}};
+}
+
+// The stats lines of `mode` at `px`, each wrapped within `width` in a box as
+// high as its lines, one under another from y = 0.
+std::vector<AttentionDiagram::TextBox> statsBoxes(const Frame& frame, kv::DecodeMode mode, double width, double px)
+{
+    std::vector<AttentionDiagram::TextBox> boxes;
+    double y = 0;
+    for (const auto& [text, bold] : statsLines(frame, mode)) {
+        const QFontMetricsF metrics(pixelFont(px, bold));
+        const QRectF room(0, 0, width, 1e6);
+        int flags = Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap;
+        QRectF needed = metrics.boundingRect(room, flags, text);
+        if (needed.width() > width) { // one word wider than the pane: broken inside the word rather than cut
+            flags = Qt::AlignLeft | Qt::AlignTop | Qt::TextWrapAnywhere;
+            needed = metrics.boundingRect(room, flags, text);
+        }
+        boxes.push_back({text, QRectF(0, y, width, std::ceil(needed.height())), px, bold, flags});
+        y += boxes.back().rect.height() + std::ceil(px * 0.2);
+    }
+    return boxes;
+}
+
+double stackHeight(const std::vector<AttentionDiagram::TextBox>& boxes)
+{
+    return boxes.empty() ? 0.0 : boxes.back().rect.bottom() - boxes.front().rect.top();
+}
+
 } // namespace
 
 AttentionDiagram::AttentionDiagram(kv::DecodeMode mode)
@@ -71,6 +106,12 @@ constexpr double kPresentationAspect = 1.6;
 constexpr double kMaxWindowAspect = 1.8;
 // Presenting, the pane's title and stats lines scale up to this much (stats at ~19 px).
 constexpr double kPresentingChromeScale = 1.25;
+// The stats lines' type size at chrome scale 1, the same in both panes.
+constexpr double kStatsPx = 15.0;
+// The room between a pane's edge and what it draws, at chrome scale 1:
+// presenting, the cells take what a window leaves for air.
+constexpr double kWindowPad = 12.0;
+constexpr double kPresentingPad = 4.0;
 
 // The sizes one candidate layout uses.
 struct Sizes {
@@ -165,7 +206,14 @@ double overhang(const ByRole<MatrixSpec>& matrices, const std::vector<RowItem>& 
     const MatrixSpec& spec = matrices[row[i].role];
     const double reach = columnLabelReach(spec, sizes.label, sizes.degrees);
     const double beside = (slotWidth(spec, sizes) - spec.cols() * sizes.cellW(spec)) / 2;
-    const double room = i + 1 < row.size() ? sizes.op + labelsWidth(matrices, row[i + 1], sizes) : 0.0;
+    double room = 0.0;
+    if (i + 1 < row.size()) {
+        const MatrixSpec& next = matrices[row[i + 1].role];
+        room = sizes.op + labelsWidth(matrices, row[i + 1], sizes);
+        // Above a matrix without column labels of its own (V, the output) the band is free too.
+        if (next.colLabels.isEmpty())
+            room += slotWidth(next, sizes);
+    }
     return std::max(0.0, reach - beside - room);
 }
 
@@ -227,19 +275,23 @@ double widestLabel(const ByRole<MatrixSpec>& matrices, double fontPx)
     return widest;
 }
 
-Sizes sizesFor(const ByRole<MatrixSpec>& matrices, Detail detail, double token, double scale, bool presenting)
+Sizes sizesFor(const ByRole<MatrixSpec>& matrices, Detail detail, double token, double scale, bool presenting,
+               double aspect)
 {
     Sizes sizes;
     sizes.detail = detail;
     sizes.token = token;
     sizes.dim = detail == Detail::Cells ? token : std::max(1.0, token * kHeatmapDimShare);
-    sizes.aspect = presenting && detail == Detail::Cells ? kPresentationAspect : 1.0;
+    sizes.aspect = aspect > 0 ? aspect : presenting && detail == Detail::Cells ? kPresentationAspect : 1.0;
     sizes.degrees = columnLabelDegrees(presenting);
-    // Labels follow the cells within bounds; presenting, they may take more of a cell.
+    // Labels follow the cells within bounds; presenting, they may take more of
+    // a cell, and follow its width: cells grown taller at the same width keep them.
     const double share = presenting ? 0.6 : 0.55;
-    sizes.label = std::clamp(token * share, kMinLabelPx * std::min(scale, 1.4), kMaxLabelPx * scale);
+    const double basis = presenting && detail == Detail::Cells ? token * sizes.aspect / kPresentationAspect : token;
+    sizes.label = std::clamp(basis * share, kMinLabelPx * std::min(scale, 1.4), kMaxLabelPx * scale);
     sizes.labelWidth = widestLabel(matrices, sizes.label);
-    sizes.op = 2.2 * sizes.label;
+    // Room for "·" or "=" between two matrices; presenting, the cells take what air a window leaves.
+    sizes.op = (presenting ? 1.5 : 2.2) * sizes.label;
     sizes.titleSpace = sizes.label * 2.0;
     const bool notes = std::any_of(matrices.begin(), matrices.end(), [](const MatrixSpec& spec) { return !spec.note.isEmpty(); });
     sizes.below = notes ? sizes.label * 2.9 : sizes.label * 1.6;
@@ -282,10 +334,7 @@ struct Room {
 
     Sizes sizes(const ByRole<MatrixSpec>& matrices, Detail detail, double token, double aspect = 0) const
     {
-        Sizes result = sizesFor(matrices, detail, token, scale, presenting);
-        if (aspect > 0)
-            result.aspect = aspect;
-        return result;
+        return sizesFor(matrices, detail, token, scale, presenting, aspect);
     }
     bool fits(const ByRole<MatrixSpec>& matrices, Detail detail, double token, double aspect = 0) const
     {
@@ -403,6 +452,21 @@ double widestAspect(const ByRole<MatrixSpec>& matrices, double cell, const Room&
     return low;
 }
 
+// Presenting: numbered cells `width` wide (as wide as fit at
+// kPresentationAspect), then as high as the pane allows at that width, up to
+// square, so that the height a wide pane has to spare goes to the cells too.
+double tallestCell(const ByRole<MatrixSpec>& matrices, double width, double low, const Room& room)
+{
+    double high = width;
+    if (room.fits(matrices, Detail::Cells, high, 1.0))
+        return high;
+    for (int round = 0; round < 12; ++round) {
+        const double middle = (low + high) / 2;
+        (room.fits(matrices, Detail::Cells, middle, width / middle) ? low : high) = middle;
+    }
+    return low;
+}
+
 // What a pane leaves out, one more thing at a time, when it is short of room.
 enum class Reduction {
     None,
@@ -457,8 +521,13 @@ Solution solve(const ByRole<MatrixSpec>& full, const QueryShape& queries, int le
         result.cell = largestFittingCell(result.shown, Detail::Cells, kMinCellsPx, kMaxCellPx, room);
         result.fitted = room.fits(result.shown, Detail::Cells, result.cell);
         if (result.fitted) {
-            if (!room.presenting)
+            if (room.presenting) {
+                const double width = result.cell * kPresentationAspect;
+                result.cell = tallestCell(result.shown, width, result.cell, room);
+                result.aspect = width / result.cell;
+            } else {
                 result.aspect = widestAspect(result.shown, result.cell, room);
+            }
             return result;
         }
     }
@@ -486,8 +555,8 @@ const MatrixPlacement& AttentionDiagram::Layout::place(MatrixSpec::Role role) co
 std::vector<std::pair<QString, QRectF>> AttentionDiagram::Layout::boxes() const
 {
     std::vector<std::pair<QString, QRectF>> all{{QStringLiteral("pane title"), title}};
-    if (!footer.isEmpty())
-        all.emplace_back(QStringLiteral("stats lines"), footer);
+    for (std::size_t i = 0; i < stats.size(); ++i)
+        all.emplace_back(QStringLiteral("stats line %1").arg(i + 1), stats[i].rect);
     const double lf = labelFontPx;
     for (Role role : ByRole<MatrixSpec>::kRoles) {
         const MatrixSpec& spec = matrices[role];
@@ -522,14 +591,21 @@ AttentionDiagram::Layout AttentionDiagram::layout(const QRectF& rect, const Fram
     // narration under the panes, and no larger; the rest goes to the cells.
     const double chrome = frame.theme.presentation ? std::min(s, kPresentingChromeScale) : s;
     result.scale = chrome;
-    const double pad = 12.0 * chrome;
+    const bool presenting = frame.theme.presentation;
+    const double pad = (presenting ? kPresentingPad : kWindowPad) * chrome;
     result.title = QRectF(rect.left() + pad, rect.top() + pad * 0.6, rect.width() - 2 * pad, 30.0 * chrome);
-    const double footerHeight = 4 * 19.0 * chrome;
-    result.footer = QRectF(rect.left() + pad, rect.bottom() - footerHeight - pad * 0.5, rect.width() - 2 * pad, footerHeight);
+    // One type size for the stats of both panes, wrapped in their boxes; both
+    // panes keep room for the taller stack, so side by side their matrices match.
+    const double statsWidth = rect.width() - 2 * pad;
+    result.stats = statsBoxes(frame, m_mode, statsWidth, kStatsPx * chrome);
+    const kv::DecodeMode other = m_mode == kv::DecodeMode::Cached ? kv::DecodeMode::Uncached : kv::DecodeMode::Cached;
+    const double footerHeight = std::max(stackHeight(result.stats), stackHeight(statsBoxes(frame, other, statsWidth, kStatsPx * chrome)));
+    result.footer = QRectF(rect.left() + pad, rect.bottom() - footerHeight - pad * 0.5, statsWidth, footerHeight);
+    for (TextBox& box : result.stats)
+        box.rect.translate(result.footer.topLeft());
     QRectF body(rect.left() + pad, result.title.bottom() + pad * 0.5, rect.width() - 2 * pad,
                 result.footer.top() - result.title.bottom() - pad);
     result.body = body;
-    const bool presenting = frame.theme.presentation;
 
     const kv::HeadRecord& head = frame.headRecord(m_mode);
     const QueryShape queries{static_cast<int>(head.queries.rows()), static_cast<int>(sharingHeads(frame).size()),
@@ -545,6 +621,7 @@ AttentionDiagram::Layout AttentionDiagram::layout(const QRectF& rect, const Fram
     if (!best.fitted && !line.fitted) {
         // Too short a pane even for that: the stats lines give their room to the matrices.
         result.footer = QRectF(result.footer.left(), rect.bottom() - pad * 0.5, result.footer.width(), 0);
+        result.stats.clear();
         body.setBottom(result.footer.top() - pad * 0.5);
         result.body = body;
         twoRows.body = oneLine.body = body.size();
@@ -561,7 +638,7 @@ AttentionDiagram::Layout AttentionDiagram::layout(const QRectF& rect, const Fram
     const Sizes sizes = room.sizes(result.matrices, best.detail, cell, best.aspect);
     result.labelFontPx = sizes.label;
     result.columnLabelDegrees = sizes.degrees;
-    result.operatorPx = std::min(26.0 * s, sizes.label * 1.8);
+    result.operatorPx = std::min({26.0 * s, sizes.label * 1.8, sizes.op});
 
     std::vector<QPointF> second;
     if (best.arrangement == Arrangement::OneLine) {
@@ -651,24 +728,15 @@ void AttentionDiagram::paintOperators(QPainter& painter, const Layout& layout, c
 
 void AttentionDiagram::paintFooter(QPainter& painter, const Layout& layout, const Frame& frame) const
 {
-    if (layout.footer.isEmpty())
+    if (layout.stats.empty())
         return; // a pane too short for them: the matrices took their room
     const Narrator::Verdict verdict = Narrator::paneVerdict(frame, m_mode);
-    const QStringList lines{Narrator::paneWork(frame, m_mode), Narrator::paneMacs(frame, m_mode),
-                            Narrator::paneMemory(frame, m_mode), verdict.text};
-    const double lineHeight = layout.footer.height() / lines.size();
-    // One type size for the three lines: the largest at which the longest fits.
-    double px = 15.0 * layout.scale;
-    for (const QString& text : lines)
-        px = std::min(px, fittingPixelSize(text, layout.footer.width(), px, true));
-    QRectF line(layout.footer.left(), layout.footer.top(), layout.footer.width(), lineHeight);
-    for (int i = 0; i < lines.size(); ++i) {
-        const bool last = i == lines.size() - 1;
-        painter.setFont(pixelFont(px, last));
-        painter.setPen(!last ? frame.theme.text
-                             : verdict.known ? (verdict.agrees ? frame.theme.good : frame.theme.bad) : frame.theme.mutedText);
-        painter.drawText(line, Qt::AlignLeft | Qt::AlignVCenter, lines[i]);
-        line.translate(0, lineHeight);
+    for (const TextBox& box : layout.stats) {
+        painter.setFont(pixelFont(box.px, box.bold));
+        // The bold line is the verdict: green when both sides agree, red when not.
+        painter.setPen(!box.bold ? frame.theme.text
+                                 : verdict.known ? (verdict.agrees ? frame.theme.good : frame.theme.bad) : frame.theme.mutedText);
+        painter.drawText(box.rect, box.flags, box.text);
     }
 }
 

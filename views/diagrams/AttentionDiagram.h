@@ -27,6 +27,16 @@ public:
 
     kv::DecodeMode mode() const { return m_mode; }
 
+    // One stats line under the matrices, wrapped at word boundaries within its
+    // own box (the box as high as the wrapped text), never cut at the pane's edge.
+    struct TextBox {
+        QString text;
+        QRectF rect;
+        double px = 15;
+        bool bold = false;
+        int flags = 0; // Qt::TextWordWrap, or Qt::TextWrapAnywhere for a word wider than the box
+    };
+
     struct Layout {
         ByRole<MatrixSpec> matrices; // elided when the sequence does not fit
         ByRole<MatrixPlacement> places;
@@ -37,7 +47,8 @@ public:
         Detail detail = Detail::Cells;
         int hiddenTokens = 0; // tokens the elided band stands for
         QRectF title;
-        QRectF footer;
+        QRectF footer; // the stats lines' boxes, one under another
+        std::vector<TextBox> stats;
         QRectF body; // between the title and the stats lines
         std::vector<QPointF> operators; // centres of "·" and "=" in reading order
 

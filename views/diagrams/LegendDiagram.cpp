@@ -13,16 +13,54 @@ namespace kvlab {
 
 namespace {
 
+// Below this scale (10 px type) the legend says each state in a word or two instead.
+constexpr double kLegibleScale = 0.72;
+
+const QString& shownLabel(const LegendDiagram::Entry& entry, bool brief)
+{
+    return brief ? entry.brief : entry.label;
+}
+
+// Spacing at scale 1: between entries, and the colour bar's length; brief, both tighter.
+double entryGap(bool brief) { return brief ? 12.0 : 24.0; }
+double barLength(bool brief) { return brief ? 60.0 : 140.0; }
+QString valueCaption(bool brief)
+{
+    return brief ? QStringLiteral("−") : QCoreApplication::translate("LegendDiagram", "value: −");
+}
+
 // The width the legend needs at scale `s`, to shrink it when the window is narrow.
-double naturalWidth(const Frame& frame, double s)
+double naturalWidth(const Frame& frame, double s, bool brief)
 {
     QFont font;
-    font.setPixelSize(static_cast<int>(std::lround(14 * s)));
+    font.setPixelSize(static_cast<int>(std::lround(LegendDiagram::kTypePx * s)));
     const QFontMetricsF metrics(font);
     double width = 12 * s;
     for (const LegendDiagram::Entry& entry : LegendDiagram::entries(frame))
-        width += 18 * s + 6 * s + metrics.horizontalAdvance(entry.label) + 24 * s;
-    return width + metrics.horizontalAdvance(QStringLiteral("value: − ")) + 140 * s + 20 * s;
+        width += 18 * s + 6 * s + metrics.horizontalAdvance(shownLabel(entry, brief)) + entryGap(brief) * s;
+    return width + metrics.horizontalAdvance(valueCaption(brief) + QLatin1Char(' ')) + barLength(brief) * s + 20 * s;
+}
+
+// The state in a word or two.
+QString briefName(CellState state)
+{
+    switch (state) {
+    case CellState::New:
+        return QCoreApplication::translate("LegendDiagram", "new");
+    case CellState::FromCache:
+        return QCoreApplication::translate("LegendDiagram", "from cache");
+    case CellState::Recomputed:
+        return QCoreApplication::translate("LegendDiagram", "recomputed");
+    case CellState::Wasted:
+        return QCoreApplication::translate("LegendDiagram", "wasted");
+    case CellState::Masked:
+        return QCoreApplication::translate("LegendDiagram", "masked");
+    case CellState::Stale:
+        return QCoreApplication::translate("LegendDiagram", "stale");
+    case CellState::Pending:
+        return QCoreApplication::translate("LegendDiagram", "pending");
+    }
+    return {};
 }
 
 } // namespace
@@ -32,7 +70,7 @@ std::vector<LegendDiagram::Entry> LegendDiagram::entries(const Frame& frame)
     std::vector<Entry> result;
     for (CellState state : {CellState::New, CellState::FromCache, CellState::Recomputed, CellState::Wasted,
                             CellState::Masked})
-        result.push_back({state, Theme::stateName(state)});
+        result.push_back({state, Theme::stateName(state), briefName(state)});
     if (frame.valid() && !atLastLayer(frame)) {
         const int last = frame.lesson->config().nLayer - 1;
         result[2].label = QCoreApplication::translate("LegendDiagram", "recomputed (same as last step; layer %1's input)")
@@ -40,7 +78,19 @@ std::vector<LegendDiagram::Entry> LegendDiagram::entries(const Frame& frame)
         result[3].label = QCoreApplication::translate("LegendDiagram", "wasted: only at the last layer (%1)").arg(last);
     }
     if (frame.lesson && frame.lesson->run.staleCacheRows > 0)
-        result.push_back({CellState::Stale, Theme::stateName(CellState::Stale)});
+        result.push_back({CellState::Stale, Theme::stateName(CellState::Stale), briefName(CellState::Stale)});
+    return result;
+}
+
+LegendDiagram::Fit LegendDiagram::fit(const QRectF& rect, const Frame& frame)
+{
+    const double tallest = std::clamp(rect.height() / 36.0, 0.7, 2.5);
+    // The full labels as large as fit; where that would be too small to read, a word or two each.
+    Fit result;
+    result.scale = std::min(tallest, tallest * rect.width() / (naturalWidth(frame, tallest, false) * 1.04));
+    result.brief = result.scale < kLegibleScale;
+    if (result.brief)
+        result.scale = std::min(tallest, tallest * rect.width() / (naturalWidth(frame, tallest, true) * 1.04));
     return result;
 }
 
@@ -49,10 +99,9 @@ void LegendDiagram::paint(QPainter& painter, const QRectF& rect, const Frame& fr
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing, true);
     painter.fillRect(rect, frame.theme.background);
-    double s = std::clamp(rect.height() / 36.0, 0.7, 2.5);
-    s = std::min(s, s * rect.width() / (naturalWidth(frame, s) * 1.04));
+    const auto [s, brief] = fit(rect, frame);
     QFont font;
-    font.setPixelSize(static_cast<int>(std::lround(14 * s)));
+    font.setPixelSize(static_cast<int>(std::lround(LegendDiagram::kTypePx * s)));
     painter.setFont(font);
     const QFontMetricsF metrics(font);
     const double box = 18 * s;
@@ -75,19 +124,19 @@ void LegendDiagram::paint(QPainter& painter, const QRectF& rect, const Frame& fr
             painter.drawRect(swatch.adjusted(1.5 * s, 1.5 * s, -1.5 * s, -1.5 * s));
         }
         painter.setPen(frame.theme.text);
-        const QString& name = entry.label;
+        const QString& name = shownLabel(entry, brief);
         painter.drawText(QPointF(x + box + 6 * s, rect.center().y() + metrics.ascent() / 2.5), name);
-        x += box + 6 * s + metrics.horizontalAdvance(name) + 24 * s;
+        x += box + 6 * s + metrics.horizontalAdvance(name) + entryGap(brief) * s;
     }
     // Values: the diverging map from negative through zero to positive.
-    const double barWidth = 140 * s;
+    const double barWidth = barLength(brief) * s;
     QLinearGradient gradient(x + metrics.horizontalAdvance(QStringLiteral("−  ")), 0, x + barWidth, 0);
     gradient.setColorAt(0.0, frame.theme.negative);
     gradient.setColorAt(0.5, frame.theme.neutral);
     gradient.setColorAt(1.0, frame.theme.positive);
     painter.setPen(frame.theme.text);
-    painter.drawText(QPointF(x, rect.center().y() + metrics.ascent() / 2.5), QStringLiteral("value: −"));
-    x += metrics.horizontalAdvance(QStringLiteral("value: − "));
+    painter.drawText(QPointF(x, rect.center().y() + metrics.ascent() / 2.5), valueCaption(brief));
+    x += metrics.horizontalAdvance(valueCaption(brief) + QLatin1Char(' '));
     painter.setPen(QPen(frame.theme.grid, 1));
     painter.setBrush(gradient);
     gradient.setStart(x, 0);

@@ -29,8 +29,9 @@ int revealedCells(const MatrixSpec& spec)
 
 double borderWidth(const MatrixPlacement& place, const Theme& theme)
 {
+    // Presenting, thicker (for the back row), up to what leaves a number its room.
     const double side = std::min(place.cellW, place.cellH);
-    return std::max(2.0, side * (theme.presentation ? 0.13 : 0.1));
+    return theme.presentation ? std::clamp(side * 0.13, 2.0, 3.5) : std::max(2.0, side * 0.1);
 }
 
 void paintWastedVeil(QPainter& painter, const QRectF& rect, const Theme& theme)
@@ -295,29 +296,33 @@ void appendMatrixBoxes(std::vector<std::pair<QString, QRectF>>& boxes, const QSt
     }
 }
 
-double numberPixelSize(const MatrixSpec& spec, const MatrixPlacement& place)
+double numberPixelSize(const MatrixSpec& spec, const MatrixPlacement& place, const Theme& theme)
 {
     if (place.detail != Detail::Cells)
         return 0.0;
-    double px = std::min(place.cellH * 0.58, 26.0);
-    if (px < kMinNumberPx)
-        return 0.0;
-    QString widest;
-    for (Eigen::Index i = 0; i < spec.values.size(); ++i) {
-        const float value = spec.values.data()[i];
-        if (!std::isfinite(value))
-            continue;
-        const QString text = compactNumber(value);
-        if (text.size() > widest.size())
-            widest = text;
+    // Inside the gap between cells and the state border, with half a pixel of air
+    // (a glyph's advance already holds its side bearings).
+    const double side = std::min(place.cellW, place.cellH);
+    const double inset = std::max(1.0, side * 0.06) + borderWidth(place, theme) + 0.5;
+    const double room = place.cellW - 2 * inset;
+    const auto widestAt = [&spec](double px) {
+        const QFontMetricsF metrics(numberFont(px));
+        double widest = 0;
+        for (Eigen::Index i = 0; i < spec.values.size(); ++i) {
+            const float value = spec.values.data()[i];
+            if (std::isfinite(value))
+                widest = std::max(widest, metrics.horizontalAdvance(compactNumber(value)));
+        }
+        return widest;
+    };
+    double px = std::floor(std::min({place.cellH * 0.58, place.cellH - 2 * inset, 26.0}));
+    const double widest = px >= kMinNumberPx ? widestAt(px) : 0.0;
+    if (widest > room) {
+        // Widths scale with the size, give or take hinting: shrink, then check whole pixels down.
+        px = std::floor(px * room / widest);
+        while (px >= kMinNumberPx && widestAt(px) > room)
+            px -= 1.0;
     }
-    if (widest.isEmpty())
-        return px;
-    const double inset = std::max(1.0, std::min(place.cellW, place.cellH) * 0.06);
-    const double room = place.cellW - 2 * inset - 2.0;
-    const double natural = QFontMetricsF(pixelFont(px)).horizontalAdvance(widest);
-    if (natural > room)
-        px = std::floor(px * room / natural * 10) / 10;
     return px >= kMinNumberPx ? px : 0.0;
 }
 
@@ -327,9 +332,9 @@ void paintMatrix(QPainter& painter, const MatrixSpec& spec, const MatrixPlacemen
     const QRectF grid = place.gridRect(spec);
     paintHighlight(painter, spec, place, theme);
 
-    const double numberPx = numberPixelSize(spec, place);
+    const double numberPx = numberPixelSize(spec, place, theme);
     if (numberPx > 0)
-        painter.setFont(pixelFont(numberPx));
+        painter.setFont(numberFont(numberPx));
     const int shown = revealedCells(spec);
     for (int r = 0; r < spec.rows(); ++r) {
         for (int c = 0; c < spec.cols(); ++c) {

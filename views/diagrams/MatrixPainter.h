@@ -49,9 +49,10 @@ inline double columnLabelDegrees(bool presenting) { return presenting ? 35.0 : 5
 // The longest a turned column label runs, at this label size; longer ones are cut.
 inline double columnLabelRun(double labelPx) { return labelPx * 4.46; }
 
-// The pixel size of in-cell numbers when every number of `spec` fits whole
-// in a cell of this placement; 0 when they do not fit at a legible size.
-double numberPixelSize(const MatrixSpec& spec, const MatrixPlacement& place);
+// The pixel size (whole pixels, as painted) of in-cell numbers when every
+// number of `spec` fits whole inside a cell's state border, as `theme` draws
+// it, at this placement; 0 when they do not fit at a legible size.
+double numberPixelSize(const MatrixSpec& spec, const MatrixPlacement& place, const Theme& theme);
 
 // The boxes a matrix painted at `place` takes: its grid, title, caption, note
 // and row labels, named "NAME grid", "NAME title"... (what the layout tests

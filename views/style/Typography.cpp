@@ -13,6 +13,13 @@ QFont pixelFont(double pixels, bool bold)
     return font;
 }
 
+QFont numberFont(double pixels)
+{
+    QFont font = pixelFont(pixels);
+    font.setStretch(QFont::SemiCondensed);
+    return font;
+}
+
 QString subscript(int number)
 {
     static const char16_t digits[] = u"₀₁₂₃₄₅₆₇₈₉";
