@@ -48,6 +48,10 @@ constexpr int kPanelsAtOnce = 4;
 constexpr int kStreamRows = 8;
 constexpr int kStreamAhead = 16;
 constexpr int kLineFloats = 64 / sizeof(float);
+// An in-place matrix's panels multiplied by several rows are gathered this
+// many at a time, this many rows deep (512 KiB, in the second-level cache).
+constexpr Eigen::Index kGatherPanels = 4;
+constexpr Eigen::Index kGatherDepth = 1024;
 // Below this many multiply-adds a product runs on one thread.
 constexpr Eigen::Index kParallelMacs = Eigen::Index(1) << 16;
 
@@ -172,15 +176,19 @@ void streamRows(const float* x, Eigen::Index k, const float* w, Eigen::Index ldw
         streamRowGroup<1>(x + i, w + i * ldw, ldw, k - i, width, out, i > 0);
 }
 
-// rows x kPanelWidth floats from `from` (rows ldw floats apart) to `to`, one
-// row after the other: an in-place panel made contiguous for a block of rows.
-void copyPanel(const float* from, Eigen::Index ldw, Eigen::Index rows, float* to)
+// Copies `panels` whole panels of an in-place matrix, rows [0, depth) from
+// `from` (rows ldw floats apart), into `to` as packed panels (each depth x
+// kPanelWidth, one after the other): each row of W is read as one run of
+// panels x 128 bytes.
+void gatherPanels(const float* from, Eigen::Index ldw, Eigen::Index depth, Eigen::Index panels, float* to)
 {
-    for (Eigen::Index k = 0; k < rows; ++k)
-        std::memcpy(to + k * PackedMatrix::kPanelWidth, from + k * ldw, PackedMatrix::kPanelWidth * sizeof(float));
+    for (Eigen::Index k = 0; k < depth; ++k)
+        for (Eigen::Index q = 0; q < panels; ++q)
+            std::memcpy(to + (q * depth + k) * PackedMatrix::kPanelWidth, from + k * ldw + q * PackedMatrix::kPanelWidth,
+                        PackedMatrix::kPanelWidth * sizeof(float));
 }
 
-// This thread's buffer for copyPanel, at least `floats` long (sized once).
+// This thread's buffer for gatherPanels, at least `floats` long (sized once).
 float* panelBuffer(std::size_t floats)
 {
     thread_local std::vector<float, Eigen::aligned_allocator<float>> buffer;
@@ -291,49 +299,52 @@ void PackedMatrix::multiplyRows(const Eigen::Ref<const Matrix>& x, Eigen::Ref<Ma
     // Blocks of rows as even as kRowBlock allows (51 rows: 11 + 4 x 10, not
     // 4 x 12 + 3, whose last block would reload each panel row for 3 rows).
     const Eigen::Index blocks = (n + kRowBlock - 1) / kRowBlock;
-    // An in-place panel read by several blocks is first copied to a
-    // contiguous buffer: its rows, m floats apart, would otherwise fall into
-    // a few sets of the second-level cache and evict one another between
-    // blocks (read so, GPT-2 small's 48 products at 100 rows took ~115 ms,
-    // against ~95 through the buffer and ~85 from the packed copy).
-    const bool copyPanels = isInPlace() && blocks > 1;
+    // An in-place matrix is multiplied from packed panels too, gathered
+    // kGatherPanels at a time, kGatherDepth rows deep, into this thread's
+    // buffer (second-level cache) as the product goes: read where they lie,
+    // their rows m floats apart fall into a few cache sets and evict one
+    // another between blocks of rows. The gathering is not free: GPT-2
+    // small's 48 products (2 threads, 2026-11-30) took 28 ms at 13 rows
+    // against 12 from the packed copy, 42 against 27 at 30 rows, 96 against
+    // 85 at 100 (read in place without it, ~115 at 100 rows).
+    const Eigen::Index depthBlock = isInPlace() ? kGatherDepth : kDepthBlock;
+    const Eigen::Index group = isInPlace() ? kGatherPanels : 1;
 #pragma omp parallel num_threads(threadsFor(n * m_rows * m_cols))
     {
         const int t = omp_get_thread_num();
         const int count = omp_get_num_threads();
         const Eigen::Index first = panels * t / count;
         const Eigen::Index last = panels * (t + 1) / count;
-        float* buffer = copyPanels ? panelBuffer(static_cast<std::size_t>(std::min(m_rows, kDepthBlock) * kPanelWidth))
-                                   : nullptr;
+        float* buffer = isInPlace() ? panelBuffer(static_cast<std::size_t>(std::min(m_rows, depthBlock) * kPanelWidth * group))
+                                    : nullptr;
         alignas(64) float tile[kRowBlock * kPanelWidth];
-        for (Eigen::Index k0 = 0; k0 < m_rows; k0 += kDepthBlock) {
-            const Eigen::Index depth = std::min(m_rows, k0 + kDepthBlock) - k0;
+        for (Eigen::Index k0 = 0; k0 < m_rows; k0 += depthBlock) {
+            const Eigen::Index depth = std::min(m_rows, k0 + depthBlock) - k0;
             const bool accumulate = k0 > 0;
-            for (Eigen::Index p = first; p < last; ++p) {
-                const Eigen::Index column = p * kPanelWidth;
-                const Eigen::Index width = std::min<Eigen::Index>(kPanelWidth, m_cols - column);
-                const float* w = panel(p) + k0 * panelStride();
-                Eigen::Index ldw = panelStride();
-                if (copyPanels) {
-                    copyPanel(w, ldw, depth, buffer);
-                    w = buffer;
-                    ldw = kPanelWidth;
-                }
-                for (Eigen::Index block = 0; block < blocks; ++block) {
-                    const Eigen::Index r0 = n * block / blocks;
-                    const Eigen::Index rows = n * (block + 1) / blocks - r0;
-                    const float* xr = x.data() + r0 * x.outerStride() + k0;
-                    float* c = out.data() + r0 * out.outerStride() + column;
-                    if (width == kPanelWidth) {
-                        rowBlockKernel(rows)(xr, x.outerStride(), w, ldw, depth, c, out.outerStride(), accumulate);
-                        continue;
+            for (Eigen::Index p0 = first; p0 < last; p0 += group) {
+                const Eigen::Index gathered = std::min(group, last - p0);
+                if (isInPlace())
+                    gatherPanels(panel(p0) + k0 * m_cols, m_cols, depth, gathered, buffer);
+                for (Eigen::Index p = p0; p < p0 + gathered; ++p) {
+                    const Eigen::Index column = p * kPanelWidth;
+                    const Eigen::Index width = std::min<Eigen::Index>(kPanelWidth, m_cols - column);
+                    const float* w = isInPlace() ? buffer + (p - p0) * depth * kPanelWidth : panel(p) + k0 * kPanelWidth;
+                    for (Eigen::Index block = 0; block < blocks; ++block) {
+                        const Eigen::Index r0 = n * block / blocks;
+                        const Eigen::Index rows = n * (block + 1) / blocks - r0;
+                        const float* xr = x.data() + r0 * x.outerStride() + k0;
+                        float* c = out.data() + r0 * out.outerStride() + column;
+                        if (width == kPanelWidth) {
+                            rowBlockKernel(rows)(xr, x.outerStride(), w, kPanelWidth, depth, c, out.outerStride(), accumulate);
+                            continue;
+                        }
+                        // The padded last panel: through a full-width tile.
+                        for (Eigen::Index r = 0; accumulate && r < rows; ++r)
+                            std::copy(c + r * out.outerStride(), c + r * out.outerStride() + width, tile + r * kPanelWidth);
+                        rowBlockKernel(rows)(xr, x.outerStride(), w, kPanelWidth, depth, tile, kPanelWidth, accumulate);
+                        for (Eigen::Index r = 0; r < rows; ++r)
+                            std::copy(tile + r * kPanelWidth, tile + r * kPanelWidth + width, c + r * out.outerStride());
                     }
-                    // The padded last panel: through a full-width tile.
-                    for (Eigen::Index r = 0; accumulate && r < rows; ++r)
-                        std::copy(c + r * out.outerStride(), c + r * out.outerStride() + width, tile + r * kPanelWidth);
-                    rowBlockKernel(rows)(xr, x.outerStride(), w, ldw, depth, tile, kPanelWidth, accumulate);
-                    for (Eigen::Index r = 0; r < rows; ++r)
-                        std::copy(tile + r * kPanelWidth, tile + r * kPanelWidth + width, c + r * out.outerStride());
                 }
             }
         }
