@@ -197,6 +197,33 @@ float* panelBuffer(std::size_t floats)
     return buffer.data();
 }
 
+// out's columns [column, column + width) [+]= x[:, k0 .. k0 + depth) . w (a
+// panel's rows from k0 on, one after the other), x's rows in `blocks` blocks
+// as even as kRowBlock allows. A panel narrower than kPanelWidth (the padded
+// last one) goes through `tile`.
+void panelProduct(const Eigen::Ref<const Matrix>& x, Eigen::Ref<Matrix> out, Eigen::Index column, Eigen::Index width,
+                  Eigen::Index k0, Eigen::Index depth, const float* w, Eigen::Index blocks, bool accumulate, float* tile)
+{
+    const Eigen::Index n = x.rows();
+    for (Eigen::Index block = 0; block < blocks; ++block) {
+        const Eigen::Index r0 = n * block / blocks;
+        const Eigen::Index rows = n * (block + 1) / blocks - r0;
+        const float* xr = x.data() + r0 * x.outerStride() + k0;
+        float* c = out.data() + r0 * out.outerStride() + column;
+        if (width == PackedMatrix::kPanelWidth) {
+            rowBlockKernel(rows)(xr, x.outerStride(), w, PackedMatrix::kPanelWidth, depth, c, out.outerStride(), accumulate);
+            continue;
+        }
+        for (Eigen::Index r = 0; accumulate && r < rows; ++r)
+            std::copy(c + r * out.outerStride(), c + r * out.outerStride() + width, tile + r * PackedMatrix::kPanelWidth);
+        rowBlockKernel(rows)(xr, x.outerStride(), w, PackedMatrix::kPanelWidth, depth, tile, PackedMatrix::kPanelWidth,
+                             accumulate);
+        for (Eigen::Index r = 0; r < rows; ++r)
+            std::copy(tile + r * PackedMatrix::kPanelWidth, tile + r * PackedMatrix::kPanelWidth + width,
+                      c + r * out.outerStride());
+    }
+}
+
 int threadsFor(Eigen::Index macs)
 {
     return macs >= kParallelMacs ? computeThreads() : 1;
@@ -326,25 +353,10 @@ void PackedMatrix::multiplyRows(const Eigen::Ref<const Matrix>& x, Eigen::Ref<Ma
                 if (isInPlace())
                     gatherPanels(panel(p0) + k0 * m_cols, m_cols, depth, gathered, buffer);
                 for (Eigen::Index p = p0; p < p0 + gathered; ++p) {
-                    const Eigen::Index column = p * kPanelWidth;
-                    const Eigen::Index width = std::min<Eigen::Index>(kPanelWidth, m_cols - column);
                     const float* w = isInPlace() ? buffer + (p - p0) * depth * kPanelWidth : panel(p) + k0 * kPanelWidth;
-                    for (Eigen::Index block = 0; block < blocks; ++block) {
-                        const Eigen::Index r0 = n * block / blocks;
-                        const Eigen::Index rows = n * (block + 1) / blocks - r0;
-                        const float* xr = x.data() + r0 * x.outerStride() + k0;
-                        float* c = out.data() + r0 * out.outerStride() + column;
-                        if (width == kPanelWidth) {
-                            rowBlockKernel(rows)(xr, x.outerStride(), w, kPanelWidth, depth, c, out.outerStride(), accumulate);
-                            continue;
-                        }
-                        // The padded last panel: through a full-width tile.
-                        for (Eigen::Index r = 0; accumulate && r < rows; ++r)
-                            std::copy(c + r * out.outerStride(), c + r * out.outerStride() + width, tile + r * kPanelWidth);
-                        rowBlockKernel(rows)(xr, x.outerStride(), w, kPanelWidth, depth, tile, kPanelWidth, accumulate);
-                        for (Eigen::Index r = 0; r < rows; ++r)
-                            std::copy(tile + r * kPanelWidth, tile + r * kPanelWidth + width, c + r * out.outerStride());
-                    }
+                    const Eigen::Index column = p * kPanelWidth;
+                    panelProduct(x, out, column, std::min<Eigen::Index>(kPanelWidth, m_cols - column), k0, depth, w,
+                                 blocks, accumulate, tile);
                 }
             }
         }
