@@ -28,7 +28,9 @@ public:
     // checkpoint (LoadOptions::tokenizerPath); the others bring their own.
     virtual bool takesTokenizerFile() const { return false; }
 
-    // The model at `path`; throws LoadError naming the file at fault.
+    // The model at `path`; throws LoadError naming the file at fault. Tensor
+    // bytes read are reported to options.onProgress as they go; when it
+    // answers false the load stops with LoadCancelled.
     virtual ModelBundle load(const std::string& path, const LoadOptions& options) const = 0;
 };
 

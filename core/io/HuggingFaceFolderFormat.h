@@ -9,7 +9,10 @@ namespace kv {
 // model.safetensors.index.json with its shards, and the tokenizer files
 // loadTokenizer reads. Tensors keep HF's names: GPT-2's with or without the
 // "transformer." prefix (attn.bias / attn.masked_bias buffers and a tied
-// lm_head are not read), Llama's and Qwen2's model.* names.
+// lm_head are not read), Llama's and Qwen2's model.* names. F32 matrices
+// stored as the forward pass reads them are views of the mapped file
+// (ModelWeights.h); BF16 and F16 are widened once, 4 MiB at a time, each
+// piece reported to LoadOptions::onProgress.
 class HuggingFaceFolderFormat : public CheckpointFormat {
 public:
     std::string name() const override;

@@ -34,7 +34,8 @@ public:
     // form the products read (a copy, or the mapped file read in place), and
     // are empty here.
     const ModelWeights& weights() const { return m_weights; }
-    // Every weight, the packed ones unpacked: a full copy, made on purpose.
+    // Every weight, the packed ones unpacked: a full copy, made on purpose
+    // (but views of a mapped file, which stay views of it).
     ModelWeights copyWeights() const;
     // The bytes of weight matrices this model copied, and those it reads in
     // place from a mapped checkpoint (an F32 GPT-2 folder: all of them).
