@@ -1,17 +1,13 @@
 #pragma once
 
-#include <QWidget>
-
-class QLabel;
-class QProgressBar;
-class QPushButton;
+#include "app/window/TaskBar.h"
 
 namespace kvlab {
 
 // Above the token strip while a walk-through is being generated: how many
 // steps are done of how many, and Cancel (Esc). After a cancel it stays, in
 // words, to say where the walk-through now ends.
-class GenerationBar : public QWidget {
+class GenerationBar : public TaskBar {
     Q_OBJECT
 
 public:
@@ -19,18 +15,6 @@ public:
 
     void showRunning(int done, int planned);
     void showStopped(const QString& note);
-
-    QLabel* text() const { return m_text; }
-    QProgressBar* progress() const { return m_progress; }
-    QPushButton* cancelButton() const { return m_cancel; }
-
-signals:
-    void cancelClicked();
-
-private:
-    QLabel* m_text;
-    QProgressBar* m_progress;
-    QPushButton* m_cancel;
 };
 
 } // namespace kvlab

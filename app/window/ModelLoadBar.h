@@ -1,19 +1,15 @@
 #pragma once
 
-#include <QWidget>
+#include "app/window/TaskBar.h"
 
 #include <cstdint>
-
-class QLabel;
-class QProgressBar;
-class QPushButton;
 
 namespace kvlab {
 
 // Above the token strip while a model is being opened: its name, how many
 // megabytes of its weights are loaded of how many, and Cancel (Esc). The
 // walk-through shown meanwhile is the current model's, and stays on Cancel.
-class ModelLoadBar : public QWidget {
+class ModelLoadBar : public TaskBar {
     Q_OBJECT
 
 public:
@@ -28,18 +24,6 @@ public:
     // "1.5 MB", "2200 MB": megabytes of 10^6 bytes (as the Model picker's sizes), one decimal below ten.
     // The bar reads "1100 of 2200 MB" the same way.
     static QString megabytes(std::uint64_t bytes);
-
-    QLabel* text() const { return m_text; }
-    QProgressBar* progress() const { return m_progress; }
-    QPushButton* cancelButton() const { return m_cancel; }
-
-signals:
-    void cancelClicked();
-
-private:
-    QLabel* m_text;
-    QProgressBar* m_progress;
-    QPushButton* m_cancel;
 };
 
 } // namespace kvlab

@@ -4,6 +4,7 @@
 #include "core/io/HuggingFaceFolderFormat.h"
 #include "core/io/LoadError.h"
 #include "core/io/SafetensorsFile.h"
+#include "tests/support/RawSafetensors.h"
 #include "tests/support/TestModels.h"
 
 #include <nlohmann/json.hpp>
@@ -62,11 +63,7 @@ Tensors roundedTensors(Tensors tensors, Dtype dtype)
 
 // A safetensors file in `dtype` (plus raw extra tensors, e.g. GPT-2's BOOL
 // attn.bias buffers), written the way safetensors.torch.save_file lays it out.
-struct RawTensor {
-    std::string dtype;
-    std::vector<std::int64_t> shape;
-    std::string bytes;
-};
+using kvtest::RawTensor;
 
 void writeSafetensors(const fs::path& path, const Tensors& tensors, Dtype dtype,
                       const std::map<std::string, RawTensor>& extra = {})
@@ -84,19 +81,7 @@ void writeSafetensors(const fs::path& path, const Tensors& tensors, Dtype dtype,
         }
         all[name] = raw;
     }
-    nlohmann::json header = nlohmann::json::object();
-    std::string data;
-    for (const auto& [name, raw] : all) {
-        header[name] = {{"dtype", raw.dtype}, {"shape", raw.shape}, {"data_offsets", {data.size(), data.size() + raw.bytes.size()}}};
-        data += raw.bytes;
-    }
-    std::string text = header.dump();
-    while (text.size() % 8)
-        text += ' ';
-    std::ofstream out(path, std::ios::binary);
-    const std::uint64_t length = text.size();
-    out.write(reinterpret_cast<const char*>(&length), 8);
-    out << text << data;
+    kvtest::writeRawSafetensors(path.string(), all);
 }
 
 void writeJson(const fs::path& path, const nlohmann::json& json)

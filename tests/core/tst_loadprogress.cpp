@@ -5,6 +5,7 @@
 #include "core/io/SafetensorsFile.h"
 #include "core/model/ModelWeights.h"
 #include "core/model/WeightTable.h"
+#include "tests/support/RawSafetensors.h"
 #include "tests/support/TestModels.h"
 
 #include <nlohmann/json.hpp>
@@ -76,22 +77,17 @@ std::uint64_t largestStep(const std::vector<LoadProgress>& reports)
 // 256, so that BF16 holds it exactly).
 void writeBf16(const std::string& path, const std::map<std::string, SafetensorsFile::FloatTensor>& tensors)
 {
-    nlohmann::json header = nlohmann::json::object();
-    std::string data;
+    std::map<std::string, kvtest::RawTensor> raw;
     for (const auto& [name, tensor] : tensors) {
-        header[name] = {{"dtype", "BF16"}, {"shape", tensor.first}, {"data_offsets", {data.size(), data.size() + 2 * tensor.second.size()}}};
+        kvtest::RawTensor& stored = raw[name];
+        stored.dtype = "BF16";
+        stored.shape = tensor.first;
         for (float value : tensor.second) {
             const auto bits = static_cast<std::uint16_t>(std::bit_cast<std::uint32_t>(value) >> 16);
-            data.append(reinterpret_cast<const char*>(&bits), 2);
+            stored.bytes.append(reinterpret_cast<const char*>(&bits), 2);
         }
     }
-    std::string text = header.dump();
-    while (text.size() % 8)
-        text += ' ';
-    std::ofstream out(path, std::ios::binary);
-    const std::uint64_t length = text.size();
-    out.write(reinterpret_cast<const char*>(&length), 8);
-    out << text << data;
+    kvtest::writeRawSafetensors(path, raw);
 }
 
 } // namespace
