@@ -66,6 +66,59 @@ private slots:
         QVERIFY(distinctColours(plot->toPixmap(600, 700).toImage()) > 20);
     }
 
+    void costChartLegendsLeaveTheDataClear_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("charts dock at 1024 wide") << QSize(436, 610);
+        QTest::newRow("charts under the sampling dock at 1024x768") << QSize(436, 420);
+        QTest::newRow("roomy") << QSize(600, 700);
+    }
+
+    // Each legend sits at the top left of its chart; no bar top and no point
+    // of a line may be under it, at any size (at 1024 wide it hid steps 1-2).
+    void costChartLegendsLeaveTheDataClear()
+    {
+        QFETCH(QSize, size);
+        CostChart chart;
+        chart.resize(size);
+        chart.setFrame(m_frame);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        QCustomPlot* plot = chart.plot();
+        for (int pass = 0; pass < 3; ++pass) // the legends' room is settled by the replots it asks for
+            plot->replot(QCustomPlot::rpImmediateRefresh);
+        int checked = 0;
+        for (QCPAxisRect* rect : plot->axisRects()) {
+            QRect legend;
+            for (int i = 0; i < rect->insetLayout()->elementCount(); ++i)
+                if (auto* found = qobject_cast<QCPLegend*>(rect->insetLayout()->elementAt(i)); found && found->visible())
+                    legend = found->outerRect();
+            QVERIFY(!legend.isEmpty());
+            for (int p = 0; p < plot->plottableCount(); ++p) {
+                QCPAbstractPlottable* plottable = plot->plottable(p);
+                if (!plottable->visible() || plottable->keyAxis()->axisRect() != rect)
+                    continue;
+                auto* data = qobject_cast<QCPGraph*>(plottable);
+                auto* bars = qobject_cast<QCPBars*>(plottable);
+                const int count = data ? data->dataCount() : bars ? bars->dataCount() : 0;
+                for (int k = 0; k < count; ++k) {
+                    const double key = data ? data->data()->at(k)->key : bars->data()->at(k)->key;
+                    bool found = false;
+                    const double top = plottable->getValueRange(found, QCP::sdBoth, QCPRange(key - 0.01, key + 0.01)).upper;
+                    const double y = plottable->valueAxis()->coordToPixel(top);
+                    const double left = plottable->keyAxis()->coordToPixel(key - (bars ? 0.5 : 0.0));
+                    const double right = plottable->keyAxis()->coordToPixel(key + (bars ? 0.5 : 0.0));
+                    const bool underLegend = right >= legend.left() && left <= legend.right();
+                    QVERIFY2(!underLegend || y > legend.bottom(),
+                             qPrintable(QStringLiteral("%1 at step %2: top at y %3, legend %4..%5")
+                                            .arg(plottable->name()).arg(key).arg(y).arg(legend.top()).arg(legend.bottom())));
+                    ++checked;
+                }
+            }
+        }
+        QVERIFY(checked > 40);
+    }
+
     // The stacked bars count every term of the cost model: for tiny-llama
     // (RoPE, SwiGLU's three matrices, the tied classifier) each step's stack
     // is its multiply-add total, and RoPE has a legend entry only there.

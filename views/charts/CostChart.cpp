@@ -1,6 +1,7 @@
 #include "views/charts/CostChart.h"
 
 #include "views/charts/AxisTitles.h"
+#include "views/charts/LegendRoom.h"
 #include "views/charts/ChartStyle.h"
 #include "views/charts/FittedTicker.h"
 
@@ -131,6 +132,14 @@ void CostChart::build()
     titles->set(bottom->axis(QCPAxis::atBottom), {tr("step")});
     m_plot->legend->setVisible(true);
     top->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    std::vector<QCPAbstractPlottable*> perStep{m_stepUncached, m_stepCached};
+    perStep.insert(perStep.end(), m_uncached.begin(), m_uncached.end());
+    perStep.insert(perStep.end(), m_cached.begin(), m_cached.end());
+    auto* topRoom = new LegendRoom(m_plot, m_plot->legend, top->axis(QCPAxis::atBottom));
+    topRoom->watch(top->axis(QCPAxis::atLeft), perStep, 1.08);
+    auto* bottomRoom = new LegendRoom(m_plot, legend, bottom->axis(QCPAxis::atBottom));
+    bottomRoom->watch(bottom->axis(QCPAxis::atLeft), {m_totalUncached, m_totalCached}, 1.08);
+    bottomRoom->watch(bottom->axis(QCPAxis::atRight), {m_kvBytes}, 1.15);
     m_cursorTop = makeCursor(m_plot, top);
     m_cursorBottom = makeCursor(m_plot, bottom);
     showBars(true);
