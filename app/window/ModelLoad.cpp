@@ -1,5 +1,6 @@
 #include "app/window/ModelLoad.h"
 
+#include "core/io/HubCache.h"
 #include "core/io/LoadCancelled.h"
 
 #include <QDir>
@@ -105,24 +106,19 @@ void ModelLoad::cancel()
 QString ModelLoad::nameOf(const QString& path)
 {
     // The cache keeps ORG/NAME as models--ORG--NAME/snapshots/<commit>/.
-    const QStringList parts = QDir::cleanPath(path).split(QLatin1Char('/'));
-    const qsizetype count = parts.size();
-    const QString repo = QStringLiteral("models--");
-    if (count >= 3 && parts[count - 2] == QStringLiteral("snapshots") && parts[count - 3].startsWith(repo))
-        return parts[count - 3].mid(repo.size()).replace(QStringLiteral("--"), QStringLiteral("/"));
-    return QFileInfo(QDir::cleanPath(path)).fileName();
+    const QFileInfo folder(QDir::cleanPath(path));
+    const QFileInfo parent(folder.path());
+    if (parent.fileName() == QStringLiteral("snapshots")) {
+        const std::string repo = kv::HubCache::repoIdOf(QFileInfo(parent.path()).fileName().toStdString());
+        if (!repo.empty())
+            return QString::fromStdString(repo);
+    }
+    return folder.fileName();
 }
 
 std::uint64_t ModelLoad::bytesOnDiskOf(const QString& path)
 {
-    const QFileInfo info(path);
-    if (!info.isDir())
-        return info.exists() ? static_cast<std::uint64_t>(info.size()) : 0;
-    std::uint64_t bytes = 0;
-    // QFileInfo::size() follows a symlink: the cache's snapshot files point into its blobs.
-    for (const QFileInfo& file : QDir(path).entryInfoList(QDir::Files))
-        bytes += static_cast<std::uint64_t>(file.size());
-    return bytes;
+    return kv::HubCache::bytesOnDisk(path.toStdString());
 }
 
 } // namespace kvlab

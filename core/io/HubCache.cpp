@@ -56,34 +56,6 @@ std::int64_t parametersOf(const fs::path& file)
     return count;
 }
 
-// The bytes of the files under `folder`, each blob counted once.
-std::uintmax_t bytesUnder(const fs::path& folder)
-{
-    std::set<fs::path> seen;
-    std::uintmax_t bytes = 0;
-    for (const auto& item : fs::recursive_directory_iterator(folder)) {
-        std::error_code error;
-        const fs::path target = fs::canonical(item.path(), error);
-        if (error || !fs::is_regular_file(target, error) || !seen.insert(target).second)
-            continue;
-        bytes += fs::file_size(target, error);
-    }
-    return bytes;
-}
-
-// "models--ORG--NAME" -> "ORG/NAME"; empty when it is not a model folder.
-std::string repoIdOf(const std::string& folderName)
-{
-    const std::string prefix = "models--";
-    if (!folderName.starts_with(prefix))
-        return {};
-    std::string id = folderName.substr(prefix.size());
-    const auto split = id.find("--");
-    if (split != std::string::npos)
-        id.replace(split, 2, "/");
-    return id;
-}
-
 } // namespace
 
 std::string HubCache::rootFrom(const char* hubCache, const char* hfHome, const char* home)
@@ -133,7 +105,7 @@ std::vector<HubCache::Entry> HubCache::scan(const std::string& root)
     std::vector<Entry> entries;
     std::error_code error;
     for (const auto& item : fs::directory_iterator(root, error)) {
-        const std::string repoId = repoIdOf(item.path().filename().string());
+        const std::string repoId = HubCache::repoIdOf(item.path().filename().string());
         if (repoId.empty() || !item.is_directory(error))
             continue;
         const std::string snapshot = snapshotOf(item.path().string());
@@ -153,7 +125,7 @@ HubCache::Entry HubCache::describe(const std::string& repoId, const std::string&
     entry.repoId = repoId;
     entry.folder = snapshot;
     try {
-        entry.bytesOnDisk = bytesUnder(snapshot);
+        entry.bytesOnDisk = bytesOnDisk(snapshot);
         const nlohmann::json config = readJson(fs::path(snapshot) / "config.json", "config.json");
         if (config.is_object() && config.contains("model_type") && config["model_type"].is_string())
             entry.modelType = config["model_type"].get<std::string>();
@@ -214,6 +186,38 @@ void HubCache::judge(Entry& entry)
         reasons += (reasons.empty() ? "" : "; ") + format->name() + ": " + mismatch;
     }
     entry.reason = "no format of the lab opens it (" + reasons + ")";
+}
+
+std::string HubCache::repoIdOf(const std::string& folderName)
+{
+    const std::string prefix = "models--";
+    if (!folderName.starts_with(prefix))
+        return {};
+    std::string id = folderName.substr(prefix.size());
+    const auto split = id.find("--");
+    if (split != std::string::npos)
+        id.replace(split, 2, "/");
+    return id;
+}
+
+std::uintmax_t HubCache::bytesOnDisk(const std::string& path)
+{
+    std::error_code error;
+    if (!fs::is_directory(path, error)) {
+        const std::uintmax_t bytes = fs::file_size(path, error);
+        return error ? 0 : bytes;
+    }
+    std::set<fs::path> seen;
+    std::uintmax_t bytes = 0;
+    for (fs::recursive_directory_iterator item(path, error), end; !error && item != end; item.increment(error)) {
+        std::error_code unreadable;
+        const fs::path target = fs::canonical(item->path(), unreadable);
+        if (unreadable || !fs::is_regular_file(target, unreadable) || !seen.insert(target).second)
+            continue;
+        const std::uintmax_t size = fs::file_size(target, unreadable);
+        bytes += unreadable ? 0 : size;
+    }
+    return bytes;
 }
 
 } // namespace kv

@@ -36,6 +36,11 @@ public:
     static std::string snapshotOf(const std::string& repoFolder);
     // The lab's display name of a model_type ("gpt2" -> "GPT-2"), empty if unknown.
     static std::string familyOf(const std::string& modelType);
+    // "models--ORG--NAME" -> "ORG/NAME"; empty when it is not a model folder.
+    static std::string repoIdOf(const std::string& folderName);
+    // A file's bytes, or those of the files under a folder, each blob the
+    // cache's symlinks point to counted once; 0 when it cannot be read.
+    static std::uintmax_t bytesOnDisk(const std::string& path);
 
 private:
     static Entry describe(const std::string& repoId, const std::string& snapshot);
