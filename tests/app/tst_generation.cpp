@@ -11,6 +11,7 @@
 #include "views/playback/PlaybackController.h"
 #include "views/playback/PromptEdit.h"
 #include "views/playback/SamplingPanel.h"
+#include "tests/support/FreshSettings.h"
 
 #include <QEventLoop>
 #include <QLabel>
@@ -111,9 +112,7 @@ private:
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("KV Cache Lab Tests"));
-        QSettings().clear();
+        kvtest::startWithFreshSettings();
         QVERIFY(m_modelDir.isValid());
         // Large enough that its cached path is generated in the background
         // and takes a few seconds for the steps asked for.

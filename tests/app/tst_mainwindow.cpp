@@ -10,6 +10,7 @@
 #include "views/playback/PromptEdit.h"
 #include "views/diagrams/TokenStripDiagram.h"
 #include "views/playback/PhaseList.h"
+#include "tests/support/FreshSettings.h"
 
 #include <QClipboard>
 #include <QDockWidget>
@@ -121,9 +122,7 @@ private:
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("KV Cache Lab Tests"));
-        QSettings().clear();
+        kvtest::startWithFreshSettings();
     }
 
     void init()

@@ -11,6 +11,7 @@
 #include "core/io/LoadCancelled.h"
 #include "views/playback/PlaybackController.h"
 #include "views/playback/PromptEdit.h"
+#include "tests/support/FreshSettings.h"
 
 #include <QAbstractItemView>
 #include <QComboBox>
@@ -198,9 +199,7 @@ private:
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("KV Cache Lab Tests"));
-        QSettings().clear();
+        kvtest::startWithFreshSettings();
         QVERIFY(m_emptyHubCache.isValid());
         qputenv("HF_HUB_CACHE", m_emptyHubCache.path().toLocal8Bit());
     }

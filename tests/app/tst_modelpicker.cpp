@@ -3,6 +3,7 @@
 #include "app/window/ModelBar.h"
 #include "views/playback/PromptEdit.h"
 #include "views/playback/PlaybackController.h"
+#include "tests/support/FreshSettings.h"
 #include "tests/support/FakeHubRepo.h"
 
 #include <QAbstractItemView>
@@ -115,9 +116,7 @@ private:
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("KV Cache Lab Tests"));
-        QSettings().clear();
+        kvtest::startWithFreshSettings();
         QVERIFY(m_cache.isValid());
         buildCache();
         qputenv("HF_HUB_CACHE", m_cache.path().toLocal8Bit());

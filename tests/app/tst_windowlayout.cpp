@@ -13,6 +13,7 @@
 #include "views/diagrams/LegendDiagram.h"
 #include "views/playback/PlaybackController.h"
 #include "views/style/Typography.h"
+#include "tests/support/FreshSettings.h"
 #include "tests/support/AxisTitleCheck.h"
 
 #include <QAction>
@@ -103,9 +104,7 @@ class TestWindowLayout : public QObject {
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("KV Cache Lab Tests"));
-        QSettings().clear();
+        kvtest::startWithFreshSettings();
     }
 
     void noTextOverAMatrixInAnyArrangement_data()

@@ -7,6 +7,7 @@
 #include "app/window/LessonFactory.h"
 #include "app/window/MainWindow.h"
 #include "views/playback/PlaybackController.h"
+#include "tests/support/FreshSettings.h"
 #include "tests/support/TestLessons.h"
 #include "tests/support/TestModels.h"
 #include "views/diagrams/WholeCacheDiagram.h"
@@ -68,9 +69,7 @@ class TestCacheViews : public QObject {
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("KV Cache Lab Tests"));
-        QSettings().clear();
+        kvtest::startWithFreshSettings();
     }
 
     void bytesShownAreTheStepsKvBytes_data()
