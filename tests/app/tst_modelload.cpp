@@ -11,6 +11,7 @@
 #include "core/io/LoadCancelled.h"
 #include "views/playback/PlaybackController.h"
 #include "views/playback/PromptEdit.h"
+#include "tests/support/ComboClicks.h"
 #include "tests/support/FreshSettings.h"
 
 #include <QAbstractItemView>
@@ -174,13 +175,8 @@ private:
     {
         const int row = picker()->findText(text);
         QVERIFY2(row >= 0, qPrintable(text));
-        picker()->showPopup();
-        QAbstractItemView* view = picker()->view();
-        QTRY_VERIFY(view->isVisible());
-        const QModelIndex index = picker()->model()->index(row, 0);
-        view->scrollTo(index);
-        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(index).center());
-        QTRY_VERIFY(!view->isVisible());
+        kvtest::clickComboRow(picker(), row);
+        QTRY_VERIFY(!picker()->view()->isVisible());
     }
 
     // Steps into the walk-through with the keys: a state to keep. A click

@@ -3,6 +3,7 @@
 #include "app/window/ModelBar.h"
 #include "views/playback/PromptEdit.h"
 #include "views/playback/PlaybackController.h"
+#include "tests/support/ComboClicks.h"
 #include "tests/support/FreshSettings.h"
 #include "tests/support/FakeHubRepo.h"
 
@@ -49,15 +50,7 @@ private:
     }
 
     // Opens the popup and clicks `row`, as a user does.
-    void clickRow(int row)
-    {
-        picker()->showPopup();
-        QAbstractItemView* view = picker()->view();
-        QTRY_VERIFY(view->isVisible());
-        const QModelIndex index = picker()->model()->index(row, 0);
-        view->scrollTo(index);
-        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(index).center());
-    }
+    void clickRow(int row) { kvtest::clickComboRow(picker(), row); }
 
     // File ▸ Open Model…'s way in: the model loads on a thread; wait for the end.
     void openAndWait(const QString& path)
